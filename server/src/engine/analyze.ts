@@ -1,0 +1,217 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { JsFile } from '../lang/javascript/front';
+import { initPython, parsePython } from '../lang/python/parser';
+import { PyFile } from '../lang/python/front';
+import { XmlFile } from '../lang/xml/front';
+import { XMLValidator } from 'fast-xml-parser';
+import { rules } from '../rules';
+import { Reporter } from './rule';
+import type { Rule } from './rule-types';
+import { applySuppressions, parseSuppressions } from './suppress';
+import type { Config, Confidence, Finding, Language } from './types';
+
+export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
+
+/** Loads the parsers that need asynchronous start-up (tree-sitter). Await once before `analyze`. */
+export function ready(): Promise<void> {
+  return initPython();
+}
+
+const EXTENSIONS: Record<string, Language> = {
+  py: 'python', pyw: 'python', pyi: 'python',
+  js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
+  ts: 'javascript', tsx: 'javascript', mts: 'javascript', cts: 'javascript',
+  xml: 'xml', xsd: 'xml', xsl: 'xml', xslt: 'xml', svg: 'xml', plist: 'xml', csproj: 'xml', pom: 'xml',
+};
+
+const LANGUAGE_IDS: Record<string, Language> = {
+  python: 'python', javascript: 'javascript', javascriptreact: 'javascript',
+  typescript: 'javascript', typescriptreact: 'javascript', xml: 'xml', svg: 'xml',
+};
+
+/** The engine's language for a file, from the editor's language id or the file name. */
+export function languageFor(path: string, languageId?: string): Language | undefined {
+  if (languageId && LANGUAGE_IDS[languageId]) return LANGUAGE_IDS[languageId];
+  const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
+  return ext ? EXTENSIONS[ext] : undefined;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Why the file was not analyzed, or was analyzed only in part. */
+  notes: string[];
+}
+
+/** The engine's one entry point: findings for one file. Never throws for bad input. */
+export function analyze(path: string, languageId: string | undefined, text: string, config: Config = {}): Finding[] {
+  return analyzeDetailed(path, languageId, text, config).findings;
+}
+
+export function analyzeDetailed(path: string, languageId: string | undefined, text: string, config: Config = {}): AnalysisResult {
+  const language = languageFor(path, languageId);
+  if (!language) return { findings: [], notes: [] };
+  const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (text.length > max) {
+    return { findings: [], notes: [`skipped: ${text.length} bytes is over the ${max}-byte limit (maxFileBytes)`] };
+  }
+  if (text.includes('\u0000')) return { findings: [], notes: ['skipped: binary content (NUL bytes)'] };
+  if (language === 'javascript' && /\.d\.[cm]?ts$/i.test(path)) return { findings: [], notes: [] };
+  if (language === 'javascript' && looksMinified(text)) return { findings: [], notes: ['skipped: minified or generated code'] };
+
+  const active = rules.filter((r) => isEnabled(r, config) && r.meta.languages.includes(language));
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  let comments: { line: number; text: string }[] = [];
+  try {
+    if (language === 'python') {
+      const tree = parsePython(text);
+      try {
+        const file = new PyFile(path, text, tree);
+        comments = file.comments();
+        runPython(file, active, findings);
+      } finally {
+        tree.delete();
+      }
+    } else if (language === 'javascript') {
+      const file = new JsFile(path, text);
+      comments = file.comments();
+      runJavaScript(file, active, findings);
+    } else if (language === 'xml') {
+      const file = new XmlFile(path, text);
+      comments = file.comments();
+      for (const rule of active) {
+        if (!rule.xml) continue;
+        const reporter = new Reporter(rule.meta);
+        rule.xml({ file, report: (r) => reporter.report(r) });
+        findings.push(...reporter.findings);
+      }
+    }
+  } catch (err) {
+    notes.push(`analysis stopped early: ${(err as Error).message}`);
+  }
+  applySuppressions(findings, parseSuppressions(comments));
+  return { findings: configure(dedupe(findings), config), notes };
+}
+
+function runPython(file: PyFile, active: Rule[], out: Finding[]): void {
+  const withVisitors = active.filter((r) => r.python);
+  if (withVisitors.length === 0) return;
+  const reporters = withVisitors.map((r) => new Reporter(r.meta));
+  const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
+  const byType = new Map<string, { fn: (n: Node, c: typeof contexts[number]) => void; ctx: typeof contexts[number] }[]>();
+  withVisitors.forEach((rule, i) => {
+    for (const [type, fn] of Object.entries(rule.python!)) {
+      if (!fn) continue;
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type)!.push({ fn, ctx: contexts[i] });
+    }
+  });
+  const cursor = file.tree.walk();
+  // iterative pre-order walk: deep trees must not overflow the stack
+  let descending = true;
+  for (;;) {
+    if (descending) {
+      const handlers = byType.get(cursor.nodeType);
+      if (handlers) {
+        const node = cursor.currentNode;
+        for (const h of handlers) h.fn(node, h.ctx);
+      }
+      if (cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) { descending = true; continue; }
+    if (!cursor.gotoParent()) break;
+    descending = false;
+  }
+  cursor.delete();
+  for (const r of reporters) out.push(...r.findings);
+}
+
+function runJavaScript(file: JsFile, active: Rule[], out: Finding[]): void {
+  const withVisitors = active.filter((r) => r.javascript);
+  if (withVisitors.length === 0) return;
+  const reporters = withVisitors.map((r) => new Reporter(r.meta));
+  const byKind = new Map<ts.SyntaxKind, { fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void; ctx: { file: JsFile; report: Reporter['report'] } }[]>();
+  withVisitors.forEach((rule, i) => {
+    const ctx = { file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) };
+    for (const [kind, fn] of Object.entries(rule.javascript!)) {
+      if (!fn) continue;
+      const k = Number(kind) as ts.SyntaxKind;
+      if (!byKind.has(k)) byKind.set(k, []);
+      byKind.get(k)!.push({ fn, ctx });
+    }
+  });
+  const visit = (node: ts.Node): void => {
+    const handlers = byKind.get(node.kind);
+    if (handlers) for (const h of handlers) h.fn(node, h.ctx);
+    ts.forEachChild(node, visit);
+  };
+  visit(file.sourceFile);
+  for (const r of reporters) out.push(...r.findings);
+}
+
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  const lines = text.split('\n');
+  const long = lines.filter((l) => l.length > 1000).length;
+  return long > 0 && text.length / lines.length > 300;
+}
+
+function isEnabled(rule: Rule, config: Config): boolean {
+  const override = config.rules?.[rule.meta.id];
+  if (override === 'off') return false;
+  if (override) return true;
+  return !rule.meta.defaultOff;
+}
+
+const CONFIDENCE_ORDER: Confidence[] = ['low', 'medium', 'high'];
+
+function configure(findings: Finding[], config: Config): Finding[] {
+  const min = CONFIDENCE_ORDER.indexOf(config.minimumConfidence ?? 'low');
+  return findings
+    .filter((f) => CONFIDENCE_ORDER.indexOf(f.confidence) >= min)
+    .map((f) => {
+      const override = config.rules?.[f.ruleId];
+      return override && override !== 'off' ? { ...f, severity: override } : f;
+    })
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** A detector may see the same node twice (loops evaluated twice): keep one finding per rule and range. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep files valid. */
+export function syntaxErrors(path: string, languageId: string | undefined, text: string): string[] {
+  const language = languageFor(path, languageId);
+  if (language === 'python') {
+    const tree = parsePython(text);
+    try {
+      const errors: string[] = [];
+      const visit = (n: Node) => {
+        if (n.type === 'ERROR' || n.isMissing) errors.push(`line ${n.startPosition.row + 1}: syntax error near \`${n.text.slice(0, 40)}\``);
+        else if (n.hasError) for (const c of n.children) if (c) visit(c);
+      };
+      visit(tree.rootNode);
+      return errors;
+    } finally {
+      tree.delete();
+    }
+  }
+  if (language === 'javascript') {
+    const file = new JsFile(path, text);
+    return file.parseDiagnostics.map((d) => `line ${file.sourceFile.getLineAndCharacterOfPosition(d.start).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  }
+  if (language === 'xml') {
+    const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
+    return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
+  }
+  return [];
+}

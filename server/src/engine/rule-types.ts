@@ -1,0 +1,32 @@
+import type ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import type { PyFile } from '../lang/python/front';
+import type { JsFile } from '../lang/javascript/front';
+import type { XmlFile } from '../lang/xml/front';
+import type { Report } from './rule';
+import type { RuleMeta } from './types';
+
+export interface Context<F> {
+  file: F;
+  report(r: Report): void;
+}
+export type PyContext = Context<PyFile>;
+export type JsContext = Context<JsFile>;
+export type XmlContext = Context<XmlFile>;
+
+/** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
+export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
+/** JS/TS visitors, keyed by `ts.SyntaxKind`. */
+export type JsVisitors = Partial<Record<ts.SyntaxKind, (node: any, ctx: JsContext) => void>>;
+
+/** A rule: metadata, per-language detectors and their fixes, in one file. */
+export interface Rule {
+  meta: RuleMeta;
+  python?: PyVisitors;
+  javascript?: JsVisitors;
+  xml?: (ctx: XmlContext) => void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,165 @@
+import ts from 'typescript';
+import type { Range, Value } from '../../engine/types';
+
+export function scriptKindFor(path: string): ts.ScriptKind {
+  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
+  if (/\.(c|m)?ts$/i.test(path)) return ts.ScriptKind.TS;
+  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
+  // .js files often hold JSX (React); the JSX grammar is a superset for our purposes
+  return ts.ScriptKind.JSX;
+}
+
+/** Strips `node:` and returns the module a specifier names. */
+export function moduleName(specifier: string): string {
+  return specifier.replace(/^node:/, '');
+}
+
+/**
+ * The JavaScript/TypeScript language front: one parsed file and the facts rules ask for.
+ * Rules never walk assignments themselves: they ask `valueOf` and `qualifiedName`.
+ */
+export class JsFile {
+  /** Local name -> qualified name: `cp` -> `child_process`, `run` -> `child_process.exec`. */
+  readonly imports = new Map<string, string>();
+  readonly sourceFile: ts.SourceFile;
+
+  constructor(readonly path: string, readonly text: string) {
+    this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+    this.collectImports();
+  }
+
+  /** Syntax errors the parser reported (half-typed code still yields findings for the intact parts). */
+  get parseDiagnostics(): readonly ts.DiagnosticWithLocation[] {
+    return (this.sourceFile as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  }
+
+  range(node: ts.Node): Range {
+    return this.rangeOf(node.getStart(this.sourceFile), node.getEnd());
+  }
+
+  rangeOf(start: number, end: number): Range {
+    const s = this.sourceFile.getLineAndCharacterOfPosition(start);
+    const e = this.sourceFile.getLineAndCharacterOfPosition(end);
+    return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+  }
+
+  line(node: ts.Node): number {
+    return this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile)).line;
+  }
+
+  text_(node: ts.Node): string {
+    return node.getText(this.sourceFile);
+  }
+
+  /** Comments in the file, for suppressions: the scanner's comment tokens, never text search. */
+  comments(): { line: number; text: string }[] {
+    const out: { line: number; text: string }[] = [];
+    const seen = new Set<number>();
+    const visit = (node: ts.Node) => {
+      // comments are trivia before tokens: collect them from every token's leading and trailing ranges
+      for (const ranges of [ts.getLeadingCommentRanges(this.text, node.pos), ts.getTrailingCommentRanges(this.text, node.end)]) {
+        for (const r of ranges ?? []) {
+          if (seen.has(r.pos)) continue;
+          seen.add(r.pos);
+          const raw = this.text.slice(r.pos, r.end);
+          const body = r.kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
+          out.push({ line: this.sourceFile.getLineAndCharacterOfPosition(r.pos).line, text: body });
+        }
+      }
+      node.forEachChild(visit);
+    };
+    visit(this.sourceFile);
+    // JSX comments `{/* ... */}` are inside JsxExpressions and already visited; the end-of-file trivia:
+    for (const r of ts.getLeadingCommentRanges(this.text, this.sourceFile.endOfFileToken.pos) ?? []) {
+      if (seen.has(r.pos)) continue;
+      out.push({ line: this.sourceFile.getLineAndCharacterOfPosition(r.pos).line, text: this.text.slice(r.pos + 2, r.end) });
+    }
+    return out;
+  }
+
+  /** `child_process.exec` for `run` after `const { exec: run } = require('child_process')`. */
+  qualifiedName(node: ts.Node | undefined): string | undefined {
+    if (!node) return undefined;
+    if (ts.isIdentifier(node)) return this.imports.get(node.text);
+    if (ts.isPropertyAccessExpression(node)) {
+      const base = this.qualifiedName(node.expression);
+      return base ? `${base}.${node.name.text}` : undefined;
+    }
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+      const base = this.qualifiedName(node.expression);
+      return base ? `${base}.${node.argumentExpression.text}` : undefined;
+    }
+    if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node)) {
+      return this.qualifiedName(node.expression);
+    }
+    if (ts.isCallExpression(node) && isRequire(node)) return moduleName((node.arguments[0] as ts.StringLiteral).text);
+    return undefined;
+  }
+
+  callName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+    return this.qualifiedName(call.expression);
+  }
+
+  /** The data-flow answer for an expression: constant, tainted or unknown. */
+  valueOf(node: ts.Node | undefined): Value {
+    if (!node) return { kind: 'unknown' };
+    if (ts.isStringLiteralLike(node)) return { kind: 'constant', value: node.text };
+    if (ts.isNumericLiteral(node)) return { kind: 'constant', value: node.text };
+    return { kind: 'unknown' };
+  }
+
+  private collectImports(): void {
+    const bindRequire = (name: ts.BindingName, module: string) => {
+      if (ts.isIdentifier(name)) this.imports.set(name.text, module);
+      else if (ts.isObjectBindingPattern(name)) {
+        for (const el of name.elements) {
+          const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text
+            : ts.isIdentifier(el.name) ? el.name.text : undefined;
+          if (prop && ts.isIdentifier(el.name)) this.imports.set(el.name.text, `${module}.${prop}`);
+        }
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+        const module = moduleName(node.moduleSpecifier.text);
+        const clause = node.importClause;
+        if (clause?.name) this.imports.set(clause.name.text, module);
+        const bindings = clause?.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) this.imports.set(bindings.name.text, module);
+        if (bindings && ts.isNamedImports(bindings)) {
+          for (const el of bindings.elements) {
+            const imported = (el.propertyName ?? el.name).text;
+            this.imports.set(el.name.text, imported === 'default' ? module : `${module}.${imported}`);
+          }
+        }
+      } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)
+        && ts.isStringLiteral(node.moduleReference.expression)) {
+        this.imports.set(node.name.text, moduleName(node.moduleReference.expression.text));
+      } else if (ts.isVariableDeclaration(node) && node.initializer) {
+        const init = skipOuter(node.initializer);
+        if (ts.isCallExpression(init) && isRequire(init)) {
+          bindRequire(node.name, moduleName((init.arguments[0] as ts.StringLiteral).text));
+        } else if (ts.isPropertyAccessExpression(init) && ts.isCallExpression(init.expression) && isRequire(init.expression)) {
+          // const exec = require('child_process').exec
+          const module = moduleName((init.expression.arguments[0] as ts.StringLiteral).text);
+          bindRequire(node.name, `${module}.${init.name.text}`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(this.sourceFile);
+  }
+}
+
+export function skipOuter(node: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)
+    || ts.isAwaitExpression(node) || ts.isTypeAssertionExpression(node) || ts.isSatisfiesExpression(node)) {
+    node = node.expression;
+  }
+  return node;
+}
+
+export function isRequire(node: ts.CallExpression): boolean {
+  return ts.isIdentifier(node.expression) && node.expression.text === 'require'
+    && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0]);
+}

@@ -1,0 +1,100 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Range, Value } from '../../engine/types';
+
+/**
+ * The Python language front: one parsed file and the facts rules ask for.
+ * Rules never walk assignments themselves: they ask `valueOf` and `qualifiedName`.
+ */
+export class PyFile {
+  /** Local name -> fully qualified name: `l` -> `yaml.load`, `ET` -> `xml.etree.ElementTree`. */
+  readonly imports = new Map<string, string>();
+  /** Modules imported with `from m import *`. */
+  readonly starImports: string[] = [];
+
+  constructor(readonly path: string, readonly text: string, readonly tree: Tree) {
+    this.collectImports(tree.rootNode);
+  }
+
+  range(node: Node): Range {
+    return {
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    };
+  }
+
+  /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
+  qualifiedName(node: Node | null): string | undefined {
+    if (!node) return undefined;
+    if (node.type === 'identifier') return this.imports.get(node.text);
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
+      const base = this.qualifiedName(object);
+      return base && attr ? `${base}.${attr.text}` : undefined;
+    }
+    return undefined;
+  }
+
+  /** Comments in the file, for suppressions. */
+  comments(): { line: number; text: string }[] {
+    const out: { line: number; text: string }[] = [];
+    for (const node of this.tree.rootNode.descendantsOfType('comment')) {
+      if (node) out.push({ line: node.startPosition.row, text: node.text.slice(1) });
+    }
+    return out;
+  }
+
+  /** Qualified name of what a `call` node calls. */
+  callName(call: Node): string | undefined {
+    return this.qualifiedName(call.childForFieldName('function'));
+  }
+
+  /** The data-flow answer for an expression: constant, tainted or unknown. */
+  valueOf(node: Node | null): Value {
+    if (!node) return { kind: 'unknown' };
+    switch (node.type) {
+      case 'string':
+        if (!node.namedChildren.some((c) => c?.type === 'interpolation')) return { kind: 'constant' };
+        return { kind: 'unknown' };
+      case 'integer': case 'float': case 'true': case 'false': case 'none':
+        return { kind: 'constant', value: node.text };
+      default:
+        return { kind: 'unknown' };
+    }
+  }
+
+  private collectImports(root: Node): void {
+    const visit = (node: Node) => {
+      if (node.type === 'import_statement') {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'dotted_name') {
+            // `import a.b.c` binds `a`
+            const first = child.text.split('.')[0];
+            this.imports.set(first, first);
+          } else if (child.type === 'aliased_import') {
+            const name = child.childForFieldName('name');
+            const alias = child.childForFieldName('alias');
+            if (name && alias) this.imports.set(alias.text, name.text);
+          }
+        }
+      } else if (node.type === 'import_from_statement') {
+        const module = node.childForFieldName('module_name')?.text.replace(/^\.+/, '') ?? '';
+        for (const child of node.namedChildren) {
+          if (!child || child === node.childForFieldName('module_name')) continue;
+          if (child.type === 'wildcard_import') this.starImports.push(module);
+          else if (child.type === 'dotted_name') this.imports.set(child.text, `${module}.${child.text}`);
+          else if (child.type === 'aliased_import') {
+            const name = child.childForFieldName('name');
+            const alias = child.childForFieldName('alias');
+            if (name && alias) this.imports.set(alias.text, `${module}.${name.text}`);
+          }
+        }
+      } else if (node.type === 'function_definition' || node.type === 'class_definition') {
+        // imports inside functions still count for the whole file (best effort)
+      }
+      for (const child of node.namedChildren) if (child) visit(child);
+    };
+    visit(root);
+  }
+}

@@ -1,0 +1,29 @@
+import * as path from 'path';
+import { Language, Parser, Tree } from 'web-tree-sitter';
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+/** Where the wasm files are: beside the bundle (dist/) or, unbundled, in node_modules. */
+function wasmDir(): string {
+  return process.env.SECURE_HINTS_WASM_DIR ?? __dirname;
+}
+
+/** Loads tree-sitter and the Python grammar once. Every shell awaits this before the first analysis. */
+export function initPython(): Promise<void> {
+  loading ??= (async () => {
+    const dir = wasmDir();
+    await Parser.init({ locateFile: (name: string) => path.join(dir, name) });
+    const lang = await Language.load(path.join(dir, 'tree-sitter-python.wasm'));
+    parser = new Parser();
+    parser.setLanguage(lang);
+  })();
+  return loading;
+}
+
+export function parsePython(text: string): Tree {
+  if (!parser) throw new Error('Python parser not initialised: await initPython() first');
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}

@@ -1,0 +1,110 @@
+import type { Range } from '../../engine/types';
+
+export interface EntityDeclaration {
+  name: string;
+  kind: 'SYSTEM' | 'PUBLIC' | 'internal';
+  parameter: boolean;
+  /** The declaration's range in the file. */
+  range: Range;
+  text: string;
+}
+
+/**
+ * The XML front. fast-xml-parser checks that the document is well-formed; the DOCTYPE's
+ * internal subset is read here by a small scanner of markup declarations, because the parser
+ * refuses documents with external entities instead of reporting them.
+ */
+export class XmlFile {
+  readonly entities: EntityDeclaration[] = [];
+  readonly doctype?: { range: Range; externalId?: string };
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly path: string, readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.scanDoctype();
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  position(offset: number) {
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.lineStarts[lo] };
+  }
+
+  /** Comments in the document, for suppressions. */
+  comments(): { line: number; text: string }[] {
+    const out: { line: number; text: string }[] = [];
+    let i = 0;
+    for (;;) {
+      const start = this.text.indexOf('<!--', i);
+      if (start < 0) break;
+      const end = this.text.indexOf('-->', start + 4);
+      const stop = end < 0 ? this.text.length : end + 3;
+      out.push({ line: this.position(start).line, text: this.text.slice(start + 4, end < 0 ? stop : end) });
+      i = stop;
+    }
+    return out;
+  }
+
+  private scanDoctype(): void {
+    const t = this.text;
+    const start = t.indexOf('<!DOCTYPE');
+    if (start < 0) return;
+    let i = start + 9;
+    // the DOCTYPE runs to the '>' that is outside quotes and outside the internal subset
+    let inSubset = false;
+    let quote = '';
+    let subsetStart = -1;
+    for (; i < t.length; i++) {
+      const c = t[i];
+      if (quote) { if (c === quote) quote = ''; continue; }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '[') { inSubset = true; subsetStart = i + 1; }
+      else if (c === ']') inSubset = false;
+      else if (c === '>' && !inSubset) break;
+      else if (inSubset && t.startsWith('<!--', i)) {
+        const end = t.indexOf('-->', i + 4);
+        i = end < 0 ? t.length : end + 2;
+      } else if (inSubset && t.startsWith('<!ENTITY', i)) {
+        const declEnd = this.declarationEnd(i);
+        this.readEntity(t.slice(i, declEnd), i);
+        i = declEnd - 1;
+      }
+    }
+    const header = t.slice(start, subsetStart < 0 ? i : subsetStart);
+    const external = /\b(SYSTEM|PUBLIC)\b/.exec(header);
+    (this as { doctype?: unknown }).doctype = {
+      range: this.rangeOf(start, Math.min(i + 1, t.length)),
+      externalId: external ? external[1] : undefined,
+    };
+  }
+
+  private declarationEnd(from: number): number {
+    let quote = '';
+    for (let i = from; i < this.text.length; i++) {
+      const c = this.text[i];
+      if (quote) { if (c === quote) quote = ''; continue; }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '>') return i + 1;
+    }
+    return this.text.length;
+  }
+
+  private readEntity(decl: string, offset: number): void {
+    // <!ENTITY [%] name (SYSTEM "uri" | PUBLIC "id" "uri" | "value")>
+    const words = decl.slice('<!ENTITY'.length).trim().split(/\s+/);
+    let k = 0;
+    const parameter = words[k] === '%';
+    if (parameter) k++;
+    const name = words[k++] ?? '';
+    const keyword = words[k];
+    const kind = keyword === 'SYSTEM' || keyword === 'PUBLIC' ? keyword : 'internal';
+    this.entities.push({ name, kind, parameter, range: this.rangeOf(offset, offset + decl.length), text: decl });
+  }
+}
