@@ -1,5 +1,32 @@
 import type { Rule } from '../engine/rule-types';
+import sqlInjection from './sql-injection';
+import commandInjection from './command-injection';
+import codeInjection from './code-injection';
+import unsafeDeserialization from './unsafe-deserialization';
+import unsafeXmlParsing from './unsafe-xml-parsing';
+import pathTraversal from './path-traversal';
+import openRedirect from './open-redirect';
+import ssrf from './ssrf';
+import reflectedXss from './reflected-xss';
+import weakRandom from './weak-random';
+import insecureCookie from './insecure-cookie';
 
-/** Every rule, in the order they are documented. One file per rule in this folder. */
+/** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
+  // injection and data-flow rules shared by both languages
+  sqlInjection,
+  commandInjection,
+  codeInjection,
+  unsafeDeserialization,
+  unsafeXmlParsing,
+  pathTraversal,
+  openRedirect,
+  ssrf,
+  reflectedXss,
+  weakRandom,
+  insecureCookie,
+  // JavaScript/TypeScript-only rules (issue 3)
+  // Python-only rules (issue 4)
+  // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  // XML, YAML and other file types
 ];

@@ -47,7 +47,7 @@ export class JsFile {
     return this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile)).line;
   }
 
-  text_(node: ts.Node): string {
+  textOf(node: ts.Node): string {
     return node.getText(this.sourceFile);
   }
 
@@ -98,6 +98,24 @@ export class JsFile {
 
   callName(call: ts.CallExpression | ts.NewExpression): string | undefined {
     return this.qualifiedName(call.expression);
+  }
+
+  /** The constant string an expression folds to, when the data flow knows it. */
+  stringValue(node: ts.Node | undefined): string | undefined {
+    const v = this.valueOf(node);
+    return v.kind === 'constant' ? v.value : undefined;
+  }
+
+  /** The innermost function around a node. */
+  enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+    for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
+    return undefined;
+  }
+
+  /** True when the file imports or requires the module (`child_process` also matches `node:child_process`). */
+  importsModule(module: string): boolean {
+    for (const q of this.imports.values()) if (q === module || q.startsWith(module + '.')) return true;
+    return false;
   }
 
   /** The data-flow answer for an expression: constant, tainted or unknown. */
@@ -162,4 +180,16 @@ export function skipOuter(node: ts.Expression): ts.Expression {
 export function isRequire(node: ts.CallExpression): boolean {
   return ts.isIdentifier(node.expression) && node.expression.text === 'require'
     && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0]);
+}
+
+/** The initializer of property `name` in an object literal, if written literally. */
+export function propertyOf(obj: ts.Node | undefined, name: string): ts.Expression | undefined {
+  if (!obj || !ts.isObjectLiteralExpression(obj)) return undefined;
+  for (const p of obj.properties) {
+    const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (key !== name) continue;
+    if (ts.isPropertyAssignment(p)) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p)) return p.name;
+  }
+  return undefined;
 }

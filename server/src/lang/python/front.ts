@@ -49,6 +49,53 @@ export class PyFile {
     return this.qualifiedName(call.childForFieldName('function'));
   }
 
+  /** A call's argument by position, or by keyword (`keyword` wins when both are given and present). */
+  argument(call: Node, index: number, keyword?: string): Node | undefined {
+    const args = call.childForFieldName('arguments');
+    if (!args) return undefined;
+    if (keyword) {
+      const kw = this.keywordArgument(call, keyword);
+      if (kw) return kw;
+    }
+    let i = 0;
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'keyword_argument' || a.type === 'comment') continue;
+      if (a.type === 'list_splat' || a.type === 'dictionary_splat') return undefined;
+      if (i++ === index) return a;
+    }
+    return undefined;
+  }
+
+  /** The value node of `name=...` in a call. */
+  keywordArgument(call: Node, name: string): Node | undefined {
+    const args = call.childForFieldName('arguments');
+    for (const a of args?.namedChildren ?? []) {
+      if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) {
+        return a.childForFieldName('value') ?? undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** The constant string an expression folds to, when the data flow knows it. */
+  stringValue(node: Node | null | undefined): string | undefined {
+    if (!node) return undefined;
+    const v = this.valueOf(node);
+    return v.kind === 'constant' ? v.value : undefined;
+  }
+
+  /** The innermost function definition around a node. */
+  enclosingFunction(node: Node): Node | undefined {
+    for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+    return undefined;
+  }
+
+  /** True when the file imports the module or one of its submodules (`xml` matches `xml.etree.ElementTree`). */
+  importsModule(module: string): boolean {
+    for (const q of this.imports.values()) if (q === module || q.startsWith(module + '.')) return true;
+    return this.starImports.some((m) => m === module || m.startsWith(module + '.'));
+  }
+
   /** The data-flow answer for an expression: constant, tainted or unknown. */
   valueOf(node: Node | null): Value {
     if (!node) return { kind: 'unknown' };
