@@ -10,6 +10,8 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import tlsVerificationDisabled from './tls-verification-disabled';
+import cleartextHttp from './cleartext-http';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -28,5 +30,7 @@ export const rules: Rule[] = [
   // JavaScript/TypeScript-only rules (issue 3)
   // Python-only rules (issue 4)
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  tlsVerificationDisabled,
+  cleartextHttp,
   // XML, YAML and other file types
 ];

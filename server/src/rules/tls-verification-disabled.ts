@@ -1,0 +1,155 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP } from '../engine/types';
+import { jsBool, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument } from './support/constants';
+
+export default defineRule({
+  meta: {
+    id: 'tls-verification-disabled',
+    title: 'TLS certificate verification disabled',
+    description: 'Turning off certificate or host name checks lets anyone on the network path read and change the traffic.',
+    cwe: ['CWE-295'],
+    owasp: OWASP.A02,
+    severity: 'error',
+    confidence: 'high',
+    securitySeverity: 7.4,
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
+    attribute: (node, ctx) => pythonAttribute(node, ctx),
+    assignment: (node, ctx) => pythonAssignment(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.PropertyAssignment]: (node: ts.PropertyAssignment, ctx) => javascriptProperty(node, ctx),
+    [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
+  },
+});
+
+// ---- Python ----
+
+const HTTP_CLIENTS = ['requests', 'httpx', 'aiohttp', 'urllib3'];
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'stream',
+  'Client', 'AsyncClient', 'Session', 'ClientSession', 'TCPConnector', 'ws_connect', 'urlopen']);
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const name = f.callName(node);
+  const method = node.childForFieldName('function')?.childForFieldName('attribute')?.text
+    ?? (node.childForFieldName('function')?.type === 'identifier' ? node.childForFieldName('function')!.text : undefined);
+  const fromClient = name !== undefined && HTTP_CLIENTS.some((m) => name === m || name.startsWith(m + '.'));
+  // `session.get(url, verify=False)` on a session of unknown type, in a file that uses an HTTP client
+  const onSession = name === undefined && method !== undefined && HTTP_METHODS.has(method)
+    && HTTP_CLIENTS.some((m) => f.importsModule(m));
+  if (!fromClient && !onSession) return;
+  for (const kw of ['verify', 'verify_ssl', 'ssl']) {
+    const arg = f.keywordArgument(node, kw);
+    if (!arg || pyBool(f, arg) !== false) continue;
+    if (kw === 'ssl' && !(name?.startsWith('aiohttp') || f.importsModule('aiohttp'))) continue;
+    ctx.report({
+      range: f.range(arg.parent!),
+      message: `\`${kw}=False\` turns off TLS certificate verification: anyone on the network path can impersonate the server.`,
+      fixes: [{ title: `Remove \`${kw}=False\` (verify certificates)`, edits: [pyRemoveArgument(f, arg.parent!)], preferred: true }],
+    });
+  }
+  const certReqs = f.keywordArgument(node, 'cert_reqs');
+  if (certReqs && pyLiteral(certReqs) === 'CERT_NONE') {
+    ctx.report({
+      range: f.range(certReqs),
+      message: "`cert_reqs='CERT_NONE'` turns off TLS certificate verification.",
+      fixes: [{ title: "Use `cert_reqs='CERT_REQUIRED'`", edits: [{ range: f.range(certReqs), newText: "'CERT_REQUIRED'" }], preferred: true }],
+    });
+  }
+}
+
+function pythonAttribute(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const q = f.qualifiedName(node);
+  if (q === 'ssl._create_unverified_context') {
+    const obj = node.childForFieldName('object')!;
+    ctx.report({
+      range: f.range(node),
+      message: '`ssl._create_unverified_context` makes a TLS context that checks neither certificates nor host names.',
+      fixes: [{ title: 'Use `ssl.create_default_context`', edits: [{ range: f.range(node), newText: `${obj.text}.create_default_context` }], preferred: true }],
+    });
+  } else if (q === 'ssl.CERT_NONE' && isSetting(node)) {
+    const obj = node.childForFieldName('object')!;
+    ctx.report({
+      range: f.range(node),
+      message: '`ssl.CERT_NONE` accepts any certificate: anyone on the network path can impersonate the server.',
+      fixes: [{ title: 'Use `ssl.CERT_REQUIRED`', edits: [{ range: f.range(node), newText: `${obj.text}.CERT_REQUIRED` }], preferred: true }],
+    });
+  }
+}
+
+/** Is the node the value of an assignment or of a keyword argument (not a comparison or a table)? */
+function isSetting(node: Node): boolean {
+  const p = node.parent;
+  if (!p) return false;
+  if (p.type === 'assignment') return p.childForFieldName('right')?.equals(node) ?? false;
+  if (p.type === 'keyword_argument') return p.childForFieldName('value')?.equals(node) ?? false;
+  return false;
+}
+
+function pythonAssignment(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (left?.type !== 'attribute' || !right) return;
+  const attr = left.childForFieldName('attribute')?.text;
+  if (attr === 'check_hostname' && pyBool(f, right) === false) {
+    ctx.report({
+      range: f.range(node),
+      message: '`check_hostname = False` accepts a valid certificate for any host name: anyone with a certificate can impersonate the server.',
+      fixes: [{ title: 'Check host names (`check_hostname = True`)', edits: [{ range: f.range(right), newText: 'True' }], preferred: true }],
+    });
+  } else if (attr === 'verify' && pyBool(f, right) === false && HTTP_CLIENTS.some((m) => f.importsModule(m))) {
+    ctx.report({
+      range: f.range(node),
+      message: '`session.verify = False` turns off TLS certificate verification for every request of the session.',
+      fixes: [{ title: 'Verify certificates (`verify = True`)', edits: [{ range: f.range(right), newText: 'True' }], preferred: true }],
+    });
+  }
+}
+
+// ---- JavaScript / TypeScript ----
+
+function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
+  const f = ctx.file;
+  const key = jsPropName(node.name);
+  const off = (key === 'rejectUnauthorized' || key === 'strictSSL') && jsBool(node.initializer) === false;
+  if (!off || !ts.isObjectLiteralExpression(node.parent)) return;
+  ctx.report({
+    range: f.range(node),
+    message: `\`${key}: false\` turns off TLS certificate verification: anyone on the network path can impersonate the server.`,
+    fixes: [{ title: `Remove \`${key}: false\` (verify certificates)`, edits: [jsRemoveMember(f, node)], preferred: true }],
+  });
+}
+
+function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const f = ctx.file;
+  const left = node.left;
+  const name = ts.isPropertyAccessExpression(left) ? left.name.text
+    : ts.isElementAccessExpression(left) ? jsPropName(left.argumentExpression) : undefined;
+  if (name === 'NODE_TLS_REJECT_UNAUTHORIZED') {
+    const envObj = (left as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    const isEnv = ts.isPropertyAccessExpression(envObj) && envObj.name.text === 'env';
+    const v = jsString(f, node.right) ?? (ts.isNumericLiteral(node.right) ? node.right.text : undefined);
+    if (!isEnv || v !== '0') return;
+    const stmt = node.parent;
+    ctx.report({
+      range: f.range(node),
+      message: '`NODE_TLS_REJECT_UNAUTHORIZED = 0` turns off TLS certificate verification for every connection of the process.',
+      fixes: ts.isExpressionStatement(stmt)
+        ? [{ title: 'Remove the override (verify certificates)', edits: [jsRemoveStatement(f, stmt)], preferred: true }] : [],
+    });
+  } else if (name === 'rejectUnauthorized' && jsBool(node.right) === false) {
+    ctx.report({
+      range: f.range(node),
+      message: '`rejectUnauthorized = false` turns off TLS certificate verification.',
+      fixes: [{ title: 'Verify certificates (`true`)', edits: [{ range: f.range(node.right), newText: 'true' }], preferred: true }],
+    });
+  }
+}
