@@ -1,2 +1,96 @@
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * The VS Code client: starts the bundled language server, registers the commands, shows the
+ * status shield. All analysis lives in the server (dist/server.js).
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { showRuleDocumentation } from './docs';
+import { AnalysisNoteNotification, type AnalysisNoteParams } from './protocol';
+import { WorkspaceScan } from './scan';
+import { StatusShield } from './status';
+
+const LANGUAGES = ['python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'xml'];
+
+let client: LanguageClient | undefined;
+
+/** What `activate` returns: used by the integration tests and other extensions. */
+export interface SecureHintsApi {
+  client(): LanguageClient | undefined;
+  shield: StatusShield;
+  scan: WorkspaceScan;
+  /** Resolves when the server answered `initialize`. */
+  ready: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): SecureHintsApi {
+  const output = vscode.window.createOutputChannel('Secure Hints');
+  const shield = new StatusShield();
+  const scan = new WorkspaceScan(() => client, output);
+  const notedOnce = new Set<string>();
+  context.subscriptions.push(output, shield, scan);
+
+  const start = async (): Promise<void> => {
+    client = createClient(context, output);
+    client.onNotification(AnalysisNoteNotification, (p: AnalysisNoteParams) => {
+      shield.setNotes(p.uri, p.notes);
+      for (const note of p.notes) {
+        const key = `${p.uri}\n${note}`;
+        if (notedOnce.has(key)) continue;
+        notedOnce.add(key);
+        output.appendLine(`${vscode.Uri.parse(p.uri).fsPath}: ${note}`);
+      }
+    });
+    await client.start();
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('secureHints.scanWorkspace', () => scan.run()),
+    vscode.commands.registerCommand('secureHints.exportSarif', (target?: vscode.Uri) => scan.exportSarif(target)),
+    vscode.commands.registerCommand('secureHints.showRuleDocumentation', (arg?: unknown) => showRuleDocumentation(context.extensionUri, arg)),
+    vscode.commands.registerCommand('secureHints.restartServer', async () => {
+      if (client) await client.restart();
+      else await start();
+      output.appendLine('Server restarted.');
+    }),
+    vscode.commands.registerCommand('secureHints.openSample', () => openSample(context.extensionUri)),
+    vscode.commands.registerCommand('secureHints.showOutput', () => output.show(true)),
+  );
+
+  const ready = start().catch((err: Error) => {
+    output.appendLine(`The Secure Hints server failed to start: ${err.stack ?? err.message}`);
+    throw err;
+  });
+  return { client: () => client, shield, scan, ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  // the languageclient appends --node-ipc and --clientProcessId to these arguments
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc, args: ['lsp'] },
+    debug: { module, transport: TransportKind.ipc, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    outputChannel: output,
+    synchronize: {
+      configurationSection: 'secureHints',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/.securehints.json'),
+    },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('secureHints') },
+    diagnosticCollectionName: 'secure-hints',
+  };
+  return new LanguageClient('secureHints', 'Secure Hints', serverOptions, clientOptions);
+}
+
+/** The walkthrough's first step: a small vulnerable file in a new editor, ready to be fixed. */
+async function openSample(extensionUri: vscode.Uri): Promise<vscode.TextEditor> {
+  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'walkthrough', 'sample_app.py'));
+  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: Buffer.from(bytes).toString('utf8') });
+  return vscode.window.showTextDocument(doc);
+}
