@@ -1,7 +1,10 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
+import { OWASP, type TextEdit } from '../engine/types';
+import { propertyOf, skipOuter } from '../lang/javascript/front';
+import { isTestFile, jsBool, jsPropName, jsString, nameWords, pyBool, pyLiteral, pyString } from './support/constants';
+import { isSecretName, pyClassName } from './support/auth';
 
 export default defineRule({
   meta: {
@@ -17,20 +20,253 @@ export default defineRule({
   },
   python: {
     call: (node, ctx) => pythonCall(node, ctx),
+    assignment: (node, ctx) => pythonAssignment(node, ctx),
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
   },
 });
 
+// ---- shared ----
+
+/** Cookie names that carry a session, an identity or a credential. */
+function isSessionCookieName(name: string | undefined): boolean {
+  if (!name) return true; // unknown name: assume it matters
+  const words = nameWords(name);
+  return words.some((w) => /^(session|sess|sessionid|sid|token|auth|jwt|remember|login|csrf|xsrf|csrftoken|access|refresh|identity|credentials?|user|uid|connect)$/.test(w))
+    || isSecretName(name);
+}
+
+const SETTINGS: Record<string, { bad: 'False' | 'None'; good: string; what: string }> = {
+  SESSION_COOKIE_SECURE: { bad: 'False', good: 'True', what: 'the session cookie travels over plain HTTP' },
+  SESSION_COOKIE_HTTPONLY: { bad: 'False', good: 'True', what: 'scripts can read the session cookie' },
+  SESSION_COOKIE_SAMESITE: { bad: 'None', good: '"Lax"', what: 'the session cookie rides along cross-site requests' },
+  CSRF_COOKIE_SECURE: { bad: 'False', good: 'True', what: 'the CSRF cookie travels over plain HTTP' },
+  CSRF_COOKIE_SAMESITE: { bad: 'None', good: '"Lax"', what: 'the CSRF cookie rides along cross-site requests' },
+  REMEMBER_COOKIE_SECURE: { bad: 'False', good: 'True', what: 'the remember-me cookie travels over plain HTTP' },
+  REMEMBER_COOKIE_HTTPONLY: { bad: 'False', good: 'True', what: 'scripts can read the remember-me cookie' },
+};
+
+/** Settings files and classes meant for development or tests, where plain HTTP is expected. */
+function isDevelopmentSettings(path: string, className: string | undefined): boolean {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (/^(global_settings|(dev|develop|development|local|test|tests|testing|debug)(_settings)?|settings_(dev|local|test|testing))\.py$/i.test(base)) return true;
+  return !!className && /(test|dev|debug|local)/i.test(className);
+}
+
 // ---- Python ----
 
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const f = node.childForFieldName('function');
+  if (f?.type !== 'attribute') return;
+  const method = f.childForFieldName('attribute')?.text;
+  if (method === 'update' || method === 'from_mapping') {
+    for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type === 'keyword_argument') pythonSetting(a.childForFieldName('name')?.text, a.childForFieldName('value'), ctx);
+    }
+    return;
+  }
+  if (method !== 'set_cookie' && method !== 'set_signed_cookie') return;
+  const receiver = f.childForFieldName('object');
+  if (!receiver || /client/i.test(receiver.text) || isTestFile(ctx.file.path)) return;
+  const args = node.childForFieldName('arguments');
+  const list = (args?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  if (list.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return;
+  const keyNode = ctx.file.argument(node, 0, 'key');
+  if (!keyNode) return;
+  const keyName = pyString(ctx.file, keyNode) ?? pyTargetNameOf(keyNode);
+  // CookieJar.set_cookie(cookie) takes one Cookie object: the response API takes a name and a value
+  if (list.length < 2 && keyNode.type !== 'string') return;
+  const missing: string[] = [];
+  const edits: TextEdit[] = [];
+  const check = (kw: string, good: string, isBad: (v: Node) => boolean) => {
+    const v = ctx.file.keywordArgument(node, kw);
+    if (!v) { missing.push(`${kw}=${good}`); return; }
+    if (isBad(v)) { missing.push(`${kw}=${good}`); edits.push({ range: ctx.file.range(v), newText: good }); }
+  };
+  check('secure', 'True', (v) => pyBool(ctx.file, v) === false);
+  check('httponly', 'True', (v) => pyBool(ctx.file, v) === false);
+  check('samesite', '"Lax"', (v) => v.type === 'none');
+  if (missing.length === 0) return;
+  const toAdd = missing.filter((m) => !ctx.file.keywordArgument(node, m.split('=')[0]));
+  const last = list[list.length - 1];
+  if (toAdd.length) edits.push({ range: { start: ctx.file.range(last).end, end: ctx.file.range(last).end }, newText: `, ${toAdd.join(', ')}` });
+  const important = isSessionCookieName(keyName) && missing.some((m) => !m.startsWith('samesite'));
+  ctx.report({
+    range: ctx.file.range(f.childForFieldName('attribute')!),
+    message: `Cookie ${keyName ? `\`${keyName}\` ` : ''}is set without ${missing.map((m) => m.split('=')[0]).join(', ')}. `
+      + 'Add `secure=True` (HTTPS only), `httponly=True` (no script access) and `samesite="Lax"`.',
+    severity: important ? 'warning' : 'info',
+    fixes: [{ title: `Add ${missing.join(', ')}`, edits, preferred: true }],
+  });
+}
+
+function pyTargetNameOf(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+/** `SESSION_COOKIE_SECURE = False`, `app.config["SESSION_COOKIE_SECURE"] = False`. */
+function pythonAssignment(node: Node, ctx: PyContext): void {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right) return;
+  let name: string | undefined;
+  if (left.type === 'identifier') {
+    // a setting is a module or class attribute, not a local variable
+    if (ctx.file.enclosingFunction(node)) return;
+    name = left.text;
+  } else if (left.type === 'subscript') {
+    name = pyLiteral(left.childForFieldName('subscript'));
+  }
+  pythonSetting(name, right, ctx);
+}
+
+function pythonSetting(name: string | undefined, value: Node | null, ctx: PyContext): void {
+  const setting = name ? SETTINGS[name] : undefined;
+  if (!setting || !value) return;
+  const bad = setting.bad === 'False' ? pyBool(ctx.file, value) === false : value.type === 'none';
+  if (!bad || isTestFile(ctx.file.path) || isDevelopmentSettings(ctx.file.path, pyClassName(value))) return;
+  ctx.report({
+    range: ctx.file.range(value),
+    message: `\`${name} = ${setting.bad}\`: ${setting.what}. Set it to ${setting.good} (serve the site over HTTPS).`,
+    fixes: [{ title: `Set ${name} to ${setting.good}`, edits: [{ range: ctx.file.range(value), newText: setting.good }] }],
+  });
 }
 
 // ---- JavaScript / TypeScript ----
 
+interface CookieFlags { httpOnly: boolean; secure: boolean; sameSite: boolean }
+
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const name = ctx.file.callName(node);
+  if (name === 'express-session' || name === 'cookie-session') return sessionMiddleware(node, name, ctx);
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || isTestFile(ctx.file.path)) return;
+  const method = callee.name.text;
+  if (method === 'cookie' && isResponse(callee.expression) && node.arguments.length >= 2 && node.arguments.length <= 3) {
+    // Express res.cookie(name, value, options): httpOnly, secure and sameSite all default to off
+    return cookieCall(node, node.arguments[0], node.arguments[2], node.arguments[1], ctx);
+  }
+  if (method === 'set' && isCookieStore(callee.expression, ctx)) {
+    // Next.js cookies().set(name, value, options) or .set({ name, value, ...options })
+    const [a0, a1, a2] = node.arguments;
+    if (node.arguments.length === 1 && a0 && ts.isObjectLiteralExpression(a0)) {
+      return cookieCall(node, propertyOf(a0, 'name'), a0, a0, ctx);
+    }
+    if (node.arguments.length >= 2) return cookieCall(node, a0, a2, a1, ctx);
+  }
+}
+
+/** `res`, `response`, `reply`, `ctx.res`: the receiver of Express's `res.cookie`. */
+function isResponse(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  const last = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+  return /^(res|resp|response|reply|\w+Response)$/.test(last);
+}
+
+/** `cookies()` from next/headers (awaited or not), a store it returned, or `response.cookies`. */
+function isCookieStore(expr: ts.Expression, ctx: JsContext): boolean {
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) return ctx.file.callName(e) === 'next/headers.cookies';
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'cookies') {
+    const recv = skipOuter(e.expression);
+    const origin = ctx.file.valueOf(recv).origin ?? '';
+    return origin.startsWith('next/server.NextResponse') || isResponse(recv);
+  }
+  if (ts.isIdentifier(e)) return (ctx.file.valueOf(e).origin ?? '').startsWith('next/headers.cookies');
+  return false;
+}
+
+function cookieCall(node: ts.CallExpression, nameNode: ts.Expression | undefined, options: ts.Expression | undefined,
+  after: ts.Expression, ctx: JsContext): void {
+  const cookieName = nameNode ? (jsString(ctx.file, nameNode) ?? jsLastName(nameNode)) : undefined;
+  const opts = options ? skipOuter(options) : undefined;
+  if (opts && !ts.isObjectLiteralExpression(opts)) return; // options built elsewhere: unknown
+  if (opts && opts.properties.some((p) => ts.isSpreadAssignment(p))) return;
+  const problems = flagProblems(opts, { httpOnly: false, secure: false, sameSite: false }, ctx);
+  if (problems.missing.length === 0) return;
+  const important = isSessionCookieName(cookieName) && problems.missing.some((m) => m !== 'sameSite');
+  const edits = opts ? problems.edits : [{
+    range: { start: ctx.file.range(after).end, end: ctx.file.range(after).end },
+    newText: `, { ${problems.missing.map(flagText).join(', ')} }`,
+  }];
+  ctx.report({
+    range: ctx.file.range(node.expression),
+    message: `Cookie ${cookieName ? `\`${cookieName}\` ` : ''}is set without ${problems.missing.join(', ')}. `
+      + "Add `httpOnly: true` (no script access), `secure: true` (HTTPS only) and `sameSite: 'lax'`.",
+    severity: important ? 'warning' : 'info',
+    fixes: [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }],
+  });
+}
+
+function jsLastName(e: ts.Expression): string | undefined {
+  const x = skipOuter(e);
+  return ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined;
+}
+
+function flagText(flag: string): string {
+  return flag === 'sameSite' ? "sameSite: 'lax'" : `${flag}: true`;
+}
+
+/** Which flags an options literal lacks or turns off, given which are on by default; and the edits adding them. */
+function flagProblems(opts: ts.ObjectLiteralExpression | undefined, onByDefault: CookieFlags, ctx: JsContext): { missing: string[]; edits: TextEdit[] } {
+  const missing: string[] = [];
+  const edits: TextEdit[] = [];
+  const toAdd: string[] = [];
+  for (const flag of ['httpOnly', 'secure', 'sameSite'] as const) {
+    const v = opts ? propertyOf(opts, flag) : undefined;
+    if (!v) {
+      if (!onByDefault[flag]) { missing.push(flag); toAdd.push(flagText(flag)); }
+      continue;
+    }
+    const off = flag === 'sameSite' ? (jsBool(v) === false || /^none$/i.test(jsString(ctx.file, v) ?? '') && !opts?.properties.some((p) => p.name && jsPropName(p.name) === 'secure'))
+      : jsBool(v) === false;
+    if (off) {
+      missing.push(flag);
+      edits.push({ range: ctx.file.range(v), newText: flag === 'sameSite' ? "'lax'" : 'true' });
+    }
+  }
+  if (opts && toAdd.length) edits.push(...jsAddProperties(ctx, opts, toAdd));
+  return { missing, edits };
+}
+
+/** Inserts `key: value` members at the end of an object literal, on new lines when it spans lines. */
+function jsAddProperties(ctx: JsContext, obj: ts.ObjectLiteralExpression, members: string[]): TextEdit[] {
+  const sf = ctx.file.sourceFile;
+  if (obj.properties.length === 0) return [{ range: ctx.file.range(obj), newText: `{ ${members.join(', ')} }` }];
+  const last = obj.properties[obj.properties.length - 1];
+  const at = ctx.file.range(last).end;
+  const multiline = ctx.file.line(obj) !== sf.getLineAndCharacterOfPosition(obj.getEnd()).line;
+  if (!multiline) return [{ range: { start: at, end: at }, newText: `, ${members.join(', ')}` }];
+  const lineStart = ctx.file.text.lastIndexOf('\n', last.getStart(sf) - 1) + 1;
+  const indent = /^[ \t]*/.exec(ctx.file.text.slice(lineStart))![0];
+  return [{ range: { start: at, end: at }, newText: members.map((m) => `,\n${indent}${m}`).join('') }];
+}
+
+/** express-session({ cookie: {...} }) and cookie-session({ ... }): secure and sameSite are off by default. */
+function sessionMiddleware(node: ts.CallExpression, name: string, ctx: JsContext): void {
+  if (isTestFile(ctx.file.path)) return;
+  const arg = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
+  if (!arg || !ts.isObjectLiteralExpression(arg) || arg.properties.some((p) => ts.isSpreadAssignment(p))) return;
+  let opts: ts.ObjectLiteralExpression | undefined = arg;
+  if (name === 'express-session') {
+    const cookie = propertyOf(arg, 'cookie');
+    if (cookie && !ts.isObjectLiteralExpression(skipOuter(cookie))) return;
+    opts = cookie ? skipOuter(cookie) as ts.ObjectLiteralExpression : undefined;
+    if (opts?.properties.some((p) => ts.isSpreadAssignment(p))) return;
+  }
+  const problems = flagProblems(opts, { httpOnly: true, secure: false, sameSite: false }, ctx);
+  if (problems.missing.length === 0) return;
+  let edits = problems.edits;
+  if (!opts) edits = jsAddProperties(ctx, arg, [`cookie: { ${problems.missing.map(flagText).join(', ')} }`]);
+  ctx.report({
+    range: ctx.file.range(node.expression),
+    message: `${name} cookie without ${problems.missing.join(', ')}: `
+      + (problems.missing.includes('secure') ? 'the session cookie travels over plain HTTP. ' : 'the session cookie is exposed. ')
+      + `Set ${problems.missing.map((m) => '`' + flagText(m) + '`').join(', ')}${name === 'express-session' ? ' in `cookie`' : ''} (behind a proxy, also \`app.set('trust proxy', 1)\`).`,
+    severity: problems.missing.some((m) => m !== 'sameSite') ? 'warning' : 'info',
+    fixes: [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }],
+  });
 }

@@ -1,7 +1,9 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
+import { OWASP, type Fix, type TextEdit } from '../engine/types';
+import { isTestFile, pyImportEdit } from './support/constants';
+import { contextName, jsNameContext, namedAsSecret, pyNameContext } from './support/auth';
 
 export default defineRule({
   meta: {
@@ -25,12 +27,103 @@ export default defineRule({
 
 // ---- Python ----
 
+/** Every function of the `random` module that draws from its shared Mersenne Twister. */
+const PY_RANDOM = new Set(['random', 'randint', 'randrange', 'choice', 'choices', 'sample', 'shuffle', 'uniform',
+  'getrandbits', 'randbytes', 'triangular', 'betavariate', 'binomialvariate', 'expovariate', 'gammavariate', 'gauss',
+  'lognormvariate', 'normalvariate', 'vonmisesvariate', 'paretovariate', 'weibullvariate']);
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const name = ctx.file.callName(node);
+  if (!name || !name.startsWith('random.') || !PY_RANDOM.has(name.slice(7))) return;
+  if (isTestFile(ctx.file.path)) return;
+  const c = pyNameContext(ctx.file, node);
+  if (c.functionName?.startsWith('test') || !namedAsSecret(c)) return;
+  const fn = name.slice(7);
+  const replacement = pythonReplacement(node, fn, ctx);
+  ctx.report({
+    range: ctx.file.range(node),
+    message: `\`random.${fn}\` is predictable (Mersenne Twister) but makes \`${contextName(c)}\`, which looks like a secret. `
+      + `Use the \`secrets\` module (${replacement.text}).`,
+    fixes: [{
+      title: `Use ${replacement.text}`,
+      edits: [...pyImportEdit(ctx.file, 'secrets'), ...replacement.edits],
+      preferred: true,
+      safe: true,
+    }],
+  });
+}
+
+/** The faithful `secrets` counterpart of a `random` call: same arguments, same distribution. */
+function pythonReplacement(node: Node, fn: string, ctx: PyContext): { text: string; edits: TextEdit[] } {
+  const callee = node.childForFieldName('function')!;
+  const args = node.childForFieldName('arguments');
+  const positional = (args?.namedChildren ?? []).filter((a) => a && a.type !== 'comment');
+  const only = positional.length === 1 && positional[0]!.type !== 'keyword_argument' ? positional[0]! : undefined;
+  const swap = (to: string) => ({ text: `\`${to}\``, edits: [{ range: ctx.file.range(callee), newText: to }] });
+  if (fn === 'choice' && only) return swap('secrets.choice');
+  if (fn === 'randrange' && only) return swap('secrets.randbelow');
+  if (fn === 'getrandbits' && only) return swap('secrets.randbits');
+  if (fn === 'randbytes' && only) return swap('secrets.token_bytes');
+  if (fn === 'randint' && positional.length === 2 && positional[0]!.type === 'integer' && positional[0]!.text === '0'
+    && positional[1]!.type === 'integer') {
+    // randint(0, n) draws from 0..n inclusive: randbelow(n + 1)
+    const n = Number(positional[1]!.text.replace(/_/g, ''));
+    if (Number.isSafeInteger(n)) {
+      return { text: '`secrets.randbelow`', edits: [{ range: ctx.file.range(node), newText: `secrets.randbelow(${n + 1})` }] };
+    }
+  }
+  return swap(`secrets.SystemRandom().${fn}`);
 }
 
 // ---- JavaScript / TypeScript ----
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'random' || !ts.isIdentifier(callee.expression)
+    || callee.expression.text !== 'Math' || node.arguments.length > 0) return;
+  if (isTestFile(ctx.file.path)) return;
+  const c = jsNameContext(node);
+  if (/^(test|it|describe)$/.test(c.functionName ?? '') || !namedAsSecret(c)) return;
+  const drop = 'crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32';
+  const fixes: Fix[] = [{
+    title: 'Use crypto.getRandomValues (same range as Math.random)',
+    edits: [{ range: ctx.file.range(node), newText: needsParens(node) ? `(${drop})` : drop }],
+    preferred: true,
+    safe: true,
+  }];
+  const chain = toStringChain(node);
+  if (chain) {
+    fixes.push({ title: 'Use crypto.randomUUID()', edits: [{ range: ctx.file.range(chain), newText: 'crypto.randomUUID()' }] });
+  }
+  ctx.report({
+    range: ctx.file.range(node),
+    message: `\`Math.random()\` is predictable but makes \`${contextName(c)}\`, which looks like a secret. `
+      + 'Use `crypto.getRandomValues`, `crypto.randomUUID()` or Node\'s `crypto.randomBytes`.',
+    fixes,
+  });
+}
+
+/** Does the drop-in `a / 2 ** 32` need parentheses where `Math.random()` stood? */
+function needsParens(node: ts.Node): boolean {
+  const p = node.parent;
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    if (op === ts.SyntaxKind.AsteriskAsteriskToken) return true;
+    if ((op === ts.SyntaxKind.SlashToken || op === ts.SyntaxKind.PercentToken) && p.right === node) return true;
+    return false;
+  }
+  return ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)
+    || ts.isPrefixUnaryExpression(p) || ts.isTypeOfExpression(p) || ts.isAwaitExpression(p) || ts.isNewExpression(p);
+}
+
+/** `Math.random().toString(36)` with an optional `.slice(2)`/`.substring(2, 10)`/`.substr(2)`: a random id string. */
+function toStringChain(node: ts.CallExpression): ts.Expression | undefined {
+  const p = node.parent;
+  if (!ts.isPropertyAccessExpression(p) || p.name.text !== 'toString' || !ts.isCallExpression(p.parent)) return undefined;
+  let chain: ts.Expression = p.parent;
+  const q = chain.parent;
+  if (ts.isPropertyAccessExpression(q) && /^(slice|substring|substr)$/.test(q.name.text) && ts.isCallExpression(q.parent)) {
+    chain = q.parent;
+  }
+  return chain;
 }
