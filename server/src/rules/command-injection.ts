@@ -2,6 +2,10 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
+// Python helpers
+import type { Fix, TextEdit } from '../engine/types';
+import { describeSource } from '../engine/rule';
+import { importModule, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -25,8 +29,167 @@ export default defineRule({
 
 // ---- Python ----
 
+/** Calls that always run their command through a shell: name -> keyword of the command argument. */
+const PY_SHELL_ALWAYS: Record<string, string> = {
+  'os.system': 'command', 'os.popen': 'cmd', 'commands.getoutput': 'cmd', 'commands.getstatusoutput': 'cmd',
+  'subprocess.getoutput': 'cmd', 'subprocess.getstatusoutput': 'cmd', 'asyncio.create_subprocess_shell': 'cmd',
+};
+/** Calls that use a shell only with `shell=True`. */
+const PY_SHELL_OPTIONAL = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.callName(node);
+  if (!name) return;
+  let cmd: Node | undefined;
+  let shell: boolean;
+  if (name in PY_SHELL_ALWAYS) { cmd = file.argument(node, 0, PY_SHELL_ALWAYS[name]); shell = true; }
+  else if (PY_SHELL_OPTIONAL.has(name)) { cmd = file.argument(node, 0, 'args'); shell = isTrueKeyword(file, node, 'shell'); }
+  else if (name === 'pty.spawn') { cmd = file.argument(node, 0, 'argv'); shell = false; }
+  else return;
+  if (!cmd) return;
+  // With an argument list only element 0 (the program, or the shell script with shell=True) is parsed.
+  let target: Node | undefined = cmd;
+  if (cmd.type === 'list' || cmd.type === 'tuple') target = cmd.namedChildren.find((c) => c?.type !== 'comment') ?? undefined;
+  else if (!shell && !pieces(file, cmd)) return; // a name that may hold an argument list: no shell parses it
+  if (!target || target.type === 'list_splat') return;
+  const { value, ev } = sinkValue(file, target, 'command');
+  if (ev === 'safe' || (!shell && ev !== 'tainted')) return;
+  const message = !shell
+    ? `${describeSource(value)} chooses the program this call runs.`
+    : ev === 'tainted'
+      ? `${describeSource(value)} reaches a shell command: shell metacharacters in it run as commands. Pass an argument list without a shell.`
+      : 'A shell command is built from a value of unknown origin: if it can contain shell metacharacters, they run as commands. Pass an argument list without a shell.';
+  ctx.report({ range: file.range(node), message, value, fixes: shell && target === cmd ? pythonArgvFix(node, cmd, name, ctx) : [] });
+}
+
+type PyWord = { text?: string; parts: (string | Node)[] };
+
+/** Splits a shell command built at the call into words, like `sh` would; undefined when shell syntax is in play. */
+function pythonShellWords(ctx: PyContext, cmd: Node): { words: string[]; shlex: boolean } | undefined {
+  const file = ctx.file;
+  const ps = pieces(file, cmd);
+  if (!ps) return undefined;
+  const words: (string | Node)[][] = [];
+  const splits: Node[] = [];
+  let cur: (string | Node)[] = [];
+  let started = false;
+  let quote: string | undefined;
+  const end = () => { if (started) words.push(cur); cur = []; started = false; };
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i];
+    if (!isTextPiece(p)) {
+      const v = file.valueOf(p.node);
+      const known = v.kind === 'constant' ? v.value : undefined;
+      if (known !== undefined && /\s/.test(known.trim()) && !quote) {
+        // a constant like CMD = "git log": split at run time, only at word boundaries
+        const next = ps[i + 1];
+        if (started || (next && isTextPiece(next) && !/^\s/.test(next.text))) return undefined;
+        if (/[|&;<>()$`\\*?[\]~'"]/.test(known)) return undefined;
+        words.push([p.node]); splits.push(p.node);
+        continue;
+      }
+      if (p.format && p.format !== 'd') return undefined;
+      cur.push(p.node); started = true;
+      continue;
+    }
+    for (const ch of p.text) {
+      if (quote === "'") { if (ch === "'") quote = undefined; else cur.push(ch); continue; }
+      if (quote === '"') {
+        if (ch === '"') quote = undefined;
+        else if ('$`\\'.includes(ch)) return undefined;
+        else cur.push(ch);
+        continue;
+      }
+      if (/\s/.test(ch)) { end(); continue; }
+      if (ch === "'" || ch === '"') { quote = ch; started = true; continue; }
+      if ('|&;<>()$`\\*?[]{}~!'.includes(ch) || (ch === '#' && !started)) return undefined;
+      cur.push(ch); started = true;
+    }
+  }
+  if (quote) return undefined;
+  end();
+  if (words.length === 0) return undefined;
+  const out: string[] = [];
+  for (const w of words) {
+    if (w.length === 1 && typeof w[0] !== 'string' && splits.includes(w[0])) { out.push(`*${'\u0000'}(${w[0].text})`); continue; }
+    const t = pythonWordText(ctx, w);
+    if (t === undefined) return undefined;
+    out.push(t);
+  }
+  return { words: out, shlex: splits.length > 0 };
+}
+
+/** One argv element: a literal, the value itself, or an f-string joining both. */
+function pythonWordText(ctx: PyContext, w: (string | Node)[]): string | undefined {
+  const exprText = (n: Node): string => {
+    // shlex.quote was there for the shell; without one it would add literal quotes
+    if (n.type === 'call' && ['shlex.quote', 'pipes.quote'].includes(ctx.file.callName(n) ?? '')) {
+      const a = ctx.file.argument(n, 0);
+      if (a) return a.text;
+    }
+    return n.text;
+  };
+  if (w.every((x) => typeof x === 'string')) return pyQuote(w.join(''));
+  if (w.length === 1) {
+    const n = w[0] as Node;
+    const t = exprText(n);
+    const v = ctx.file.valueOf(n);
+    const isStr = (n.type === 'call' && ctx.file.callName(n) === 'shlex.quote') || (v.kind === 'constant' && v.value !== undefined && !/^-?\d/.test(v.value)) ||
+      n.type === 'string' || (n.parent?.type === 'binary_operator' && n.parent.childForFieldName('operator')?.text === '+');
+    return isStr ? t : `str(${t})`;
+  }
+  const exprs = w.filter((x): x is Node => typeof x !== 'string').map(exprText);
+  const all = exprs.join('');
+  if (all.includes('\n') || (all.includes('"') && all.includes("'"))) return undefined;
+  const q = all.includes('"') ? "'" : '"';
+  let body = '';
+  let k = 0;
+  for (const x of w) {
+    if (typeof x !== 'string') { body += `{${exprs[k++]}}`; continue; }
+    if (x === '{' || x === '}') body += x + x;
+    else if (x === q || x === '\\') body += '\\' + x;
+    else body += pyQuote(x).slice(1, -1);
+  }
+  return `f${q}${body}${q}`;
+}
+
+function pythonArgvFix(node: Node, cmd: Node, name: string, ctx: PyContext): Fix[] {
+  const file = ctx.file;
+  const split = pythonShellWords(ctx, cmd);
+  if (!split) return [];
+  const edits: TextEdit[] = [];
+  const sub = importModule(file, 'subprocess');
+  let shlexLocal = '';
+  if (split.shlex) {
+    const s = importModule(file, 'shlex');
+    shlexLocal = s.local;
+    edits.push(...s.edits);
+  }
+  const argv = `[${split.words.map((w) => w.replace(/^\*\u0000\((.*)\)$/s, `*${shlexLocal}.split($1)`)).join(', ')}]`;
+  if (name === 'os.system') {
+    const statement = node.parent?.type === 'expression_statement';
+    edits.push(...sub.edits, { range: file.range(node), newText: `${sub.local}.${statement ? 'run' : 'call'}(${argv})` });
+    return [{ title: `Run the command as an argument list with subprocess.${statement ? 'run' : 'call'}`, edits, preferred: true, safe: statement }];
+  }
+  if (name === 'os.popen') {
+    // os.popen(cmd).read() -> subprocess.run([...], stdout=PIPE, text=True).stdout
+    const attr = node.parent;
+    const read = attr?.parent;
+    if (file.argument(node, 1) || attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.text !== 'read' ||
+        read?.type !== 'call' || (read.childForFieldName('arguments')?.namedChildren.length ?? 0) > 0) return [];
+    edits.push(...sub.edits, { range: file.range(read), newText: `${sub.local}.run(${argv}, stdout=${sub.local}.PIPE, text=True).stdout` });
+    return [{ title: 'Run the command as an argument list with subprocess.run', edits, preferred: true, safe: true }];
+  }
+  if (!PY_SHELL_OPTIONAL.has(name)) return [];
+  const kw = file.keywordArgument(node, 'shell')?.parent;
+  if (!kw) return [];
+  const prev = kw.previousNamedSibling;
+  const removal = prev
+    ? { start: file.range(prev).end, end: file.range(kw).end }
+    : { start: file.range(kw).start, end: kw.nextNamedSibling ? file.range(kw.nextNamedSibling).start : file.range(kw).end };
+  edits.push({ range: file.range(cmd), newText: argv }, { range: removal, newText: '' });
+  return [{ title: 'Pass an argument list and drop shell=True', edits, preferred: true, safe: true }];
 }
 
 // ---- JavaScript / TypeScript ----

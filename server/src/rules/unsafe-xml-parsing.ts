@@ -2,6 +2,10 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
+// Python helpers
+import type { Fix, TextEdit } from '../engine/types';
+import { describeSource } from '../engine/rule';
+import { hasSplat, importModule, isFalseKeyword, isTrueKeyword, methodName, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -25,8 +29,110 @@ export default defineRule({
 
 // ---- Python ----
 
+/** Stdlib parse calls and the defusedxml module that has the same function. */
+const PY_STDLIB_PARSERS: Record<string, string> = {
+  'xml.etree.ElementTree': 'defusedxml.ElementTree', 'xml.etree.cElementTree': 'defusedxml.ElementTree',
+  'xml.dom.minidom': 'defusedxml.minidom', 'xml.dom.pulldom': 'defusedxml.pulldom', 'xml.sax': 'defusedxml.sax',
+  'xml.dom.expatbuilder': 'defusedxml.expatbuilder',
+};
+const PY_STDLIB_FUNCTIONS = new Set(['parse', 'parseString', 'fromstring', 'XML', 'iterparse']);
+const PY_LXML_PARSE = new Set(['lxml.etree.parse', 'lxml.etree.fromstring', 'lxml.etree.XML', 'lxml.etree.iterparse',
+  'lxml.objectify.parse', 'lxml.objectify.fromstring', 'lxml.objectify.XML']);
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.callName(node);
+  if (name === 'lxml.etree.XMLParser' || name === 'lxml.etree.XMLPullParser' || name === 'lxml.objectify.makeparser') {
+    if (hasSplat(node)) return;
+    const resolves = isTrueKeyword(file, node, 'resolve_entities');
+    const network = isTrueKeyword(file, node, 'load_dtd') && isFalseKeyword(file, node, 'no_network');
+    if (!resolves && !network) return;
+    ctx.report({
+      range: file.range(node),
+      message: resolves
+        ? 'This lxml parser resolves external entities: a document can read local files (XXE). Use resolve_entities=False.'
+        : 'This lxml parser loads DTDs over the network: a document can make the server fetch URLs (XXE/SSRF). Keep no_network=True.',
+      fixes: [pythonLxmlSettingsFix(node, ctx, resolves, network)],
+    });
+    return;
+  }
+  if (name && PY_LXML_PARSE.has(name)) {
+    // a parser argument decides; its construction is checked where it is built
+    if (file.argument(node, 1, 'parser') || hasSplat(node)) return;
+    const { value, ev } = sinkValue(file, file.argument(node, 0, name.endsWith('parse') ? 'source' : 'text'), 'xml');
+    if (ev !== 'tainted') return;
+    ctx.report({
+      range: file.range(node),
+      message: `${describeSource(value)} is parsed by lxml's default parser, which (before lxml 5) resolves external entities to local files. Pass a parser with resolve_entities=False, no_network=True.`,
+      severity: 'warning',
+      confidence: 'medium',
+      fixes: pythonLxmlParserFix(node, ctx),
+    });
+    return;
+  }
+  if (name) {
+    const dot = name.lastIndexOf('.');
+    const module = name.slice(0, dot);
+    const fn = name.slice(dot + 1);
+    const safe = PY_STDLIB_PARSERS[module];
+    if (safe && PY_STDLIB_FUNCTIONS.has(fn)) {
+      const { value, ev } = sinkValue(file, file.argument(node, 0), 'xml');
+      if (ev === 'safe') return;
+      const edits: TextEdit[] = [];
+      const imp = importModule(file, safe);
+      edits.push(...imp.edits, { range: file.range(node.childForFieldName('function')!), newText: `${imp.local}.${fn}` });
+      ctx.report({
+        range: file.range(node),
+        message: `${ev === 'tainted' ? `${describeSource(value)} is parsed` : 'XML is parsed'} with ${module}. Modern expat does not fetch external entities, but entity expansion and DTD tricks remain; defusedxml refuses them.`,
+        severity: 'hint',
+        confidence: 'low',
+        fixes: [{ title: `Parse with ${safe}.${fn} (needs the defusedxml package)`, edits, preferred: true }],
+      });
+      return;
+    }
+  }
+  // parser.setFeature(feature_external_ges, True) on a SAX parser
+  if (methodName(node) === 'setFeature') {
+    const feature = file.argument(node, 0);
+    const on = file.argument(node, 1);
+    const fq = file.qualifiedName(feature ?? null) ?? file.stringValue(feature);
+    const external = fq === 'xml.sax.handler.feature_external_ges' || fq === 'xml.sax.handler.feature_external_pes' ||
+      fq === 'http://xml.org/sax/features/external-general-entities' || fq === 'http://xml.org/sax/features/external-parameter-entities';
+    const v = on ? file.valueOf(on) : undefined;
+    if (!external || !(on?.type === 'true' || (v?.kind === 'constant' && (v.value === 'True' || v.value === '1')))) return;
+    ctx.report({
+      range: file.range(node),
+      message: 'This SAX parser resolves external entities: a document can read local files or reach internal hosts (XXE). Leave the feature off.',
+      fixes: on ? [{ title: 'Turn external entity resolution off', edits: [{ range: file.range(on), newText: 'False' }], preferred: true, safe: false }] : [],
+    });
+  }
+}
+
+function pythonLxmlSettingsFix(node: Node, ctx: PyContext, resolves: boolean, network: boolean): Fix {
+  const edits: TextEdit[] = [];
+  const file = ctx.file;
+  if (resolves) edits.push({ range: file.range(file.keywordArgument(node, 'resolve_entities')!), newText: 'False' });
+  if (network) edits.push({ range: file.range(file.keywordArgument(node, 'no_network')!), newText: 'True' });
+  return { title: resolves ? 'Set resolve_entities=False' : 'Set no_network=True', edits, preferred: true, safe: false };
+}
+
+function pythonLxmlParserFix(node: Node, ctx: PyContext): Fix[] {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments');
+  if (fn?.type !== 'attribute' || !args) return [];
+  const mod = fn.childForFieldName('object')!.text;
+  const close = args.lastChild;
+  if (!close || close.text !== ')') return [];
+  const hasArgs = args.namedChildren.some((a) => a && a.type !== 'comment');
+  const trailingComma = args.children[args.childCount - 2]?.text === ',';
+  const at = ctx.file.range(close).start;
+  const parser = ctx.file.callName(node)!.startsWith('lxml.objectify') ? `${mod}.makeparser(resolve_entities=False, no_network=True)` : `${mod}.XMLParser(resolve_entities=False, no_network=True)`;
+  return [{
+    title: 'Parse with resolve_entities=False, no_network=True',
+    edits: [{ range: { start: at, end: at }, newText: `${hasArgs && !trailingComma ? ', ' : ''}parser=${parser}` }],
+    preferred: true,
+    safe: true,
+  }];
 }
 
 // ---- JavaScript / TypeScript ----
