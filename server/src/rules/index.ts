@@ -12,6 +12,8 @@ import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
 import tlsVerificationDisabled from './tls-verification-disabled';
 import cleartextHttp from './cleartext-http';
+import weakCipher from './weak-cipher';
+import hardcodedSecret from './hardcoded-secret';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -32,5 +34,7 @@ export const rules: Rule[] = [
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
   tlsVerificationDisabled,
   cleartextHttp,
+  weakCipher,
+  hardcodedSecret,
   // XML, YAML and other file types
 ];
