@@ -10,10 +10,12 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import weakPasswordHash from './weak-password-hash';
 import tlsVerificationDisabled from './tls-verification-disabled';
 import cleartextHttp from './cleartext-http';
 import weakCipher from './weak-cipher';
 import hardcodedSecret from './hardcoded-secret';
+import sensitiveDataInLogs from './sensitive-data-in-logs';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -32,9 +34,11 @@ export const rules: Rule[] = [
   // JavaScript/TypeScript-only rules (issue 3)
   // Python-only rules (issue 4)
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  weakPasswordHash,
   tlsVerificationDisabled,
   cleartextHttp,
   weakCipher,
   hardcodedSecret,
+  sensitiveDataInLogs,
   // XML, YAML and other file types
 ];
