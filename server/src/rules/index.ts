@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import weakHash from './weak-hash';
 import weakPasswordHash from './weak-password-hash';
 import tlsVerificationDisabled from './tls-verification-disabled';
 import cleartextHttp from './cleartext-http';
@@ -34,6 +35,7 @@ export const rules: Rule[] = [
   // JavaScript/TypeScript-only rules (issue 3)
   // Python-only rules (issue 4)
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  weakHash,
   weakPasswordHash,
   tlsVerificationDisabled,
   cleartextHttp,

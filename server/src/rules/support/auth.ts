@@ -17,8 +17,23 @@ const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pass
 export function isPasswordName(name: string | undefined): boolean {
   if (!name) return false;
   const words = nameWords(name);
+  if (words.some((w) => NOT_PASSWORD_WORDS.has(w))) return false;
   if (words.some((w) => PASSWORD_WORDS.has(w) || /^(new|old|user|raw|plain)?(password|passwd|passphrase)s?$/.test(w))) return true;
   return words.includes('secret') && !words.some((w) => w === 'key' || w === 'keys' || w === 'id');
+}
+
+/** `password_reset_token`, `password_hash`, `min_password_length`: about a password, but not one. */
+const NOT_PASSWORD_WORDS = new Set(['token', 'tokens', 'reset', 'hash', 'hashed', 'hasher', 'hashers', 'digest', 'salt',
+  'key', 'keys', 'url', 'link', 'field', 'fields', 'policy', 'length', 'len', 'min', 'max', 'validator', 'validators',
+  'template', 'view', 'form', 'label', 'help', 'changed', 'expiry', 'expires', 'date', 'time', 'required', 'mode',
+  'strength', 'prompt', 'file', 'path', 'manager', 'context', 'enabled', 'auth', 'protected', 'type', 'name', 'id']);
+
+/** `hash_password`, `password_hash`, `hashed_pw`, `check_password`: a function or variable about password hashing. */
+export function isPasswordContextName(name: string | undefined): boolean {
+  if (!name) return false;
+  const words = nameWords(name);
+  if (!words.some((w) => PASSWORD_WORDS.has(w) || /password|passwd|passphrase/.test(w))) return false;
+  return !words.some((w) => /^(token|tokens|reset|key|keys|url|link|field|fields|policy|length|len|min|max|validators?|template|view|form|label|help|expiry|expires|strength|prompt|file|path|mode|salt)$/.test(w));
 }
 
 /** Words that make a random or hashed value a secret. */
@@ -236,4 +251,74 @@ export function jsIsLogCall(file: JsFile, call: ts.CallExpression): boolean {
   if (!last) return false;
   void file;
   return /^(console|_*log|_*logger|logging|audit|\w*Logger|\w*_logger|\w*Log)$/i.test(last);
+}
+
+// ---- password-like data ----
+
+/** Does a Python expression read a password: a password-named variable, attribute, key or `.get("password")`? */
+export function pyMentionsPassword(node: Node): boolean {
+  switch (node.type) {
+    case 'identifier': return isPasswordName(node.text);
+    case 'attribute': {
+      const attr = node.childForFieldName('attribute')?.text;
+      if (isPasswordName(attr)) return true;
+      return pyMentionsPassword(node.childForFieldName('object')!);
+    }
+    case 'subscript': {
+      const key = node.childForFieldName('subscript');
+      if (key && isPasswordName(pyLiteral(key))) return true;
+      return pyMentionsPassword(node.childForFieldName('value')!);
+    }
+    case 'call': {
+      const f = node.childForFieldName('function');
+      const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : undefined;
+      const args = node.childForFieldName('arguments');
+      if (method === 'get' || method === 'getlist') {
+        const first = args?.namedChildren[0];
+        if (first && isPasswordName(pyLiteral(first))) return true;
+      }
+      if (f?.type === 'attribute' && pyMentionsPassword(f.childForFieldName('object')!)) return true;
+      // str(password), password.encode(), bytes(password, "utf-8")
+      if (f?.type === 'identifier' && /^(str|bytes|bytearray)$/.test(f.text)) {
+        return (args?.namedChildren ?? []).some((a) => !!a && a.type !== 'keyword_argument' && pyMentionsPassword(a));
+      }
+      return false;
+    }
+    case 'binary_operator': case 'parenthesized_expression': case 'concatenated_string':
+      return node.namedChildren.some((c) => !!c && pyMentionsPassword(c));
+    case 'string':
+      return node.namedChildren.some((c) => c?.type === 'interpolation' && pyMentionsPassword(c.namedChildren[0]!));
+    default: return false;
+  }
+}
+
+/** Only a password, nothing else mixed in (no salt, no pepper): `password.encode()`, `request.form["pwd"]`. */
+export function pyIsBarePassword(node: Node): boolean {
+  if (node.type === 'binary_operator' || node.type === 'string' || node.type === 'concatenated_string') return false;
+  if (node.type === 'parenthesized_expression') return pyIsBarePassword(node.namedChildren[0]!);
+  return pyMentionsPassword(node);
+}
+
+/** Does a JS expression read a password: `password`, `req.body.password`, `body['pwd']`, `user.password + salt`? */
+export function jsMentionsPassword(node: ts.Node): boolean {
+  if (ts.isIdentifier(node)) return isPasswordName(node.text);
+  if (ts.isPropertyAccessExpression(node)) return isPasswordName(node.name.text) || jsMentionsPassword(node.expression);
+  if (ts.isElementAccessExpression(node)) return isPasswordName(jsPropName(node.argumentExpression)) || jsMentionsPassword(node.expression);
+  if (ts.isBinaryExpression(node)) return jsMentionsPassword(node.left) || jsMentionsPassword(node.right);
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return jsMentionsPassword(node.expression);
+  if (ts.isTemplateExpression(node)) return node.templateSpans.some((s) => jsMentionsPassword(s.expression));
+  if (ts.isCallExpression(node)) {
+    const c = node.expression;
+    if (ts.isIdentifier(c) && /^(String|Buffer)$/.test(c.text)) return node.arguments.some((a) => jsMentionsPassword(a));
+    if (ts.isPropertyAccessExpression(c) && /^(from|toString|trim|normalize)$/.test(c.name.text)) {
+      return jsMentionsPassword(c.expression) || node.arguments.some((a) => jsMentionsPassword(a));
+    }
+  }
+  return false;
+}
+
+export function jsIsBarePassword(node: ts.Node): boolean {
+  if (ts.isBinaryExpression(node) || ts.isTemplateExpression(node)) return false;
+  if (ts.isParenthesizedExpression(node)) return jsIsBarePassword(node.expression);
+  return jsMentionsPassword(node);
 }

@@ -1,0 +1,69 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type PyContext } from '../engine/rule-types';
+import { OWASP } from '../engine/types';
+import { isTestFile, nameWords, pyString } from './support/constants';
+import { contextName, isPasswordContextName, isSecretName, pyMentionsPassword, pyNameContext } from './support/auth';
+
+/**
+ * MD5 and SHA-1 in Python. For a digest that protects nothing (checksum, cache key, ETag) the fix states it with
+ * `usedforsecurity=False`, which also keeps the code running on FIPS systems; for a digest named like a signature
+ * or token, the advice is SHA-256 or HMAC. Passwords are weak-password-hash's concern.
+ */
+export default defineRule({
+  meta: {
+    id: 'weak-hash',
+    title: 'MD5 or SHA-1 digest',
+    description: 'MD5 and SHA-1 collide: they must not protect integrity or authenticity. Mark non-security digests '
+      + '(checksums, cache keys, ETags) with usedforsecurity=False; use SHA-256 or HMAC for security.',
+    cwe: ['CWE-328', 'CWE-327'],
+    owasp: OWASP.A02,
+    severity: 'hint',
+    confidence: 'medium',
+    securitySeverity: 5.3,
+    languages: ['python'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
+  },
+});
+
+/** Names of values that authenticate or protect something. */
+const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification|auth|authenticate|integrity|tamper|nonce|token|secret|otp|csrf|credential|credentials)$/;
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const name = ctx.file.callName(node);
+  if (!name || !/^hashlib\.(md5|sha1|new)$/.test(name) || isTestFile(ctx.file.path)) return;
+  let algo = name.slice('hashlib.'.length);
+  let data = ctx.file.argument(node, 0, 'string');
+  if (algo === 'new') {
+    algo = pyString(ctx.file, ctx.file.argument(node, 0, 'name'))?.toLowerCase() ?? '';
+    if (algo !== 'md5' && algo !== 'sha1') return;
+    data = ctx.file.argument(node, 1, 'data');
+  }
+  const flag = ctx.file.keywordArgument(node, 'usedforsecurity');
+  if (flag) return; // the author decided
+  const c = pyNameContext(ctx.file, node);
+  // a password: weak-password-hash reports it
+  if ((data && pyMentionsPassword(data)) || isPasswordContextName(c.receiver) || (!c.receiver && isPasswordContextName(c.functionName))) return;
+  const where = contextName(c);
+  const security = !!where && (isSecretName(where) || nameWords(where).some((w) => SECURITY_WORDS.test(w)));
+  const args = node.childForFieldName('arguments')!;
+  const last = args.namedChildren.filter((a) => a && a.type !== 'comment').pop();
+  const insertAt = last ? ctx.file.range(last).end : { line: args.startPosition.row, character: args.startPosition.column + 1 };
+  const edits = [{ range: { start: insertAt, end: insertAt }, newText: `${last ? ', ' : ''}usedforsecurity=False` }];
+  if (security) {
+    const callee = node.childForFieldName('function')!;
+    ctx.report({
+      range: ctx.file.range(callee),
+      message: `\`${algo}\` makes \`${where}\`, which looks security-relevant: ${algo.toUpperCase()} collisions are practical. Use \`hashlib.sha256\`, or \`hmac.new(key, msg, "sha256")\` to authenticate data.`,
+      severity: 'warning',
+      fixes: callee.type === 'attribute' && algo === name.slice(8) ? [{ title: 'Use hashlib.sha256', edits: [{ range: ctx.file.range(callee), newText: `${callee.text.replace(/(md5|sha1)$/, 'sha256')}` }] }] : [],
+    });
+    return;
+  }
+  ctx.report({
+    range: ctx.file.range(node.childForFieldName('function')!),
+    message: `\`${algo}\` is broken for security. If this digest only identifies data (checksum, cache key, ETag), say so with \`usedforsecurity=False\`; otherwise use \`hashlib.sha256\`.`,
+    fixes: [{ title: 'Mark as a non-security digest (usedforsecurity=False)', edits, preferred: true, safe: true }],
+  });
+}
