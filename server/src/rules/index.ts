@@ -17,6 +17,7 @@ import cleartextHttp from './cleartext-http';
 import weakCipher from './weak-cipher';
 import hardcodedSecret from './hardcoded-secret';
 import sensitiveDataInLogs from './sensitive-data-in-logs';
+import corsMisconfiguration from './cors-misconfiguration';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -42,5 +43,6 @@ export const rules: Rule[] = [
   weakCipher,
   hardcodedSecret,
   sensitiveDataInLogs,
+  corsMisconfiguration,
   // XML, YAML and other file types
 ];
