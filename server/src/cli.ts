@@ -1,3 +1,164 @@
+/**
+ * The `secure-hints` command:
+ *   secure-hints scan [paths...] [--format text|json|sarif] [--output FILE] [--fix] [--fail-on error|warning|none] [--config FILE]
+ *   secure-hints lsp [--stdio | --node-ipc]
+ * Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage or internal error.
+ */
+import { writeFileSync } from 'node:fs';
+import { scan, UsageError, type ScanResult } from './cli/scan';
+import { toSarif } from './cli/sarif';
+import { formatText } from './cli/text';
+import { VERSION } from './cli/version';
+import type { Severity } from './engine/types';
+
+const USAGE = `Usage:
+  secure-hints scan [paths...] [options]   scan files and directories (default: .)
+  secure-hints lsp [--stdio|--node-ipc]    run the language server (stdio by default)
+
+Scan options:
+  --format text|json|sarif   report format (default: text)
+  --output FILE              write the report to FILE instead of standard output
+  --fix                      apply each finding's preferred fix in place
+  --fail-on error|warning|none
+                             exit 1 when a finding at or above this severity remains (default: error)
+  --config FILE              configuration file (default: the nearest .securehints.json)
+  -h, --help                 show this help
+  -v, --version              show the version
+
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error.
+`;
+
+interface ScanArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  output?: string;
+  fix: boolean;
+  failOn: 'error' | 'warning' | 'none';
+  config?: string;
+}
+
 export async function main(argv: string[]): Promise<void> {
-  void argv;
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(USAGE);
+      if (command === undefined) process.exitCode = 2;
+      return;
+    }
+    if (command === '-v' || command === '--version') {
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    }
+    if (command === 'lsp') {
+      const { startServer } = await import('./server');
+      startServer(rest.includes('--node-ipc') ? 'ipc' : 'stdio');
+      return;
+    }
+    if (command === 'scan') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        process.stdout.write(USAGE);
+        return;
+      }
+      process.exitCode = await runScan(parseScanArgs(rest));
+      return;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`secure-hints: ${err.message}\nRun \`secure-hints --help\` for usage.\n`);
+    } else {
+      process.stderr.write(`secure-hints: internal error: ${(err as Error)?.stack ?? err}\n`);
+    }
+    process.exitCode = 2;
+  }
+}
+
+function parseScanArgs(args: string[]): ScanArgs {
+  const out: ScanArgs = { paths: [], format: 'text', fix: false, failOn: 'error' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}")`);
+        out.format = v;
+        break;
+      }
+      case '--output': case '-o': out.output = value(); break;
+      case '--fix': out.fix = true; break;
+      case '--fail-on': {
+        const v = value();
+        if (v !== 'error' && v !== 'warning' && v !== 'none') throw new UsageError(`--fail-on must be error, warning or none (got "${v}")`);
+        out.failOn = v;
+        break;
+      }
+      case '--config': out.config = value(); break;
+      case '--': out.paths.push(...args.slice(i + 1)); i = args.length; break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
+        out.paths.push(arg);
+    }
+  }
+  return out;
+}
+
+async function runScan(args: ScanArgs): Promise<number> {
+  const result = await scan({ paths: args.paths, fix: args.fix, configFile: args.config });
+  if (result.missing.length > 0) {
+    throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
+  }
+  for (const p of result.config.problems) process.stderr.write(`secure-hints: warning: ${p}\n`);
+
+  const color = !args.output && args.format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const report = args.format === 'sarif' ? JSON.stringify(toSarif(result), null, 2) + '\n'
+    : args.format === 'json' ? JSON.stringify(toJson(result), null, 2) + '\n'
+    : formatText(result, color);
+  if (args.output) {
+    writeFileSync(args.output, report);
+    const n = openFindings(result).length;
+    process.stderr.write(`secure-hints: ${n} finding${n === 1 ? '' : 's'} in ${result.files.length} files; report written to ${args.output}\n`);
+  } else {
+    process.stdout.write(report);
+  }
+  if (args.format !== 'text') {
+    for (const f of result.files) for (const n of f.notes) process.stderr.write(`note: ${f.rel}: ${n}\n`);
+  }
+  return failing(result, args.failOn) ? 1 : 0;
+}
+
+function openFindings(result: ScanResult) {
+  return result.files.flatMap((f) => f.findings.filter((x) => !x.suppressed));
+}
+
+const RANK: Record<Severity, number> = { hint: 0, info: 0, warning: 1, error: 2 };
+
+/** Suppressed findings and notes (info, hint) never fail a build. */
+function failing(result: ScanResult, failOn: ScanArgs['failOn']): boolean {
+  if (failOn === 'none') return false;
+  const threshold = failOn === 'error' ? 2 : 1;
+  return openFindings(result).some((f) => RANK[f.severity] >= threshold);
+}
+
+function toJson(result: ScanResult): object {
+  return {
+    version: VERSION,
+    root: result.root,
+    filesScanned: result.files.length,
+    findings: result.files.flatMap((file) => file.findings.map((f) => ({
+      path: file.rel,
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      ...f,
+    }))),
+    fixed: result.files.flatMap((file) => (file.fixed ?? []).map((x) => ({ path: file.rel, ...x, line: x.line + 1 }))),
+    notes: result.files.flatMap((file) => file.notes.map((message) => ({ path: file.rel, message }))),
+  };
 }
