@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import insecureJwt from './insecure-jwt';
 import weakHash from './weak-hash';
 import weakPasswordHash from './weak-password-hash';
 import tlsVerificationDisabled from './tls-verification-disabled';
@@ -18,6 +19,15 @@ import weakCipher from './weak-cipher';
 import hardcodedSecret from './hardcoded-secret';
 import sensitiveDataInLogs from './sensitive-data-in-logs';
 import corsMisconfiguration from './cors-misconfiguration';
+import templateInjection from './template-injection';
+import unsafeMarkup from './unsafe-markup';
+import jinjaAutoescapeDisabled from './jinja-autoescape-disabled';
+import ldapInjection from './ldap-injection';
+import xpathInjection from './xpath-injection';
+import trustBoundaryViolation from './trust-boundary-violation';
+import headerInjection from './header-injection';
+import unsafeArchiveExtraction from './unsafe-archive-extraction';
+import debugMode from './debug-mode';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -35,7 +45,16 @@ export const rules: Rule[] = [
   insecureCookie,
   // JavaScript/TypeScript-only rules (issue 3)
   // Python-only rules (issue 4)
+  templateInjection,
+  unsafeMarkup,
+  jinjaAutoescapeDisabled,
+  ldapInjection,
+  xpathInjection,
+  trustBoundaryViolation,
+  headerInjection,
+  unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  insecureJwt,
   weakHash,
   weakPasswordHash,
   tlsVerificationDisabled,
@@ -44,5 +63,6 @@ export const rules: Rule[] = [
   hardcodedSecret,
   sensitiveDataInLogs,
   corsMisconfiguration,
+  debugMode,
   // XML, YAML and other file types
 ];

@@ -1,0 +1,220 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type TextEdit } from '../engine/types';
+import { jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName } from './support/constants';
+
+export default defineRule({
+  meta: {
+    id: 'debug-mode',
+    title: 'Debug mode or stack traces exposed',
+    description: 'Debug pages and stack traces show source code, settings and internals to whoever triggers an error; the Werkzeug debugger even runs code.',
+    cwe: ['CWE-489', 'CWE-209'],
+    owasp: OWASP.A05,
+    severity: 'warning',
+    confidence: 'high',
+    securitySeverity: 5.3,
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
+    assignment: (node, ctx) => pythonAssignment(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+    [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => nextConfig(node, ctx),
+  },
+});
+
+// ---- Python ----
+
+const PY_RESPONSES = /(^|\.)(jsonify|Response|HttpResponse|JsonResponse|HttpResponseServerError|make_response|JSONResponse|PlainTextResponse|HTMLResponse)$/;
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const fn = node.childForFieldName('function');
+  const name = f.callName(node);
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'run' && (f.importsModule('flask') || f.importsModule('flask_socketio'))) {
+    const debug = f.keywordArgument(node, 'debug');
+    if (!debug || pyBool(f, debug) !== true) return;
+    const host = pyLiteral(f.keywordArgument(node, 'host'));
+    const exposed = host === '0.0.0.0' || host === '::';
+    ctx.report({
+      range: f.range(debug.parent!),
+      severity: exposed ? 'error' : 'warning',
+      message: exposed
+        ? '`debug=True` on a server bound to every interface: anyone on the network reaches the Werkzeug debugger, which runs arbitrary code.'
+        : '`debug=True` turns on the Werkzeug debugger, which runs arbitrary code for whoever reaches an error page. Use `flask run --debug` during development instead.',
+      fixes: [{ title: 'Remove `debug=True`', edits: [pyRemoveArgument(f, debug.parent!)], preferred: true }],
+    });
+    return;
+  }
+  if (name && /^traceback\.(format_exc|format_exception|format_tb|format_stack)$/.test(name) && reachesResponse(node, ctx)) {
+    ctx.report({
+      range: f.range(node),
+      message: 'A stack trace is sent to the client: it shows file paths, code and library versions to an attacker. Log it and return a generic error.',
+    });
+  }
+}
+
+/** Is the node (part of) a returned value or of a response object's arguments, within its function? */
+function reachesResponse(node: Node, ctx: PyContext): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
+    if (n.type === 'return_statement') return true;
+    if (n.type === 'call' && PY_RESPONSES.test(ctx.file.callName(n) ?? n.childForFieldName('function')?.text ?? '')) return true;
+    if (n.type === 'expression_statement' || n.type === 'assignment') return false;
+  }
+  return false;
+}
+
+function pythonAssignment(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right || pyBool(f, right) !== true) return;
+  const name = pyTargetName(left);
+  if (left.type === 'identifier' && name === 'DEBUG' && node.parent?.parent?.type === 'module') {
+    if (!allowsAnyHost(node)) return;
+    const edits: TextEdit[] = [{ range: f.range(right), newText: 'os.environ.get("DJANGO_DEBUG") == "1"' }, ...pyImportEdit(f, 'os')];
+    ctx.report({
+      range: f.range(node),
+      message: '`DEBUG = True` with `ALLOWED_HOSTS = ["*"]`: any host name serves the debug pages, which show settings, SQL and source code. Turn debug on only from the environment in development.',
+      fixes: [{ title: 'Read DEBUG from the environment (`DJANGO_DEBUG=1`)', edits, preferred: true }],
+    });
+  } else if ((left.type === 'attribute' && name === 'debug' || left.type === 'subscript' && name === 'DEBUG') && f.importsModule('flask')) {
+    ctx.report({
+      range: f.range(node),
+      message: 'Flask debug mode turns on the Werkzeug debugger, which runs arbitrary code for whoever reaches an error page. Use `flask run --debug` during development instead.',
+    });
+  }
+}
+
+function allowsAnyHost(debug: Node): boolean {
+  for (const stmt of debug.parent?.parent?.namedChildren ?? []) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== 'ALLOWED_HOSTS') continue;
+    const v = a.childForFieldName('right');
+    if ((v?.type === 'list' || v?.type === 'tuple') && v.namedChildren.some((c) => pyLiteral(c) === '*')) return true;
+  }
+  return false;
+}
+
+// ---- JavaScript / TypeScript ----
+
+const JS_SENDERS = new Set(['send', 'json', 'end', 'write', 'render', 'jsonp']);
+const JS_RESPONSE_OBJECTS = /^(res|response|reply|resp|NextResponse|Response)$/;
+
+function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
+  const f = ctx.file;
+  const name = f.callName(node);
+  if (name === 'errorhandler' && ts.isCallExpression(node.parent) && ts.isPropertyAccessExpression(node.parent.expression)
+    && node.parent.expression.name.text === 'use' && !insideEnvGuard(node)) {
+    ctx.report({
+      range: f.range(node),
+      message: '`errorhandler()` sends full stack traces and error details to the client: use it only when `NODE_ENV` is `development`.',
+    });
+    return;
+  }
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !JS_SENDERS.has(callee.name.text)) return;
+  if (!JS_RESPONSE_OBJECTS.test(rootName(callee.expression) ?? '')) return;
+  for (const a of node.arguments) {
+    const stack = findStack(a, 0);
+    if (stack && !insideEnvGuard(stack)) {
+      ctx.report({
+        range: f.range(stack),
+        message: 'A stack trace is sent to the client: it shows file paths, code and library versions to an attacker. Log it and return a generic error.',
+      });
+    }
+  }
+}
+
+/** `res` in `res.status(500).json`. */
+function rootName(e: ts.Expression): string | undefined {
+  while (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) e = e.expression;
+  return ts.isIdentifier(e) ? e.text : undefined;
+}
+
+function findStack(node: ts.Node, depth: number): ts.Node | undefined {
+  if (depth > 4) return undefined;
+  if (ts.isPropertyAccessExpression(node) && node.name.text === 'stack') return node;
+  if (ts.isObjectLiteralExpression(node)) {
+    for (const p of node.properties) {
+      const found = ts.isPropertyAssignment(p) ? findStack(p.initializer, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  if (ts.isTemplateExpression(node)) for (const s of node.templateSpans) { const x = findStack(s.expression, depth + 1); if (x) return x; }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return findStack(node.left, depth + 1) ?? findStack(node.right, depth + 1);
+  if (ts.isConditionalExpression(node)) return findStack(node.whenTrue, depth + 1) ?? findStack(node.whenFalse, depth + 1);
+  return undefined;
+}
+
+/** Inside `if (process.env.NODE_ENV === 'development')`, `isDev ? … : …` or similar, within the function. */
+function insideEnvGuard(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent && !ts.isSourceFile(n); n = n.parent) {
+    const p = n.parent;
+    if (ts.isIfStatement(p) && p.thenStatement === n && mentionsEnv(p.expression)) return true;
+    if (ts.isConditionalExpression(p) && p.whenTrue === n && mentionsEnv(p.condition)) return true;
+    if (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && mentionsEnv(p.left)) return true;
+  }
+  return false;
+}
+
+function mentionsEnv(e: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && /^(NODE_ENV|DEBUG|debug|dev|isDev|isDevelopment|isProd|isProduction|IS_DEV|IS_PRODUCTION)$/.test(n.text)) found = true;
+    else if (ts.isStringLiteralLike(n) && /^(env|development)$/.test(n.text)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
+}
+
+/** Next.js leaves `X-Powered-By: Next.js` on unless `poweredByHeader: false`. */
+function nextConfig(node: ts.ObjectLiteralExpression, ctx: JsContext): void {
+  const f = ctx.file;
+  if (!/(^|[\\/])next\.config\.(js|mjs|cjs|ts|mts)$/.test(f.path) || !isConfigObject(node)) return;
+  const prop = node.properties.find((p) => jsPropName(p.name) === 'poweredByHeader');
+  if (prop && !(ts.isPropertyAssignment(prop) && jsBool(prop.initializer) === true)) return;
+  const fixes = [];
+  if (prop && ts.isPropertyAssignment(prop)) {
+    fixes.push({ title: 'Set `poweredByHeader: false`', edits: [{ range: f.range(prop.initializer), newText: 'false' }], preferred: true, safe: true });
+  } else {
+    fixes.push({ title: 'Add `poweredByHeader: false`', edits: [insertFirstProperty(f, node, 'poweredByHeader: false')], preferred: true, safe: true });
+  }
+  ctx.report({
+    range: prop ? f.range(prop) : f.rangeOf(node.getStart(f.sourceFile), node.getStart(f.sourceFile) + 1),
+    severity: 'hint',
+    message: 'Next.js sends `X-Powered-By: Next.js` unless `poweredByHeader: false`: it tells attackers which exploits to try.',
+    fixes,
+  });
+}
+
+/** `module.exports = {…}`, `export default {…}`, `const nextConfig = {…}`, `defineConfig({…})`-style wrappers. */
+export function isConfigObject(node: ts.ObjectLiteralExpression): boolean {
+  let p: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) p = p.parent;
+  if (ts.isExportAssignment(p)) return true;
+  if (ts.isBinaryExpression(p) && p.right !== undefined && ts.isPropertyAccessExpression(p.left)
+    && ts.isIdentifier(p.left.expression) && p.left.expression.text === 'module' && p.left.name.text === 'exports') return true;
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && /config/i.test(p.name.text) && p.parent.parent.parent === node.getSourceFile()) return true;
+  return false;
+}
+
+/** An edit adding `text` as the object's first member, on its own line when the object spans lines. */
+export function insertFirstProperty(f: JsContext['file'], node: ts.ObjectLiteralExpression, text: string): TextEdit {
+  const open = node.getStart(f.sourceFile) + 1;
+  const first = node.properties[0];
+  if (!first) return { range: f.rangeOf(open, node.getEnd() - 1), newText: ` ${text} ` };
+  const firstStart = first.getStart(f.sourceFile);
+  const between = f.text.slice(open, firstStart);
+  if (between.includes('\n')) {
+    const indent = between.slice(between.lastIndexOf('\n') + 1);
+    const lineStart = firstStart - indent.length;
+    return { range: f.rangeOf(lineStart, lineStart), newText: `${indent}${text},\n` };
+  }
+  return { range: f.rangeOf(firstStart, firstStart), newText: `${text}, ` };
+}
