@@ -1,0 +1,206 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type Fix } from '../engine/types';
+import { propertyOf, skipOuter } from '../lang/javascript/front';
+import { isTestFile, jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
+
+/**
+ * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
+ * in the code, or (hint) issued without an expiry. PyJWT / python-jose in Python, jsonwebtoken in JS/TS.
+ */
+export default defineRule({
+  meta: {
+    id: 'insecure-jwt',
+    title: 'JWT not verified, unsigned or signed with a hard-coded secret',
+    description: 'A token whose signature is not checked (decode without verify, verification off, alg "none") can be '
+      + 'forged by anyone; a signing secret in the source lets anyone who reads it mint tokens.',
+    cwe: ['CWE-347', 'CWE-798', 'CWE-613'],
+    owasp: OWASP.A07,
+    severity: 'error',
+    confidence: 'high',
+    securitySeverity: 8.1,
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+  },
+});
+
+/** A PEM public key may be published: only secrets count. */
+function isSecretLiteral(value: string | undefined): value is string {
+  return value !== undefined && value.length > 0 && !/-----BEGIN (RSA |EC )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----/.test(value);
+}
+
+// ---- Python ----
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const name = ctx.file.callName(node);
+  if (name !== 'jwt.decode' && name !== 'jose.jwt.decode' && name !== 'jwt.encode' && name !== 'jose.jwt.encode') return;
+  if (isTestFile(ctx.file.path)) return;
+  const f = ctx.file;
+  const callee = f.range(node.childForFieldName('function')!);
+  const keyNode = f.argument(node, 1, 'key');
+  const keyIsLiteral = !!keyNode && keyNode.type === 'string' && isSecretLiteral(pyLiteral(keyNode));
+  if (name.endsWith('.encode')) {
+    const alg = pyLiteral(f.argument(node, 2, 'algorithm'));
+    if (alg?.toLowerCase() === 'none') {
+      ctx.report({ range: callee, message: 'Token signed with algorithm "none": it carries no signature and anyone can forge one. Use HS256 with a secret from the environment, or RS256/ES256.' });
+    }
+    if (keyIsLiteral) hardCodedPy(keyNode!, ctx);
+    const payload = f.argument(node, 0, 'payload');
+    if (payload?.type === 'dictionary' && !payload.namedChildren.some((p) => p?.type === 'pair' && pyLiteral(p.childForFieldName('key')) === 'exp')
+      && !payload.namedChildren.some((p) => p?.type === 'dictionary_splat')) {
+      ctx.report({ range: callee, message: 'Token issued without an `exp` claim never expires: a stolen token works forever. Add `"exp": datetime.now(tz=timezone.utc) + timedelta(minutes=15)`.', severity: 'info', confidence: 'medium' });
+    }
+    return;
+  }
+  // decode
+  const verify = f.keywordArgument(node, 'verify');
+  const options = f.keywordArgument(node, 'options');
+  const offOption = options?.type === 'dictionary' ? options.namedChildren.find((p) => p?.type === 'pair'
+    && pyLiteral(p.childForFieldName('key')) === 'verify_signature' && pyBool(f, p.childForFieldName('value')) === false) : undefined;
+  if (verify && pyBool(f, verify) === false) {
+    const kw = verify.parent!;
+    ctx.report({
+      range: f.range(kw),
+      message: '`verify=False`: the token\'s signature is not checked, so anyone can forge one. Remove it and pass `algorithms=[...]`.',
+      fixes: f.keywordArgument(node, 'algorithms')
+        ? [{ title: 'Verify the signature (remove verify=False)', edits: [pyRemoveArgument(f, kw)] }]
+        : [{ title: 'Verify the signature with algorithms=["HS256"]', edits: [{ range: f.range(kw), newText: 'algorithms=["HS256"]' }] }],
+    });
+    return;
+  }
+  if (offOption) {
+    ctx.report({
+      range: f.range(offOption),
+      message: '`verify_signature: False`: the claims are read without checking the signature. Use this only to pick a key, then decode again with verification.',
+      severity: 'warning',
+    });
+    return;
+  }
+  const algorithms = f.keywordArgument(node, 'algorithms');
+  if (!algorithms) {
+    const at = f.range(node.childForFieldName('arguments')!).end;
+    const insert = { line: at.line, character: at.character - 1 };
+    ctx.report({
+      range: callee,
+      message: '`jwt.decode` without `algorithms=`: the token picks its own algorithm (old PyJWT and python-jose accept "none" or key confusion). Pass the one you sign with, e.g. `algorithms=["HS256"]`.',
+      severity: 'warning',
+      fixes: [{ title: 'Pass algorithms=["HS256"]', edits: [{ range: { start: insert, end: insert }, newText: ', algorithms=["HS256"]' }] }],
+    });
+  } else if ((algorithms.type === 'list' || algorithms.type === 'tuple')
+    && algorithms.namedChildren.some((a) => pyLiteral(a)?.toLowerCase() === 'none')) {
+    ctx.report({ range: f.range(algorithms), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
+  }
+  if (keyIsLiteral) hardCodedPy(keyNode!, ctx);
+}
+
+function hardCodedPy(keyNode: Node, ctx: PyContext): void {
+  ctx.report({
+    range: ctx.file.range(keyNode),
+    message: 'JWT secret written in the code: anyone who reads it can mint valid tokens. Read it from the environment and rotate it.',
+    severity: 'warning',
+    fixes: [{ title: 'Read it from os.environ["JWT_SECRET"]', edits: [{ range: ctx.file.range(keyNode), newText: 'os.environ["JWT_SECRET"]' }, ...pyImportEdit(ctx.file, 'os')] }],
+  });
+}
+
+// ---- JavaScript / TypeScript ----
+
+/** Files that call jsonwebtoken's verify somewhere: there, decode is a peek at the header, not the check. */
+const verifies = new WeakMap<object, boolean>();
+
+function fileVerifies(ctx: JsContext): boolean {
+  let v = verifies.get(ctx.file);
+  if (v === undefined) {
+    v = false;
+    const visit = (n: ts.Node): void => {
+      if (v) return;
+      if (ts.isCallExpression(n) && /^jsonwebtoken\.verify$/.test(ctx.file.callName(n) ?? '')) { v = true; return; }
+      ts.forEachChild(n, visit);
+    };
+    visit(ctx.file.sourceFile);
+    verifies.set(ctx.file, v);
+  }
+  return v;
+}
+
+function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
+  const name = ctx.file.callName(node);
+  if (!name?.startsWith('jsonwebtoken.')) return;
+  const fn = name.slice('jsonwebtoken.'.length);
+  if (fn !== 'decode' && fn !== 'verify' && fn !== 'sign') return;
+  if (isTestFile(ctx.file.path)) return;
+  const f = ctx.file;
+  const callee = f.range(node.expression);
+  if (fn === 'decode') {
+    if (!fileVerifies(ctx)) {
+      ctx.report({
+        range: callee,
+        message: '`jwt.decode` does not check the signature, and this file never calls `jwt.verify`: a forged token is accepted. Use `jwt.verify(token, secret, { algorithms: [...] })`.',
+        severity: 'warning',
+      });
+    }
+    return;
+  }
+  const key = node.arguments[1] ? skipOuter(node.arguments[1]) : undefined;
+  if (key && (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) && isSecretLiteral(key.text)) {
+    const env = f.path.endsWith('.ts') || f.path.endsWith('.tsx') ? 'process.env.JWT_SECRET!' : 'process.env.JWT_SECRET';
+    ctx.report({
+      range: f.range(key),
+      message: 'JWT secret written in the code: anyone who reads it can mint valid tokens. Read it from the environment and rotate it.',
+      severity: 'warning',
+      fixes: [{ title: `Read it from ${env}`, edits: [{ range: f.range(key), newText: env }] }],
+    });
+  }
+  const optArg = node.arguments[2] ? skipOuter(node.arguments[2]) : undefined;
+  const opts = optArg && ts.isObjectLiteralExpression(optArg) ? optArg : undefined;
+  if (optArg && !opts && !ts.isFunctionLike(optArg)) return; // options built elsewhere: unknown
+  if (fn === 'verify') {
+    const algs = opts ? propertyOf(opts, 'algorithms') : undefined;
+    if (algs && ts.isArrayLiteralExpression(algs) && algs.elements.some((e) => jsString(f, e)?.toLowerCase() === 'none')) {
+      ctx.report({ range: f.range(algs), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
+    } else if (!algs && key && !ts.isFunctionLike(key)) {
+      ctx.report({
+        range: callee,
+        message: '`jwt.verify` without `algorithms`: pin the algorithm you sign with, e.g. `{ algorithms: [\'HS256\'] }`, so a token cannot choose it.',
+        severity: 'info',
+        confidence: 'medium',
+      });
+    }
+    const ignore = opts ? propertyOf(opts, 'ignoreExpiration') : undefined;
+    if (ignore && jsBool(ignore) === true) {
+      ctx.report({ range: f.range(ignore.parent), message: '`ignoreExpiration: true` accepts expired tokens forever.', severity: 'warning' });
+    }
+    return;
+  }
+  // sign
+  const alg = opts ? propertyOf(opts, 'algorithm') : undefined;
+  if (alg && jsString(f, alg)?.toLowerCase() === 'none') {
+    ctx.report({ range: f.range(alg), message: 'Token signed with algorithm "none": it carries no signature and anyone can forge one.' });
+  }
+  const payload = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
+  const hasExp = payload && ts.isObjectLiteralExpression(payload)
+    && (!!propertyOf(payload, 'exp') || payload.properties.some((p) => ts.isSpreadAssignment(p)));
+  if (payload && ts.isObjectLiteralExpression(payload) && !hasExp && !(opts && propertyOf(opts, 'expiresIn'))
+    && !(opts?.properties.some((p) => ts.isSpreadAssignment(p)))) {
+    const fixes: Fix[] = [];
+    if (opts) {
+      const at = opts.properties.length ? f.range(opts.properties[opts.properties.length - 1]).end : undefined;
+      if (at) fixes.push({ title: "Add expiresIn: '15m'", edits: [{ range: { start: at, end: at }, newText: ", expiresIn: '15m'" }] });
+    } else if (node.arguments.length === 2) {
+      const at = f.range(node.arguments[1]).end;
+      fixes.push({ title: "Add { expiresIn: '15m' }", edits: [{ range: { start: at, end: at }, newText: ", { expiresIn: '15m' }" }] });
+    }
+    ctx.report({
+      range: callee,
+      message: 'Token issued without `expiresIn` (or an `exp` claim) never expires: a stolen token works forever.',
+      severity: 'info',
+      confidence: 'medium',
+      fixes,
+    });
+  }
+}
