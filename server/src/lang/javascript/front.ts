@@ -1,5 +1,7 @@
 import ts from 'typescript';
-import type { Range, Value } from '../../engine/types';
+import type { Range, SinkClass, Value } from '../../engine/types';
+import { Flow } from './dataflow';
+import { toPublic } from './values';
 
 export function scriptKindFor(path: string): ts.ScriptKind {
   if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
@@ -118,12 +120,71 @@ export class JsFile {
     return false;
   }
 
+  private flowState?: Flow;
+
+  /** The data-flow engine of this file (built on first use, one pass per function, memoized). */
+  get flow(): Flow {
+    return this.flowState ??= new Flow(this);
+  }
+
   /** The data-flow answer for an expression: constant, tainted or unknown. */
   valueOf(node: ts.Node | undefined): Value {
     if (!node) return { kind: 'unknown' };
     if (ts.isStringLiteralLike(node)) return { kind: 'constant', value: node.text };
     if (ts.isNumericLiteral(node)) return { kind: 'constant', value: node.text };
-    return { kind: 'unknown' };
+    return toPublic(this.flow.valueOf(node));
+  }
+
+  /** True when the expression cannot carry an attack into a sink of this class (constant or sanitized for it). */
+  isSafeFor(node: ts.Node | undefined, sink: SinkClass): boolean {
+    const v = this.valueOf(node);
+    return v.kind === 'constant' || !!v.cleared?.includes(sink);
+  }
+
+  /**
+   * The expression a variable was last assigned at this point, when exactly one assignment reaches it
+   * (`q` in `db.query(q)` after `const q = \`SELECT ... ${id}\``). Rules use it to look at how a value was built.
+   */
+  definitionOf(node: ts.Node | undefined): ts.Expression | undefined {
+    if (!node) return undefined;
+    const e = ts.isExpression(node) ? skipOuter(node) : node;
+    if (!ts.isIdentifier(e)) return undefined;
+    return this.flow.valueOf(e).def as ts.Expression | undefined;
+  }
+
+  /**
+   * The pieces a string is built from: the spans of a template literal or the operands of a `+` chain,
+   * following a variable to its single definition. Constant pieces carry their text.
+   */
+  stringParts(node: ts.Node | undefined): StringPart[] | undefined {
+    if (!node || !ts.isExpression(node)) return undefined;
+    let e = skipOuter(node);
+    if (ts.isIdentifier(e)) {
+      const def = this.definitionOf(e);
+      if (!def) return undefined;
+      e = skipOuter(def);
+    }
+    if (ts.isTemplateExpression(e)) {
+      const parts: StringPart[] = [{ text: e.head.text, node: e.head }];
+      for (const span of e.templateSpans) {
+        parts.push({ expr: span.expression, value: this.valueOf(span.expression) });
+        parts.push({ text: span.literal.text, node: span.literal });
+      }
+      return parts;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const parts: StringPart[] = [];
+      const flat = (x: ts.Expression): void => {
+        x = ts.isParenthesizedExpression(x) ? x.expression : x;
+        if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken) { flat(x.left); flat(x.right); return; }
+        const v = this.valueOf(x);
+        if (v.kind === 'constant' && v.value !== undefined) parts.push({ text: v.value, node: x, expr: x });
+        else parts.push({ expr: x, value: v });
+      };
+      flat(e);
+      return parts;
+    }
+    return undefined;
   }
 
   private collectImports(): void {
@@ -160,13 +221,33 @@ export class JsFile {
         } else if (ts.isPropertyAccessExpression(init) && ts.isCallExpression(init.expression) && isRequire(init.expression)) {
           // const exec = require('child_process').exec
           const module = moduleName((init.expression.arguments[0] as ts.StringLiteral).text);
-          bindRequire(node.name, `${module}.${init.name.text}`);
+          bindRequire(node.name, init.name.text === 'default' ? module : `${module}.${init.name.text}`);
+        } else if (ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression)
+          && init.expression.name.text === 'verbose' && ts.isCallExpression(init.expression.expression)
+          && isRequire(init.expression.expression)) {
+          // const sqlite3 = require('sqlite3').verbose()
+          bindRequire(node.name, moduleName((init.expression.expression.arguments[0] as ts.StringLiteral).text));
+        } else if (ts.isIdentifier(init) && this.imports.has(init.text) && !ts.isIdentifier(node.name)) {
+          // import pg from 'pg'; const { Pool } = pg
+          bindRequire(node.name, this.imports.get(init.text)!);
+        } else if (ts.isPropertyAccessExpression(init) && ts.isIdentifier(node.name)) {
+          // const exec = cp.exec
+          const q = this.qualifiedName(init);
+          if (q) this.imports.set(node.name.text, q);
         }
       }
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
   }
+}
+
+/** A piece of a built string: constant text, or an expression and its value. */
+export interface StringPart {
+  text?: string;
+  node?: ts.Node;
+  expr?: ts.Expression;
+  value?: Value;
 }
 
 export function skipOuter(node: ts.Expression): ts.Expression {

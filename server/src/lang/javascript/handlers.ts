@@ -1,0 +1,145 @@
+import ts from 'typescript';
+import { unitNodeOf, type Flow } from './dataflow';
+import type { JsFile } from './front';
+import {
+  KOA_CTX, LAMBDA_EVENT, LIFECYCLE_EVENTS, MESSAGE_EVENT, NEXT_CTX, NEXT_HANDLERS, REQUEST, ROUTE_METHODS,
+  isRequestType,
+} from './sources';
+import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
+
+/**
+ * Which parameters of which functions are untrusted input: request handlers (Express, Koa, Fastify,
+ * Next.js route handlers, pages and getServerSideProps, AWS Lambda), message and WebSocket handlers.
+ */
+type HandlerKind = 'route' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda';
+
+const marker = (origin: string): V => ({ kind: 'unknown', origin });
+
+export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number, p: ts.ParameterDeclaration): V | undefined {
+  const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
+  const kind = handlerKind(file, fn);
+  const n = fn.parameters.length;
+  switch (kind) {
+    case 'route': {
+      const reqIndex = n >= 4 ? 1 : 0;
+      if (i !== reqIndex) return undefined;
+      if (name === 'ctx' || name === 'context' || typeText(p) === 'Context' || /Context\b/.test(typeText(p))) return marker(KOA_CTX);
+      return marker(REQUEST);
+    }
+    case 'next-route':
+      return i === 0 ? marker(REQUEST) : i === 1 ? marker(NEXT_CTX) : undefined;
+    case 'next-page':
+      return i === 0 ? marker(NEXT_CTX) : undefined;
+    case 'message':
+      return i === 0 ? marker(MESSAGE_EVENT) : undefined;
+    case 'socket':
+      return i === 0 && !/^(cb|callback|ack|done|next)$/.test(name ?? '')
+        ? tainted({ description: `${file.textOf(p.name)} (socket message)`, line: file.line(p) }) : undefined;
+    case 'lambda':
+      return i === 0 ? marker(LAMBDA_EVENT) : undefined;
+  }
+  if (isRequestType(p.type)) return marker(REQUEST);
+  if ((name === 'req' || name === 'request') && (i === 0 || (i === 1 && n >= 3))) return marker(REQUEST);
+  return undefined;
+}
+
+function typeText(p: ts.ParameterDeclaration): string {
+  const t = p.type;
+  if (!t || !ts.isTypeReferenceNode(t)) return '';
+  return ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
+}
+
+const memo = new WeakMap<ts.Node, HandlerKind | null>();
+
+function handlerKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | undefined {
+  let k = memo.get(fn);
+  if (k === undefined) memo.set(fn, k = computeKind(file, fn) ?? null);
+  return k ?? undefined;
+}
+
+function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | undefined {
+  let p: ts.Node = fn.parent;
+  // passed to a call: app.get('/x', fn), app.get('/x', wrap(fn)), el.addEventListener('message', fn), ws.on('message', fn)
+  if (ts.isCallExpression(p) && p.arguments.includes(fn as unknown as ts.Expression)) {
+    let call = p;
+    if (!isRouteCall(call) && call.arguments.length === 1 && ts.isCallExpression(call.parent)
+      && call.parent.arguments.includes(call) && isRouteCall(call.parent)) call = call.parent;
+    if (isRouteCall(call)) return 'route';
+    const event = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
+    const callee = call.expression;
+    if (event && ts.isPropertyAccessExpression(callee) && call.arguments[1] === fn) {
+      const method = callee.name.text;
+      const recv = file.textOf(callee.expression);
+      if (method === 'addEventListener' && event === 'message') return 'message';
+      if ((method === 'on' || method === 'once' || method === 'addListener') && !LIFECYCLE_EVENTS.has(event)
+        && /(socket|^ws|Ws|WS|client|conn|peer)/i.test(recv) && !/^process$/.test(recv)) return 'socket';
+    }
+    return undefined;
+  }
+  // el.onmessage = fn; exports.handler = fn
+  if (ts.isBinaryExpression(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) {
+    if (p.left.name.text === 'onmessage') return 'message';
+    const target = file.textOf(p.left);
+    if (target === 'exports.handler' || target === 'module.exports.handler') return 'lambda';
+    return undefined;
+  }
+  let name: string | undefined;
+  let exported = false;
+  let isDefault = false;
+  if (ts.isFunctionDeclaration(fn)) {
+    name = fn.name?.text;
+    const mods = ts.getModifiers(fn) ?? [];
+    exported = mods.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    isDefault = mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  } else if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
+    name = p.name.text;
+    const stmt = p.parent.parent;
+    exported = ts.isVariableStatement(stmt) && !!ts.getModifiers(stmt)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  } else if (ts.isExportAssignment(p)) {
+    exported = true;
+    isDefault = true;
+  }
+  if (!exported) return undefined;
+  if (name && NEXT_HANDLERS.has(name)) return 'next-route';
+  if (name === 'getServerSideProps' || name === 'generateMetadata') return 'next-page';
+  if (name === 'handler' && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) && fn.parameters[0].name.text === 'event') return 'lambda';
+  if (isDefault && /(^|[\\/])app[\\/](?:.*[\\/])?(page|layout)\.[jt]sx?$/.test(file.path)) return 'next-page';
+  return undefined;
+}
+
+function isRouteCall(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ROUTE_METHODS.has(callee.name.text)) return false;
+  const first = call.arguments[0];
+  if (!first) return false;
+  if (callee.name.text === 'use') return true;
+  if (call.arguments.length >= 2) {
+    return ts.isStringLiteralLike(first) || ts.isRegularExpressionLiteral(first) || ts.isTemplateExpression(first)
+      || ts.isArrayLiteralExpression(first) || ts.isIdentifier(first) || ts.isPropertyAccessExpression(first);
+  }
+  // router.route('/x').get(fn)
+  return ts.isCallExpression(callee.expression) && ts.isPropertyAccessExpression(callee.expression.expression)
+    && callee.expression.expression.name.text === 'route';
+}
+
+const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap', 'findLast']);
+
+/** `items.forEach(item => ...)`: the callback's first parameter holds the collection's elements. */
+export function callbackParam(flow: Flow, fn: ts.SignatureDeclaration, i: number): V | undefined {
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== (fn as unknown as ts.Expression)) return undefined;
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  if (ARRAY_CALLBACKS.has(method)) {
+    if (i === 1) return SAFE;
+    if (i !== 0) return undefined;
+    if (flow.inProgress(unitNodeOf(call))) return UNKNOWN;
+    return strip(contents(flow.valueOf(callee.expression)));
+  }
+  if (method === 'then' && i === 0) {
+    if (flow.inProgress(unitNodeOf(call))) return UNKNOWN;
+    return strip(flow.valueOf(callee.expression));
+  }
+  return undefined;
+}

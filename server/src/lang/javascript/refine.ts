@@ -1,0 +1,159 @@
+import ts from 'typescript';
+import type { SinkClass } from '../../engine/types';
+import type { Env, Flow, Unit } from './dataflow';
+import { skipParens, strictRegex } from './dataflow';
+import { VALIDATOR_CHECKS } from './sources';
+import { ALL_SINKS, clear, constant } from './values';
+
+/**
+ * What a branch condition proves about the values it tests, applied to `env` for the branch where
+ * the condition is `truth`: allow-lists, `typeof`, equality with constants, numeric checks, validator.js,
+ * strict regexes, `startsWith(root)` after `path.resolve`.
+ */
+export function refine(flow: Flow, cond: ts.Expression, env: Env, truth: boolean, u: Unit): void {
+  const c = skipParens(cond);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
+    refine(flow, c.operand, env, !truth, u);
+    return;
+  }
+  if (ts.isBinaryExpression(c)) {
+    binary(flow, c, env, truth, u);
+    return;
+  }
+  if (ts.isCallExpression(c) && truth) call(flow, c, env, u, true);
+  else if (ts.isCallExpression(c)) call(flow, c, env, u, false);
+}
+
+function valueAt(flow: Flow, e: ts.Expression, u: Unit) {
+  return u.values.get(e) ?? flow.valueOf(e);
+}
+
+function clearTarget(flow: Flow, e: ts.Expression | undefined, sinks: SinkClass[], env: Env, u: Unit): void {
+  if (!e || sinks.length === 0) return;
+  const t = skipParens(e);
+  if (!ts.isIdentifier(t) && !ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return;
+  const cur = valueAt(flow, t, u);
+  if (cur.kind === 'constant') return;
+  flow.setTarget(t, clear(cur, sinks), env, u);
+}
+
+function numericLiteral(e: ts.Expression): boolean {
+  const t = skipParens(e);
+  if (ts.isNumericLiteral(t)) return true;
+  return ts.isPrefixUnaryExpression(t) && t.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(t.operand);
+}
+
+function binary(flow: Flow, c: ts.BinaryExpression, env: Env, truth: boolean, u: Unit): void {
+  const op = c.operatorToken.kind;
+  const K = ts.SyntaxKind;
+  if (op === K.AmpersandAmpersandToken) {
+    if (truth) { refine(flow, c.left, env, true, u); refine(flow, c.right, env, true, u); }
+    return;
+  }
+  if (op === K.BarBarToken) {
+    if (!truth) { refine(flow, c.left, env, false, u); refine(flow, c.right, env, false, u); }
+    return;
+  }
+  if (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken || op === K.ExclamationEqualsEqualsToken || op === K.ExclamationEqualsToken) {
+    const positive = (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken) === truth;
+    const l = skipParens(c.left);
+    const r = skipParens(c.right);
+    // typeof x === 'number'
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
+        if (positive && ['number', 'boolean', 'bigint', 'undefined'].includes(b.text)) clearTarget(flow, a.expression, ALL_SINKS, env, u);
+        return;
+      }
+    }
+    // list.indexOf(x) !== -1
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      if (ts.isCallExpression(a) && numericLiteral(b) && ts.isPropertyAccessExpression(a.expression) && a.expression.name.text === 'indexOf') {
+        if (!positive && flow.file.textOf(b) === '-1') allowList(flow, a.expression.expression, a.arguments[0], env, u);
+        return;
+      }
+    }
+    // x === 'asc'
+    if (!positive) return;
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      const bv = valueAt(flow, b, u);
+      const av = valueAt(flow, a, u);
+      if (bv.kind === 'constant' && bv.value !== undefined && av.kind !== 'constant'
+        && (ts.isStringLiteralLike(b) || ts.isNumericLiteral(b) || ts.isIdentifier(b) || ts.isPropertyAccessExpression(b))) {
+        flow.setTarget(a, constant(bv.value), env, u);
+        return;
+      }
+    }
+    return;
+  }
+  if ((op === K.LessThanToken || op === K.GreaterThanToken || op === K.LessThanEqualsToken || op === K.GreaterThanEqualsToken) && truth) {
+    // list.indexOf(x) >= 0 / > -1
+    for (const side of [c.left, c.right]) {
+      const s = skipParens(side);
+      if (ts.isCallExpression(s) && ts.isPropertyAccessExpression(s.expression) && s.expression.name.text === 'indexOf') {
+        allowList(flow, s.expression.expression, s.arguments[0], env, u);
+        return;
+      }
+    }
+    // a numeric comparison that holds: both sides are numbers (NaN compares false)
+    if (numericLiteral(c.right)) clearTarget(flow, c.left, ALL_SINKS, env, u);
+    else if (numericLiteral(c.left)) clearTarget(flow, c.right, ALL_SINKS, env, u);
+    return;
+  }
+  if (op === K.InKeyword && truth) allowList(flow, c.right, c.left, env, u);
+}
+
+/** `collection.includes(x)` where the collection is not attacker-controlled: x is one of its values. */
+function allowList(flow: Flow, collection: ts.Expression, item: ts.Expression | undefined, env: Env, u: Unit): void {
+  if (!item) return;
+  const cv = valueAt(flow, collection, u);
+  if (cv.kind === 'tainted') return;
+  clearTarget(flow, item, ALL_SINKS, env, u);
+}
+
+function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolean): void {
+  const callee = skipParens(c.expression);
+  const arg = c.arguments[0];
+  const name = flow.file.callName(c) ?? flow.globalName(callee);
+  if (!truth) {
+    // if (isNaN(x)) return;  ->  x is numeric afterwards
+    if (name === 'isNaN' && arg) {
+      const a = skipParens(arg);
+      const inner = ts.isCallExpression(a) && ['Number', 'parseInt', 'parseFloat'].includes(flow.file.textOf(a.expression)) ? a.arguments[0] : a;
+      clearTarget(flow, inner, ALL_SINKS, env, u);
+    }
+    return;
+  }
+  if (name === 'Number.isInteger' || name === 'Number.isSafeInteger' || name === 'Number.isFinite' || name === 'isFinite') {
+    clearTarget(flow, arg, ALL_SINKS, env, u);
+    return;
+  }
+  if (name && /^validator(?:\/lib\/\w+|\.\w+)?$/.test(name)) {
+    const check = name.includes('/lib/') ? name.slice(name.lastIndexOf('/') + 1) : name.slice(name.indexOf('.') + 1);
+    const sinks = VALIDATOR_CHECKS[check];
+    if (sinks) clearTarget(flow, arg, sinks, env, u);
+    return;
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    if ((method === 'includes' || method === 'has') && arg) { allowList(flow, callee.expression, arg, env, u); return; }
+    if (method === 'hasOwnProperty' && arg) { allowList(flow, callee.expression, arg, env, u); return; }
+    if (name === 'Object.hasOwn' || name === 'Object.prototype.hasOwnProperty.call') {
+      if (c.arguments[1]) allowList(flow, c.arguments[0], c.arguments[1], env, u);
+      return;
+    }
+    if (method === 'test' && arg && strictRegex(skipParens(callee.expression), false)) {
+      clearTarget(flow, arg, ALL_SINKS, env, u);
+      return;
+    }
+    if (method === 'test' && arg && ts.isIdentifier(skipParens(callee.expression))) {
+      const def = valueAt(flow, callee.expression, u).def as ts.Node | undefined;
+      if (def && strictRegex(def, false)) clearTarget(flow, arg, ALL_SINKS, env, u);
+      return;
+    }
+    if (method === 'startsWith') {
+      const v = valueAt(flow, callee.expression, u);
+      if (v.origin?.startsWith('path.')) clearTarget(flow, callee.expression, ['path'], env, u);
+      return;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import ts from 'typescript';
+import type { SinkClass } from '../../engine/types';
+import { ALL_SINKS } from './values';
+
+/**
+ * What the JS/TS front knows about the outside world: untrusted sources, sanitizers and
+ * functions that pass data through. Tables only; the interpreter in dataflow.ts applies them.
+ */
+
+/** Marker origins of objects whose properties are untrusted (never shown as a constructor chain). */
+export const REQUEST = '#request';
+export const KOA_CTX = '#koa-context';
+export const NEXT_CTX = '#next-context';
+export const MESSAGE_EVENT = '#message-event';
+export const LAMBDA_EVENT = '#lambda-event';
+export const LOCATION = '#location';
+export const DOCUMENT = '#document';
+export const WINDOW = '#window';
+export const PROCESS = '#process';
+export const STORAGE = '#storage';
+
+/** Properties of a marker object that are untrusted; a string value is the marker of a nested object. */
+export const UNTRUSTED_PROPS: Record<string, Record<string, true | string>> = {
+  [REQUEST]: {
+    params: true, query: true, body: true, headers: true, cookies: true, signedCookies: true, url: true,
+    originalUrl: true, path: true, files: true, file: true, rawBody: true, nextUrl: true, search: true,
+    rawHeaders: true, hostname: true,
+  },
+  [KOA_CTX]: {
+    request: REQUEST, req: REQUEST, query: true, params: true, querystring: true, headers: true, header: true,
+    cookies: true, url: true, originalUrl: true, path: true, href: true, search: true, body: true,
+  },
+  [NEXT_CTX]: { params: true, searchParams: true, query: true, resolvedUrl: true, req: REQUEST },
+  [MESSAGE_EVENT]: { data: true },
+  [LAMBDA_EVENT]: {
+    body: true, queryStringParameters: true, pathParameters: true, headers: true, multiValueQueryStringParameters: true,
+    multiValueHeaders: true, rawQueryString: true, rawPath: true, cookies: true, path: true,
+  },
+  [LOCATION]: { href: true, hash: true, search: true, pathname: true },
+  [DOCUMENT]: { URL: true, documentURI: true, baseURI: true, referrer: true, cookie: true, location: LOCATION },
+  [WINDOW]: {
+    name: true, location: LOCATION, document: DOCUMENT, localStorage: STORAGE, sessionStorage: STORAGE,
+    process: PROCESS,
+  },
+  [PROCESS]: { argv: true },
+  [STORAGE]: {},
+};
+
+/** Methods of a marker object whose result is untrusted. */
+export const UNTRUSTED_METHODS: Record<string, Set<string>> = {
+  [REQUEST]: new Set(['get', 'header', 'param', 'json', 'text', 'formData', 'arrayBuffer', 'blob']),
+  [KOA_CTX]: new Set(['get']),
+  [STORAGE]: new Set(['getItem', 'key']),
+};
+
+/** Browser and Node globals that are (or hold) untrusted data. */
+export const GLOBALS: Record<string, string> = {
+  location: LOCATION, document: DOCUMENT, window: WINDOW, self: WINDOW, globalThis: WINDOW, top: WINDOW,
+  parent: WINDOW, process: PROCESS, localStorage: STORAGE, sessionStorage: STORAGE,
+};
+
+const URLISH: SinkClass[] = ['url', 'redirect', 'ssrf', 'header', 'log'];
+const HTML: SinkClass[] = ['html'];
+
+/** Global functions and qualified names (after import resolution) that sanitize: what they clear. */
+export const SANITIZERS: Record<string, SinkClass[]> = {
+  parseInt: ALL_SINKS, parseFloat: ALL_SINKS, Number: ALL_SINKS, Boolean: ALL_SINKS, BigInt: ALL_SINKS,
+  isNaN: ALL_SINKS, isFinite: ALL_SINKS, 'Number.parseInt': ALL_SINKS, 'Number.parseFloat': ALL_SINKS,
+  'Number.isInteger': ALL_SINKS, 'Number.isFinite': ALL_SINKS, 'Number.isNaN': ALL_SINKS, 'Number.isSafeInteger': ALL_SINKS,
+  'Date.parse': ALL_SINKS, 'Array.isArray': ALL_SINKS,
+  encodeURIComponent: URLISH, encodeURI: ['log', 'header'], escape: URLISH,
+  'DOMPurify.sanitize': HTML, 'dompurify.sanitize': HTML, 'isomorphic-dompurify.sanitize': HTML, 'sanitize-html': HTML,
+  'escape-html': HTML, 'he.encode': HTML, 'he.escape': HTML, xss: HTML, 'xss.filterXSS': HTML, filterXSS: HTML,
+  'lodash.escape': HTML, 'lodash/escape': HTML, 'lodash.escape.default': HTML, 'underscore.escape': HTML, '_.escape': HTML,
+  'validator.escape': HTML, 'html-escaper.escape': HTML, 'entities.encode': HTML, 'entities.encodeHTML': HTML,
+  'entities.escape': HTML, 'entities.escapeUTF8': HTML, 'escape-goat.htmlEscape': HTML, 'xss-filters.inHTMLData': HTML,
+  'path.basename': ['path'], 'path.posix.basename': ['path'], 'path.win32.basename': ['path'], 'sanitize-filename': ['path'],
+  'mysql.escape': ['sql'], 'mysql.escapeId': ['sql'], 'mysql2.escape': ['sql'], 'mysql2.escapeId': ['sql'],
+  'sqlstring.escape': ['sql'], 'sqlstring.escapeId': ['sql'], 'pg-format': ['sql'], 'pg-format.literal': ['sql'],
+  'pg-format.ident': ['sql'], 'pg-escape': ['sql'], 'pg-escape.literal': ['sql'], 'pg-escape.ident': ['sql'],
+  'shell-quote.quote': ['command'], 'shell-escape': ['command'], 'shescape.quote': ['command'], 'shescape.escape': ['command'],
+  'shescape.quoteAll': ['command'], 'mongo-sanitize': ['nosql'], 'express-mongo-sanitize.sanitize': ['nosql'],
+  'validator.toInt': ALL_SINKS, 'validator.toFloat': ALL_SINKS, 'validator.toBoolean': ALL_SINKS, 'validator.toDate': ALL_SINKS,
+};
+
+/** Methods that sanitize whatever object they are called on (`connection.escape(x)`). */
+export const SANITIZING_METHODS: Record<string, SinkClass[]> = {
+  escape: ['sql'], escapeId: ['sql'], escapeLiteral: ['sql'], escapeIdentifier: ['sql'],
+};
+
+/** Functions whose result carries their arguments (taint passes through). Value: argument index, or -1 for all. */
+export const PASS_THROUGH: Record<string, number> = {
+  String: 0, decodeURIComponent: 0, decodeURI: 0, unescape: 0, atob: 0, btoa: 0, structuredClone: 0,
+  'JSON.parse': 0, 'JSON.stringify': 0, 'Object.assign': -1, 'Object.keys': 0, 'Object.values': 0, 'Object.entries': 0,
+  'Object.fromEntries': 0, 'Object.freeze': 0, 'Array.from': 0, 'Array.of': -1, 'Buffer.from': 0, 'Promise.resolve': 0,
+  'String.raw': -1, 'path.join': -1, 'path.resolve': -1, 'path.normalize': 0, 'path.relative': -1, 'path.posix.join': -1,
+  'path.posix.resolve': -1, 'path.posix.normalize': 0, 'url.parse': 0, 'url.format': 0, 'querystring.parse': 0,
+  'querystring.unescape': 0, 'qs.parse': 0, 'util.format': -1, 'util.inspect': 0, 'buffer.Buffer.from': 0,
+  'lodash.trim': 0, 'lodash.toLower': 0, 'lodash.toUpper': 0, 'lodash.get': 0, 'lodash.pick': 0, 'lodash.merge': -1,
+};
+
+/** Methods that return a number or a boolean whatever the receiver holds. */
+export const SAFE_METHODS = new Set([
+  'indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'test', 'has', 'charCodeAt', 'codePointAt',
+  'localeCompare', 'search', 'every', 'some', 'findIndex', 'findLastIndex', 'getTime', 'toFixed', 'isArray',
+  'hasOwnProperty', 'isInteger', 'isSafeInteger',
+]);
+
+/** Pure string/array methods: over constants they give constants. */
+export const PURE_METHODS = new Set([
+  'toUpperCase', 'toLowerCase', 'toLocaleUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'concat',
+  'slice', 'substring', 'substr', 'repeat', 'padStart', 'padEnd', 'join', 'split', 'replace', 'replaceAll', 'at',
+  'charAt', 'normalize', 'toString', 'valueOf', 'filter', 'sort', 'reverse', 'flat', 'fill', 'keys', 'values',
+  'entries', 'find', 'findLast', 'pop', 'shift', 'toSorted', 'toReversed', 'with', 'get', 'getAll', 'trimLeft', 'trimRight',
+]);
+
+/** validator.js checks and what a passing check proves. */
+export const VALIDATOR_CHECKS: Record<string, SinkClass[]> = {};
+for (const name of ['isInt', 'isFloat', 'isNumeric', 'isDecimal', 'isUUID', 'isMongoId', 'isAlphanumeric', 'isAlpha',
+  'isHexadecimal', 'isBoolean', 'isIn', 'isPort', 'isHash', 'isISO8601', 'isDate', 'isIP', 'isFQDN', 'isMD5',
+  'isHexColor', 'isOctal', 'isBase32', 'isSlug', 'isLength', 'isMACAddress', 'isCurrency', 'isPostalCode']) {
+  VALIDATOR_CHECKS[name] = name === 'isLength' ? [] : ALL_SINKS;
+}
+VALIDATOR_CHECKS.isEmail = ['command', 'path', 'html', 'code'];
+VALIDATOR_CHECKS.isURL = ['command', 'code', 'sql'];
+VALIDATOR_CHECKS.isJSON = [];
+
+const NUMERIC_TYPES = new Set([ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.BigIntKeyword]);
+
+/** A type annotation that cannot hold an injection: number, boolean, bigint, literal unions, arrays of those. */
+export function isInertType(type: ts.TypeNode | undefined): boolean {
+  if (!type) return false;
+  if (NUMERIC_TYPES.has(type.kind)) return true;
+  if (ts.isLiteralTypeNode(type)) return true;
+  if (ts.isUnionTypeNode(type)) return type.types.every((t) => isInertType(t) || t.kind === ts.SyntaxKind.UndefinedKeyword
+    || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
+  if (ts.isArrayTypeNode(type)) return isInertType(type.elementType);
+  if (ts.isParenthesizedTypeNode(type)) return isInertType(type.type);
+  return false;
+}
+
+const REQUEST_TYPE = /^(?:[\w$]+\.)?(?:Request|NextRequest|NextApiRequest|FastifyRequest|IncomingMessage|ExpressRequest|HttpRequest)$/;
+
+/** `Request`, `express.Request`, `NextApiRequest`... (type arguments ignored). */
+export function isRequestType(type: ts.TypeNode | undefined): boolean {
+  if (!type || !ts.isTypeReferenceNode(type)) return false;
+  const name = ts.isIdentifier(type.typeName) ? type.typeName.text
+    : `${entityText(type.typeName.left)}.${type.typeName.right.text}`;
+  return REQUEST_TYPE.test(name);
+}
+
+function entityText(e: ts.EntityName): string {
+  return ts.isIdentifier(e) ? e.text : `${entityText(e.left)}.${e.right.text}`;
+}
+
+/** HTTP verbs and routing methods whose function arguments are request handlers. */
+export const ROUTE_METHODS = new Set([
+  'get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'any',
+]);
+
+/** Next.js App Router route handler names. */
+export const NEXT_HANDLERS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** NestJS parameter decorators: the parameter is request data. */
+export const NEST_DECORATORS: Record<string, 'tainted' | 'request'> = {
+  Query: 'tainted', Param: 'tainted', Body: 'tainted', Headers: 'tainted', Cookies: 'tainted', Req: 'request',
+  Request: 'request', RawBody: 'tainted', UploadedFile: 'tainted', UploadedFiles: 'tainted', Ip: 'tainted',
+  HostParam: 'tainted',
+};
+
+/** Event names of sockets that carry peer data. */
+export const LIFECYCLE_EVENTS = new Set(['connection', 'connect', 'disconnect', 'close', 'open', 'error', 'end',
+  'listening', 'upgrade', 'headers', 'ping', 'pong', 'drain', 'finish', 'exit', 'timeout', 'ready']);
