@@ -393,7 +393,7 @@ export class Flow {
       else if (ts.isArrayBindingPattern(name)) sub = this.read(v, String(i), `${base}[${i}]`, line);
       else {
         const key = this.propertyKey(el.propertyName ?? el.name, env, u);
-        sub = this.read(v, key, key !== undefined ? `${base}.${key}` : base, line);
+        sub = this.read(v, key, key === undefined ? base : base ? `${base}.${key}` : key, line);
       }
       if (el.initializer) sub = join(sub, this.ev(el.initializer, env, u));
       this.bind(el.name, sub, env, u, line, undefined, ts.isIdentifier(el.name) ? undefined : `${base}.${this.file.textOf(el.propertyName ?? el.name)}`);

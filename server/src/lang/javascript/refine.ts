@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
-import { skipParens, strictRegex } from './dataflow';
+import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
 import { ALL_SINKS, clear, constant } from './values';
 
@@ -46,12 +46,23 @@ function numericLiteral(e: ts.Expression): boolean {
 function binary(flow: Flow, c: ts.BinaryExpression, env: Env, truth: boolean, u: Unit): void {
   const op = c.operatorToken.kind;
   const K = ts.SyntaxKind;
-  if (op === K.AmpersandAmpersandToken) {
-    if (truth) { refine(flow, c.left, env, true, u); refine(flow, c.right, env, true, u); }
-    return;
-  }
-  if (op === K.BarBarToken) {
-    if (!truth) { refine(flow, c.left, env, false, u); refine(flow, c.right, env, false, u); }
+  if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) {
+    const and = op === K.AmpersandAmpersandToken;
+    if (truth === and) {
+      // both sides hold
+      refine(flow, c.left, env, truth, u);
+      refine(flow, c.right, env, truth, u);
+      return;
+    }
+    // one side or the other: `!(a && b)` is `!a || (a && !b)`
+    const first = cloneEnv(env);
+    refine(flow, c.left, first, truth, u);
+    const second = cloneEnv(env);
+    refine(flow, c.left, second, !truth, u);
+    refine(flow, c.right, second, truth, u);
+    const joined = joinEnv(first, second)!;
+    env.vars = joined.vars;
+    env.paths = joined.paths;
     return;
   }
   if (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken || op === K.ExclamationEqualsEqualsToken || op === K.ExclamationEqualsToken) {
