@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName } from './support/constants';
+import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -176,7 +176,7 @@ function mentionsEnv(e: ts.Node): boolean {
 /** Next.js leaves `X-Powered-By: Next.js` on unless `poweredByHeader: false`. */
 function nextConfig(node: ts.ObjectLiteralExpression, ctx: JsContext): void {
   const f = ctx.file;
-  if (!/(^|[\\/])next\.config\.(js|mjs|cjs|ts|mts)$/.test(f.path) || !isConfigObject(node)) return;
+  if (!isNextConfig(f.path) || !isConfigObject(node)) return;
   const prop = node.properties.find((p) => jsPropName(p.name) === 'poweredByHeader');
   if (prop && !(ts.isPropertyAssignment(prop) && jsBool(prop.initializer) === true)) return;
   const fixes = [];
@@ -191,30 +191,4 @@ function nextConfig(node: ts.ObjectLiteralExpression, ctx: JsContext): void {
     message: 'Next.js sends `X-Powered-By: Next.js` unless `poweredByHeader: false`: it tells attackers which exploits to try.',
     fixes,
   });
-}
-
-/** `module.exports = {…}`, `export default {…}`, `const nextConfig = {…}`, `defineConfig({…})`-style wrappers. */
-export function isConfigObject(node: ts.ObjectLiteralExpression): boolean {
-  let p: ts.Node = node.parent;
-  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) p = p.parent;
-  if (ts.isExportAssignment(p)) return true;
-  if (ts.isBinaryExpression(p) && p.right !== undefined && ts.isPropertyAccessExpression(p.left)
-    && ts.isIdentifier(p.left.expression) && p.left.expression.text === 'module' && p.left.name.text === 'exports') return true;
-  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && /config/i.test(p.name.text) && p.parent.parent.parent === node.getSourceFile()) return true;
-  return false;
-}
-
-/** An edit adding `text` as the object's first member, on its own line when the object spans lines. */
-export function insertFirstProperty(f: JsContext['file'], node: ts.ObjectLiteralExpression, text: string): TextEdit {
-  const open = node.getStart(f.sourceFile) + 1;
-  const first = node.properties[0];
-  if (!first) return { range: f.rangeOf(open, node.getEnd() - 1), newText: ` ${text} ` };
-  const firstStart = first.getStart(f.sourceFile);
-  const between = f.text.slice(open, firstStart);
-  if (between.includes('\n')) {
-    const indent = between.slice(between.lastIndexOf('\n') + 1);
-    const lineStart = firstStart - indent.length;
-    return { range: f.rangeOf(lineStart, lineStart), newText: `${indent}${text},\n` };
-  }
-  return { range: f.rangeOf(firstStart, firstStart), newText: `${text}, ` };
 }

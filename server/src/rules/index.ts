@@ -10,6 +10,8 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import weakPasswordPolicy from './weak-password-policy';
+import csrfDisabled from './csrf-disabled';
 import insecureJwt from './insecure-jwt';
 import weakHash from './weak-hash';
 import weakPasswordHash from './weak-password-hash';
@@ -28,6 +30,11 @@ import trustBoundaryViolation from './trust-boundary-violation';
 import headerInjection from './header-injection';
 import unsafeArchiveExtraction from './unsafe-archive-extraction';
 import debugMode from './debug-mode';
+import nosqlInjection from './nosql-injection';
+import domXss from './dom-xss';
+import angularBypassSecurityTrust from './angular-bypass-security-trust';
+import xmlExternalEntity from './xml-external-entity';
+import missingCsp from './missing-csp';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -44,6 +51,9 @@ export const rules: Rule[] = [
   weakRandom,
   insecureCookie,
   // JavaScript/TypeScript-only rules (issue 3)
+  nosqlInjection,
+  domXss,
+  angularBypassSecurityTrust,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,
@@ -54,6 +64,8 @@ export const rules: Rule[] = [
   headerInjection,
   unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  weakPasswordPolicy,
+  csrfDisabled,
   insecureJwt,
   weakHash,
   weakPasswordHash,
@@ -64,5 +76,7 @@ export const rules: Rule[] = [
   sensitiveDataInLogs,
   corsMisconfiguration,
   debugMode,
+  missingCsp,
   // XML, YAML and other file types
+  xmlExternalEntity,
 ];

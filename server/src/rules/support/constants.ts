@@ -222,6 +222,37 @@ export function jsRemoveStatement(file: JsFile, stmt: ts.Statement): TextEdit {
   return { range: file.rangeOf(start, end), newText: '' };
 }
 
+/** `module.exports = {…}`, `export default {…}`, `const nextConfig = {…}`, `defineConfig({…})`-style wrappers. */
+export function isConfigObject(node: ts.ObjectLiteralExpression): boolean {
+  let p: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) p = p.parent;
+  if (ts.isExportAssignment(p)) return true;
+  if (ts.isBinaryExpression(p) && p.right !== undefined && ts.isPropertyAccessExpression(p.left)
+    && ts.isIdentifier(p.left.expression) && p.left.expression.text === 'module' && p.left.name.text === 'exports') return true;
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && /config/i.test(p.name.text) && p.parent.parent.parent === node.getSourceFile()) return true;
+  return false;
+}
+
+/** An edit adding `text` as the object's first member, on its own line when the object spans lines. */
+export function insertFirstProperty(f: JsFile, node: ts.ObjectLiteralExpression, text: string): TextEdit {
+  const open = node.getStart(f.sourceFile) + 1;
+  const first = node.properties[0];
+  if (!first) return { range: f.rangeOf(open, node.getEnd() - 1), newText: ` ${text} ` };
+  const firstStart = first.getStart(f.sourceFile);
+  const between = f.text.slice(open, firstStart);
+  if (between.includes('\n')) {
+    const indent = between.slice(between.lastIndexOf('\n') + 1);
+    const lineStart = firstStart - indent.length;
+    return { range: f.rangeOf(lineStart, lineStart), newText: `${indent}${text},\n` };
+  }
+  return { range: f.rangeOf(firstStart, firstStart), newText: `${text}, ` };
+}
+
+/** Is this a Next.js config file? */
+export function isNextConfig(path: string): boolean {
+  return /(^|[\\/])next\.config\.(js|mjs|cjs|ts|mts)$/.test(path);
+}
+
 // ---- names ----
 
 /** `secretKey`, `SECRET-KEY`, `secret_key` -> ['secret', 'key']. */
