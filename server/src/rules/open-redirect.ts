@@ -23,6 +23,7 @@ export default defineRule({
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+    [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
   },
 });
 
@@ -52,7 +53,83 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 // ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
+import {
+  capitalized, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
+  type FlowPolicy,
+} from './support/javascript-web';
+
+/** Server-side redirect functions by qualified name (after import resolution). */
+const JS_REDIRECTS = new Set(['next/navigation.redirect', 'next/navigation.permanentRedirect', 'next/server.NextResponse.redirect',
+  'Response.redirect', 'NextResponse.redirect']);
+
+/** Server: tainted targets are errors, targets of unknown origin a hint. Browser: tainted only. */
+const JS_SERVER: FlowPolicy = { unknown: 'hint', unknownConfidence: 'low' };
+const JS_BROWSER: FlowPolicy = { unknown: false };
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.callName(node) ?? (ts.isPropertyAccessExpression(jsSkipOuter(node.expression))
+    && ts.isIdentifier((jsSkipOuter(node.expression) as ts.PropertyAccessExpression).expression)
+    ? jsSkipOuter(node.expression).getText(file.sourceFile) : undefined);
+  if (name && JS_REDIRECTS.has(name)) {
+    if (node.arguments.length >= 1) jsTarget(ctx, node, node.arguments[0], `\`${name.replace(/^.*[/]/, '')}()\``, JS_SERVER);
+    return;
+  }
+  const callee = jsSkipOuter(node.expression);
+  // window.open(url), open(url)
+  if ((ts.isIdentifier(callee) && callee.text === 'open' && !file.imports.has('open'))
+    || (memberName(callee) === 'open' && jsIsWindow(memberObject(callee)!))) {
+    if (node.arguments.length >= 1) jsTarget(ctx, node, node.arguments[0], '`window.open()`', JS_BROWSER);
+    return;
+  }
+  const m = methodCall(node);
+  if (!m) return;
+  if ((m.name === 'assign' || m.name === 'replace') && jsIsLocation(m.receiver)) {
+    if (node.arguments.length >= 1) jsTarget(ctx, node, node.arguments[0], `\`location.${m.name}()\``, JS_BROWSER);
+    return;
+  }
+  if (m.name === 'redirect' && (isResponseObject(m.receiver) || jsIsKoaContext(m.receiver))) {
+    // res.redirect([status,] url), reply.redirect(url[, status]), ctx.redirect(url[, alt])
+    const target = node.arguments.find((a) => !ts.isNumericLiteral(jsSkipOuter(a)));
+    if (target) jsTarget(ctx, node, target, '`redirect()`', JS_SERVER);
+  }
+}
+
+/** `location = url`, `location.href = url`, `window.location.href = url`. */
+function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const left = jsSkipOuter(node.left);
+  const isTarget = jsIsLocation(left) || (memberName(left) === 'href' && jsIsLocation(memberObject(left)!));
+  if (!isTarget) return;
+  jsTarget(ctx, node, node.right, '`location`', JS_BROWSER);
+}
+
+function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: string, policy: FlowPolicy): void {
+  const file = ctx.file;
+  // '/users/' + id, `https://example.com/${path}`: the destination site is fixed
+  if (pinsDestination(leadingConstant(file, target))) return;
+  reportFlow(ctx, at, file.valueOf(target), 'redirect',
+    (src) => `${capitalized(src)} decides where ${where} sends the user: a crafted link can send them to any site. Allow only relative paths or known hosts.`,
+    policy);
+}
+
+function jsIsWindow(e: ts.Expression): boolean {
+  const x = jsSkipOuter(e);
+  return ts.isIdentifier(x) && ['window', 'self', 'globalThis', 'top', 'parent'].includes(x.text);
+}
+
+function jsIsLocation(e: ts.Expression | undefined): boolean {
+  if (!e) return false;
+  const x = jsSkipOuter(e);
+  if (ts.isIdentifier(x)) return x.text === 'location';
+  if (!ts.isPropertyAccessExpression(x) || x.name.text !== 'location') return false;
+  const o = jsSkipOuter(x.expression);
+  return ts.isIdentifier(o) && ['window', 'self', 'globalThis', 'top', 'parent', 'document'].includes(o.text);
+}
+
+function jsIsKoaContext(e: ts.Expression): boolean {
+  const x = jsSkipOuter(e);
+  return ts.isIdentifier(x) && (x.text === 'ctx' || x.text === 'context');
 }

@@ -91,7 +91,80 @@ function pythonBasenameFix(arg: Node, ctx: PyContext): Fix[] {
 }
 
 // ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import type { Fix as JsFix } from '../engine/types';
+import { capitalized, ensureDefaultImport, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
+
+/** File-system functions: which arguments are paths. */
+const JS_FS_PATH_ARGS: Record<string, number[]> = {};
+for (const f of ['readFile', 'readFileSync', 'createReadStream', 'writeFile', 'writeFileSync', 'createWriteStream',
+  'appendFile', 'appendFileSync', 'unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'readdir', 'readdirSync',
+  'open', 'openSync', 'truncate', 'truncateSync', 'opendir', 'opendirSync', 'readlink', 'readlinkSync', 'mkdir', 'mkdirSync',
+  'chmod', 'chmodSync', 'chown', 'chownSync', 'utimes', 'utimesSync',
+  // fs-extra
+  'readJson', 'readJsonSync', 'readJSON', 'writeJson', 'writeJsonSync', 'outputFile', 'outputFileSync', 'outputJson',
+  'outputJsonSync', 'remove', 'removeSync', 'emptyDir', 'emptyDirSync', 'ensureFile', 'ensureFileSync', 'ensureDir', 'mkdirp', 'mkdirs']) {
+  JS_FS_PATH_ARGS[f] = [0];
+}
+for (const f of ['copyFile', 'copyFileSync', 'rename', 'renameSync', 'cp', 'cpSync', 'link', 'linkSync', 'symlink', 'symlinkSync',
+  'copy', 'copySync', 'move', 'moveSync']) {
+  JS_FS_PATH_ARGS[f] = [0, 1];
+}
+const JS_FS_MODULES = /^(fs|fs\/promises|fs\.promises|fs-extra|graceful-fs|original-fs|fs-extra\/esm)$/;
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.callName(node);
+  if (name) {
+    const dot = name.lastIndexOf('.');
+    const module = name.slice(0, dot).replace(/\.default$/, '');
+    const fn = name.slice(dot + 1);
+    if (dot > 0 && JS_FS_MODULES.test(module) && JS_FS_PATH_ARGS[fn]) {
+      for (const i of JS_FS_PATH_ARGS[fn]) {
+        if (i < node.arguments.length && jsPath(ctx, node, node.arguments[i], `\`${fn}()\``)) return;
+      }
+      return;
+    }
+  }
+  const m = methodCall(node);
+  if (!m) return;
+  // res.sendFile(path) / res.download(path) without a `root` option
+  if ((m.name === 'sendFile' || m.name === 'sendfile' || m.name === 'download') && isResponseObject(m.receiver) && node.arguments.length >= 1) {
+    const options = node.arguments.slice(1).map(jsSkipOuter).find(ts.isObjectLiteralExpression);
+    if (options && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'root')) return;
+    jsPath(ctx, node, node.arguments[0], `\`res.${m.name}()\``);
+    return;
+  }
+  // adm-zip: zip.extractAllTo(target) / zip.extractEntryTo(entry, target) with a request-chosen target
+  if ((m.name === 'extractAllTo' || m.name === 'extractEntryTo') && file.importsModule('adm-zip')) {
+    const i = m.name === 'extractAllTo' ? 0 : 1;
+    if (i < node.arguments.length) jsPath(ctx, node, node.arguments[i], `\`${m.name}()\``);
+  }
+}
+
+function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
+  const file = ctx.file;
+  return reportFlow(ctx, at, file.valueOf(pathArg), 'path',
+    (src) => `${capitalized(src)} is part of the path ${what} opens: \`../\` can reach files outside the intended folder. Use \`path.basename\`, or resolve the path and check it stays under the base folder.`,
+    { unknown: false }, () => jsBasenameFix(file, pathArg));
+}
+
+/** `path.join(dir, name)` with request data as the last segment: keep only its file name. */
+function jsBasenameFix(file: JsFile, pathArg: ts.Expression): JsFix[] {
+  const e = jsSkipOuter(pathArg);
+  if (!ts.isCallExpression(e)) return [];
+  const name = file.callName(e);
+  if (name !== 'path.join' && name !== 'path.resolve' || e.arguments.length < 2) return [];
+  const last = e.arguments[e.arguments.length - 1];
+  if (ts.isSpreadElement(last)) return [];
+  const v = file.valueOf(last);
+  if (v.kind !== 'tainted') return [];
+  for (const a of e.arguments.slice(0, -1)) if (file.valueOf(a).kind === 'tainted') return [];
+  const local = [...file.imports].find(([, q]) => q === 'path')?.[0];
+  const imp = local ? { name: local, edits: [] } : ensureDefaultImport(file, 'path', 'path', [], true);
+  return [{
+    title: 'Keep only the file name (path.basename)',
+    edits: [{ range: file.range(last), newText: `${imp.name}.basename(${file.textOf(last)})` }, ...imp.edits],
+  }];
 }

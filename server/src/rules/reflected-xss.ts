@@ -24,6 +24,8 @@ export default defineRule({
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+    [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptNew(node, ctx),
+    [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
   },
 });
 
@@ -80,7 +82,94 @@ function pythonReport(node: Node, body: Node, ctx: PyContext, where: string): vo
 }
 
 // ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+import { evidence } from '../engine/rule';
+import type { Fix as JsFix } from '../engine/types';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import {
+  capitalized, chainRoot, contentTypeSetBefore, declaredContentType, ensureDefaultImport, isNonHtmlType,
+  isResponseObject, methodCall, reportFlow,
+} from './support/javascript-web';
 
+/** Express/Node `res.send|write|end(html)`, Fastify `reply.send(html)`: strings are served as HTML. */
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const m = methodCall(node);
+  if (!m || !(m.name === 'send' || m.name === 'write' || m.name === 'end') || node.arguments.length < 1) return;
+  if (!isResponseObject(m.receiver)) return;
+  const file = ctx.file;
+  if (isNonHtmlType(declaredContentType(file, m.receiver) ?? contentTypeSetBefore(file, node, m.receiver))) return;
+  jsResponseBody(ctx, node, node.arguments[0], `\`${jsCalleeText(file, node)}\``);
+}
+
+/** Koa: `ctx.body = html` (a string body is served as HTML when it starts with `<`). */
+function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const left = jsSkipOuter(node.left);
+  if (!ts.isPropertyAccessExpression(left) || left.name.text !== 'body') return;
+  const obj = jsSkipOuter(left.expression);
+  const isKoa = (ts.isIdentifier(obj) && (obj.text === 'ctx' || obj.text === 'context'))
+    || (obj.kind === ts.SyntaxKind.ThisKeyword && ctx.file.importsModule('koa'));
+  if (!isKoa) return;
+  if (isNonHtmlType(contentTypeSetBefore(ctx.file, node, obj))) return;
+  jsResponseBody(ctx, node, node.right, '`ctx.body`');
+}
+
+/** `new Response(html, { headers: { 'Content-Type': 'text/html' } })` (fetch API, Next.js route handlers). */
+function javascriptNew(node: ts.NewExpression, ctx: JsContext): void {
+  const callee = jsSkipOuter(node.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : undefined;
+  if ((name !== 'Response' && name !== 'NextResponse') || !node.arguments || node.arguments.length < 2) return;
+  const init = jsSkipOuter(node.arguments[1]);
+  if (!ts.isObjectLiteralExpression(init)) return;
+  const headers = init.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'headers');
+  const h = headers && jsSkipOuter(headers.initializer);
+  if (!h || !ts.isObjectLiteralExpression(h)) return;
+  const type = h.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p)
+    && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name)) && p.name.text.toLowerCase() === 'content-type');
+  const t = type && ctx.file.stringValue(type.initializer);
+  if (!t || !/html/i.test(t)) return;
+  jsResponseBody(ctx, node, node.arguments[0], `an HTML \`${name}\``);
+}
+
+function jsResponseBody(ctx: JsContext, at: ts.Node, body: ts.Expression, where: string): void {
+  const file = ctx.file;
+  if (jsWholeRequestObject(file, body)) return; // an object is sent as JSON
+  reportFlow(ctx, at, file.valueOf(body), 'html',
+    (src) => `${capitalized(src)} is sent in an HTML response by ${where} without HTML escaping.`,
+    { unknown: false }, () => jsEscapeFixes(file, body));
+}
+
+function jsCalleeText(file: JsFile, call: ts.CallExpression): string {
+  const m = methodCall(call)!;
+  const root = chainRoot(m.receiver);
+  return `${ts.isIdentifier(root) ? root.text : 'res'}.${m.name}()`;
+}
+
+/** `req.body`, `req.query`, `ctx.request.body`: whole parsed objects, which Express and Koa send as JSON. */
+function jsWholeRequestObject(file: JsFile, e: ts.Expression): boolean {
+  const x = jsSkipOuter(e);
+  if (!ts.isPropertyAccessExpression(x)) return false;
+  if (!['body', 'query', 'params', 'headers', 'cookies', 'signedCookies'].includes(x.name.text)) return false;
+  const v = file.valueOf(x);
+  return v.kind === 'tainted' && v.path.length === 0;
+}
+
+/** Escapes the request data where it enters the HTML (`escape-html`), keeping the markup around it. */
+function jsEscapeFixes(file: JsFile, body: ts.Expression): JsFix[] {
+  const leaves: ts.Expression[] = [];
+  const collect = (e: ts.Expression): void => {
+    const x = jsSkipOuter(e);
+    if (ts.isTemplateExpression(x)) for (const span of x.templateSpans) collect(span.expression);
+    else if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken) { collect(x.left); collect(x.right); }
+    else if (evidence(file.valueOf(x), 'html') === 'tainted') leaves.push(x);
+  };
+  collect(body);
+  const x = jsSkipOuter(body);
+  // a variable may already hold markup: escaping it whole would break the page
+  if (leaves.length === 0 || (leaves.length === 1 && leaves[0] === x && ts.isIdentifier(x))) return [];
+  const imp = ensureDefaultImport(file, 'escape-html', 'escapeHtml', [], true);
+  return [{
+    title: 'Escape the request data with escape-html',
+    edits: [...leaves.map((l) => ({ range: file.range(l), newText: `${imp.name}(${file.textOf(l)})` })), ...imp.edits],
+  }];
 }

@@ -65,7 +65,66 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 // ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
+import { capitalized, leadingConstant, methodCall, pinsDestination, reportFlow } from './support/javascript-web';
+
+/** HTTP clients by qualified name: the argument that holds the URL (or a config object with `url`/`host`). */
+const JS_CLIENTS: Record<string, number> = {
+  fetch: 0, 'node-fetch': 0, 'node-fetch.default': 0, 'cross-fetch': 0, 'isomorphic-fetch': 0, 'undici.fetch': 0,
+  'undici.request': 0, 'undici.stream': 0, 'undici.pipeline': 0,
+  axios: 0, 'axios.default': 0, 'axios.request': 0, got: 0, 'got.default': 0, request: 0, 'request-promise': 0,
+  'request-promise-native': 0, superagent: 1, ky: 0, 'ky.default': 0, phin: 0, needle: 1, bent: -1,
+  'http.get': 0, 'http.request': 0, 'https.get': 0, 'https.request': 0, 'http2.connect': 0,
+};
+/** Methods of HTTP client modules whose first argument is the URL: `axios.get(url)`, `got.post(url)`. */
+const JS_CLIENT_MODULES = new Set(['axios', 'got', 'request', 'request-promise', 'request-promise-native', 'superagent', 'ky',
+  'needle', 'node-fetch', 'undici']);
+const JS_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'request', 'stream', 'fetch']);
+/** Config properties that choose where the request goes. */
+const JS_URL_KEYS = new Set(['url', 'uri', 'baseURL', 'baseUrl', 'prefixUrl', 'host', 'hostname', 'origin']);
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const callee = jsSkipOuter(node.expression);
+  let name = file.callName(node);
+  if (!name && ts.isIdentifier(callee) && callee.text === 'fetch') name = 'fetch';
+  let index = name !== undefined ? JS_CLIENTS[name] : undefined;
+  let pinnedBase = false;
+  if (index === undefined && name) {
+    const dot = name.lastIndexOf('.');
+    const module = name.slice(0, dot).replace(/\.default$/, '');
+    if (dot > 0 && JS_CLIENT_MODULES.has(module) && JS_VERBS.has(name.slice(dot + 1))) index = module === 'needle' ? 1 : 0;
+  }
+  if (index === undefined) {
+    // an axios instance made with a fixed baseURL: `api.get(path)` (an absolute path still overrides the base)
+    const m = methodCall(node);
+    const origin = m && JS_VERBS.has(m.name) ? file.valueOf(m.receiver).origin : undefined;
+    if (!origin || !/^axios(\.default)?\.create\(/.test(origin)) return;
+    index = 0;
+    pinnedBase = true;
+  }
+  if (index < 0 || node.arguments.length <= index) return;
+  const arg = jsSkipOuter(node.arguments[index]);
+  const what = `\`${(name ?? file.textOf(callee)).replace(/\.default$/, '')}()\``;
+  if (ts.isObjectLiteralExpression(arg)) {
+    for (const p of arg.properties) {
+      if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
+      const key = ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name) ? p.name.text : undefined;
+      if (!key || !JS_URL_KEYS.has(key)) continue;
+      jsUrl(ctx, node, ts.isPropertyAssignment(p) ? p.initializer : p.name, what, pinnedBase);
+    }
+    return;
+  }
+  jsUrl(ctx, node, arg, what, pinnedBase);
+}
+
+function jsUrl(ctx: JsContext, at: ts.Node, url: ts.Expression, what: string, pinnedBase: boolean): void {
+  const file = ctx.file;
+  const pinned = pinnedBase || pinsDestination(leadingConstant(file, url));
+  reportFlow(ctx, at, file.valueOf(url), 'ssrf',
+    (src) => pinned
+      ? `${capitalized(src)} is part of the path ${what} requests; the host is fixed, but check that the value cannot add \`../\`, \`?\` or \`#\`.`
+      : `${capitalized(src)} decides which URL the server requests with ${what}: attackers can reach internal services (localhost, cloud metadata). Check the host against an allow-list.`,
+    { tainted: pinned ? 'hint' : 'warning', unknown: false });
 }

@@ -136,7 +136,80 @@ function pythonLxmlParserFix(node: Node, ctx: PyContext): Fix[] {
 }
 
 // ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+// xml2js (sax) and fast-xml-parser never load external entities: they are not reported.
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import { capitalized, reportFlow } from './support/javascript-web';
+
+/** libxmljs / libxmljs2 parse functions (options are the second argument). */
+const JS_LIBXMLJS = /^(libxmljs2?|libxmljs-mt)\.(parseXml|parseXmlString|parseXmlAsync|Document\.fromXml|parseXmlFile)$/;
+/** libxml2-wasm parse functions (options `{ option: ParseOption... }` are the second argument). */
+const JS_LIBXML2_WASM = /^libxml2-wasm\.XmlDocument\.(fromString|fromBuffer)$/;
+/** libxmljs option names that make the parser load external entities or DTDs. */
+const JS_LOADING_OPTIONS = new Set(['noent', 'dtdload', 'dtdvalid', 'dtdattr']);
+const JS_LOADING_FLAGS = /XML_PARSE_(NOENT|DTDLOAD|DTDVALID|DTDATTR)$/;
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.callName(node);
+  if (!name || node.arguments.length < 2) return;
+  const options = jsSkipOuter(node.arguments[1]);
+  if (!ts.isObjectLiteralExpression(options)) return;
+  if (JS_LIBXMLJS.test(name)) {
+    for (const p of options.properties) {
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
+      const key = p.name.text;
+      if (JS_LOADING_OPTIONS.has(key) && jsIsTrue(file, p.initializer)) {
+        jsReportXml(ctx, node, `\`${key}: true\``, [{
+          title: `Set ${key}: false (do not load external entities)`,
+          edits: [{ range: file.range(p.initializer), newText: 'false' }],
+          preferred: true,
+        }]);
+        return;
+      }
+      if (key === 'flags' && ts.isArrayLiteralExpression(jsSkipOuter(p.initializer))) {
+        const flag = (jsSkipOuter(p.initializer) as ts.ArrayLiteralExpression).elements.find((e) => JS_LOADING_FLAGS.test(file.textOf(e)));
+        if (flag) { jsReportXml(ctx, node, `\`${file.textOf(flag)}\``, []); return; }
+      }
+    }
+    return;
+  }
+  if (JS_LIBXML2_WASM.test(name)) {
+    const option = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'option');
+    if (!option) return;
+    const flags: ts.Expression[] = [];
+    const collect = (e: ts.Expression): void => {
+      const x = jsSkipOuter(e);
+      if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.BarToken || x.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
+        collect(x.left); collect(x.right);
+      } else flags.push(x);
+    };
+    collect(option.initializer);
+    const names = flags.map((f) => ts.isPropertyAccessExpression(f) ? f.name.text : ts.isIdentifier(f) ? f.text : '');
+    let bits = 0;
+    for (const f of flags) if (ts.isNumericLiteral(f)) bits |= Number(f.text);
+    const loads = names.find((n) => JS_LOADING_FLAGS.test(n)) ?? (bits & (2 | 4 | 8 | 16) ? `option ${bits}` : undefined);
+    const noXxe = names.includes('XML_PARSE_NO_XXE') || (bits & (1 << 23)) !== 0;
+    if (!loads || noXxe) return;
+    const named = flags.find((f) => ts.isPropertyAccessExpression(f) && JS_LOADING_FLAGS.test(f.name.text)) as ts.PropertyAccessExpression | undefined;
+    const prefix = named ? `${file.textOf(named.expression)}.` : '';
+    jsReportXml(ctx, node, `\`${loads}\``, named ? [{
+      title: 'Add XML_PARSE_NO_XXE (entities still expand, external ones are not loaded)',
+      edits: [{ range: file.range(option.initializer), newText: `${file.textOf(option.initializer)} | ${prefix}XML_PARSE_NO_XXE` }],
+      preferred: true,
+      safe: true,
+    }] : []);
+  }
+}
+
+function jsReportXml(ctx: JsContext, node: ts.CallExpression, setting: string, fixes: Fix[]): void {
+  const value = ctx.file.valueOf(node.arguments[0]);
+  reportFlow(ctx, node, value, 'xml',
+    (src) => `${capitalized(src)} is parsed with ${setting}, which loads external entities: a document can read local files or reach internal hosts (XXE).`,
+    {}, () => fixes);
+}
+
+function jsIsTrue(file: JsFile, e: ts.Expression): boolean {
+  const x = jsSkipOuter(e);
+  return x.kind === ts.SyntaxKind.TrueKeyword || (ts.isNumericLiteral(x) && x.text !== '0') || file.stringValue(x) === 'true';
 }

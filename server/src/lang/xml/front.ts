@@ -1,3 +1,4 @@
+import { XMLValidator } from 'fast-xml-parser';
 import type { Range } from '../../engine/types';
 
 export interface EntityDeclaration {
@@ -7,6 +8,12 @@ export interface EntityDeclaration {
   /** The declaration's range in the file. */
   range: Range;
   text: string;
+  /** The system identifier (URI) of an external entity. */
+  systemId?: string;
+  /** The replacement text of an internal entity. */
+  value?: string;
+  /** `NDATA` notation: an unparsed entity, which parsers do not fetch. */
+  unparsed: boolean;
 }
 
 /**
@@ -23,6 +30,25 @@ export class XmlFile {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     this.scanDoctype();
   }
+
+  /**
+   * Is the document well-formed? fast-xml-parser checks it with the DOCTYPE removed (it rejects
+   * external entities instead of reporting them). Never throws; computed on first use.
+   */
+  get wellFormed(): boolean {
+    if (this._wellFormed === undefined) {
+      try {
+        const body = this.doctypeEnd >= 0 ? this.text.slice(0, this.doctypeStart) + ' '.repeat(this.doctypeEnd - this.doctypeStart) + this.text.slice(this.doctypeEnd) : this.text;
+        this._wellFormed = XMLValidator.validate(body) === true;
+      } catch {
+        this._wellFormed = false;
+      }
+    }
+    return this._wellFormed;
+  }
+  private _wellFormed?: boolean;
+  private doctypeStart = -1;
+  private doctypeEnd = -1;
 
   rangeOf(start: number, end: number): Range {
     return { start: this.position(start), end: this.position(end) };
@@ -54,7 +80,7 @@ export class XmlFile {
 
   private scanDoctype(): void {
     const t = this.text;
-    const start = t.indexOf('<!DOCTYPE');
+    const start = this.findDoctype();
     if (start < 0) return;
     let i = start + 9;
     // the DOCTYPE runs to the '>' that is outside quotes and outside the internal subset
@@ -77,12 +103,35 @@ export class XmlFile {
         i = declEnd - 1;
       }
     }
+    this.doctypeStart = start;
+    this.doctypeEnd = Math.min(i + 1, t.length);
     const header = t.slice(start, subsetStart < 0 ? i : subsetStart);
     const external = /\b(SYSTEM|PUBLIC)\b/.exec(header);
     (this as { doctype?: unknown }).doctype = {
       range: this.rangeOf(start, Math.min(i + 1, t.length)),
       externalId: external ? external[1] : undefined,
     };
+  }
+
+  /** The offset of `<!DOCTYPE` in the prolog, skipping comments and processing instructions (-1 if none). */
+  private findDoctype(): number {
+    const t = this.text;
+    let i = 0;
+    for (;;) {
+      while (i < t.length && /\s/.test(t[i])) i++;
+      if (t.charCodeAt(i) === 0xfeff) { i++; continue; }
+      if (t.startsWith('<?', i)) {
+        const end = t.indexOf('?>', i + 2);
+        if (end < 0) return -1;
+        i = end + 2;
+      } else if (t.startsWith('<!--', i)) {
+        const end = t.indexOf('-->', i + 4);
+        if (end < 0) return -1;
+        i = end + 3;
+      } else {
+        return t.startsWith('<!DOCTYPE', i) ? i : -1;
+      }
+    }
   }
 
   private declarationEnd(from: number): number {
@@ -97,14 +146,36 @@ export class XmlFile {
   }
 
   private readEntity(decl: string, offset: number): void {
-    // <!ENTITY [%] name (SYSTEM "uri" | PUBLIC "id" "uri" | "value")>
-    const words = decl.slice('<!ENTITY'.length).trim().split(/\s+/);
+    // <!ENTITY [%] name (SYSTEM "uri" | PUBLIC "id" "uri" | "value") [NDATA n]>
+    const tokens: { text: string; quoted: boolean }[] = [];
+    const body = decl.slice('<!ENTITY'.length).replace(/>$/, '');
+    for (let i = 0; i < body.length;) {
+      const c = body[i];
+      if (/\s/.test(c)) { i++; continue; }
+      if (c === '"' || c === "'") {
+        const end = body.indexOf(c, i + 1);
+        const stop = end < 0 ? body.length : end;
+        tokens.push({ text: body.slice(i + 1, stop), quoted: true });
+        i = stop + 1;
+      } else {
+        let j = i;
+        while (j < body.length && !/[\s"']/.test(body[j])) j++;
+        tokens.push({ text: body.slice(i, j), quoted: false });
+        i = j;
+      }
+    }
     let k = 0;
-    const parameter = words[k] === '%';
+    const parameter = tokens[k]?.text === '%' && !tokens[k].quoted;
     if (parameter) k++;
-    const name = words[k++] ?? '';
-    const keyword = words[k];
+    const name = tokens[k++]?.text ?? '';
+    const keyword = tokens[k]?.quoted ? undefined : tokens[k]?.text;
     const kind = keyword === 'SYSTEM' || keyword === 'PUBLIC' ? keyword : 'internal';
-    this.entities.push({ name, kind, parameter, range: this.rangeOf(offset, offset + decl.length), text: decl });
+    const systemId = kind === 'SYSTEM' ? tokens[k + 1]?.text : kind === 'PUBLIC' ? tokens[k + 2]?.text : undefined;
+    const value = kind === 'internal' ? tokens[k]?.text : undefined;
+    const unparsed = tokens.some((t) => !t.quoted && t.text === 'NDATA');
+    this.entities.push({
+      name, kind, parameter, range: this.rangeOf(offset, offset + decl.length), text: decl, unparsed,
+      ...(systemId !== undefined ? { systemId } : {}), ...(value !== undefined ? { value } : {}),
+    });
   }
 }
