@@ -42,6 +42,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   let pullSettings = false;
   let globalSettings: Settings = DEFAULT_SETTINGS;
   let documentChanges = false;
+  let folderEvents = false;
 
   const logOnce = (key: string, message: string) => {
     if (told.has(key)) return;
@@ -53,6 +54,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     const caps = params.capabilities;
     pullSettings = caps.workspace?.configuration === true;
     documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+    folderEvents = caps.workspace?.workspaceFolders === true;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
@@ -72,7 +74,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
 
   connection.onInitialized(() => {
     if (pullSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'secureHints' }).catch(() => undefined);
-    connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
+    if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
       folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
       reanalyzeAll();

@@ -133,7 +133,7 @@ function scanFile(path: string, root: string, config: ProjectConfig, fix: boolea
   let analysis = analyzeDetailed(path, undefined, text, config);
   result.notes.push(...analysis.notes);
   const errors = syntaxErrors(path, undefined, text);
-  if (errors.length > 0) {
+  if (errors.length > 0 && languageFor(path) !== 'xml') {
     result.notes.push(`syntax errors (${errors.length}, first: ${errors[0]}); analyzed what could be parsed`);
   }
 
