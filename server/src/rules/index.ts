@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import swallowedException from './swallowed-exception';
 import weakPasswordPolicy from './weak-password-policy';
 import csrfDisabled from './csrf-disabled';
 import insecureJwt from './insecure-jwt';
@@ -35,6 +36,9 @@ import domXss from './dom-xss';
 import angularBypassSecurityTrust from './angular-bypass-security-trust';
 import xmlExternalEntity from './xml-external-entity';
 import missingCsp from './missing-csp';
+import insecureTempFile from './insecure-temp-file';
+import permissiveFilePermissions from './permissive-file-permissions';
+import bindAllInterfaces from './bind-all-interfaces';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -64,6 +68,7 @@ export const rules: Rule[] = [
   headerInjection,
   unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  swallowedException,
   weakPasswordPolicy,
   csrfDisabled,
   insecureJwt,
@@ -77,6 +82,9 @@ export const rules: Rule[] = [
   corsMisconfiguration,
   debugMode,
   missingCsp,
+  insecureTempFile,
+  permissiveFilePermissions,
+  bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
 ];

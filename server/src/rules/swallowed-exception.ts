@@ -1,0 +1,138 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type TextEdit } from '../engine/types';
+import { isTestFile, nameWords, pyImportEdit } from './support/constants';
+import { jsFunctionName, pyClassName, pyFunctionName } from './support/auth';
+
+/**
+ * `except: pass` / `except Exception: pass` and empty `catch {}` in authentication, authorization and crypto code:
+ * a failed signature check, decryption or permission lookup disappears, and the code carries on as if it passed.
+ */
+export default defineRule({
+  meta: {
+    id: 'swallowed-exception',
+    title: 'Exception swallowed in security code',
+    description: 'A broad except/catch that does nothing hides failed verifications and attacks: the code goes on as if '
+      + 'the check passed, and nobody is told. Fail closed and log.',
+    cwe: ['CWE-390', 'CWE-778'],
+    owasp: OWASP.A09,
+    severity: 'warning',
+    confidence: 'medium',
+    securitySeverity: 5.3,
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    except_clause: (node, ctx) => pythonExcept(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.CatchClause]: (node: ts.CatchClause, ctx) => javascriptCatch(node, ctx),
+  },
+});
+
+/** Words naming authentication, authorization or cryptography in function, class and file names. */
+const SECURITY_WORDS = new Set(['auth', 'authenticate', 'authentication', 'authorize', 'authorization', 'authz', 'authn',
+  'login', 'logout', 'signin', 'password', 'passwd', 'token', 'tokens', 'jwt', 'verify', 'verification', 'signature',
+  'signed', 'signing', 'crypt', 'crypto', 'encrypt', 'decrypt', 'encryption', 'decryption', 'cipher', 'hmac', 'permission',
+  'permissions', 'perm', 'perms', 'csrf', 'otp', 'mfa', 'totp', 'credential', 'credentials', 'secret', 'secrets', 'acl',
+  'oauth', 'saml', 'sso', 'privilege', 'privileges', 'hashers']);
+
+function isSecurityName(name: string | undefined): boolean {
+  return !!name && nameWords(name).some((w) => SECURITY_WORDS.has(w));
+}
+
+/** Calls whose failure is a security decision. */
+const PY_SECURITY_CALLS = /^(jwt|jose|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|itsdangerous|django\.core\.signing|django\.contrib\.auth|hmac|rsa|ecdsa|OpenSSL|pyotp)\./;
+const SECURITY_METHODS = /^(verify|verify_signature|verify_token|validate_token|decrypt|check_password|checkpw|authenticate|has_perm|has_perms|has_permission|check_permissions?|unsign|timingSafeEqual|compare|compareSync|createDecipheriv|jwtVerify|decode_token|verifyIdToken)$/;
+
+function fileBase(path: string): string {
+  return path.replace(/\\/g, '/').split('/').pop()!.replace(/\.[^.]+$/, '');
+}
+
+// ---- Python ----
+
+function pythonExcept(node: Node, ctx: PyContext): void {
+  const value = node.childForFieldName('value') ?? node.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment') ?? null;
+  const type = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+  if (type && !(type.type === 'identifier' && /^(Exception|BaseException)$/.test(type.text))) return;
+  const block = node.namedChildren.find((c) => c?.type === 'block');
+  const stmts = block?.namedChildren.filter((c) => !!c) ?? [];
+  if (stmts.length !== 1 || stmts.some((s) => s!.type === 'comment')) return;
+  const only = stmts[0]!;
+  if (!(only.type === 'pass_statement' || (only.type === 'expression_statement' && only.namedChildren[0]?.type === 'ellipsis'))) return;
+  if (isTestFile(ctx.file.path)) return;
+  const tryBody = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
+  const call = tryBody ? securityCallPy(tryBody, ctx) : undefined;
+  const fn = pyFunctionName(node);
+  const named = isSecurityName(fn) || isSecurityName(pyClassName(node)) || isSecurityName(fileBase(ctx.file.path));
+  if (!call && !named) return;
+  const logger = moduleLogger(ctx);
+  const edits: TextEdit[] = [
+    { range: ctx.file.range(only), newText: `${logger ?? 'logging.getLogger(__name__)'}.exception("ignored error${fn ? ` in ${fn}` : ''}")` },
+    ...(logger ? [] : pyImportEdit(ctx.file, 'logging')),
+  ];
+  ctx.report({
+    range: { start: ctx.file.range(node).start, end: ctx.file.range(value ?? node.child(0)!).end },
+    message: `\`${type ? type.text : 'except'}: pass\`${call ? ` swallows a failure of \`${call}\`` : ' in security code'}: a failed check goes unnoticed and the code carries on. `
+      + 'Catch the specific exception, fail closed (deny, return None, re-raise) and log it.',
+    severity: call ? 'warning' : 'info',
+    fixes: [{ title: 'Log the exception', edits, safe: true }],
+  });
+}
+
+/** The first security-relevant call in a try body, by qualified name or method name. */
+function securityCallPy(body: Node, ctx: PyContext): string | undefined {
+  for (const c of body.descendantsOfType('call')) {
+    if (!c) continue;
+    const q = ctx.file.callName(c);
+    if (q && PY_SECURITY_CALLS.test(q) && !/\.(exceptions?|InvalidToken)\b/.test(q)) return q;
+    const f = c.childForFieldName('function');
+    const m = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+    if (m && SECURITY_METHODS.test(m)) return f!.text;
+  }
+  return undefined;
+}
+
+/** `logger = logging.getLogger(...)` at module level: the name to log with. */
+function moduleLogger(ctx: PyContext): string | undefined {
+  for (const stmt of ctx.file.tree.rootNode.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right?.type === 'call' && ctx.file.callName(right) === 'logging.getLogger') return left.text;
+  }
+  return undefined;
+}
+
+// ---- JavaScript / TypeScript ----
+
+const JS_SECURITY_MODULES = /^(jsonwebtoken|jose|crypto|bcrypt|bcryptjs|argon2|node-forge|tweetnacl|crypto-js|passport|otplib|speakeasy|next-auth|@auth\/)/;
+
+function javascriptCatch(node: ts.CatchClause, ctx: JsContext): void {
+  if (node.block.statements.length > 0) return;
+  // a comment inside says someone decided: `catch { /* not JSON */ }`
+  const inner = ctx.file.text.slice(node.block.getStart(ctx.file.sourceFile) + 1, node.block.getEnd() - 1);
+  if (inner.trim() !== '') return;
+  if (isTestFile(ctx.file.path)) return;
+  const tryStmt = node.parent as ts.TryStatement;
+  let call: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (call) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+      const q = ctx.file.callName(n);
+      const callee = n.expression;
+      const m = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if ((q && JS_SECURITY_MODULES.test(q)) || (m && SECURITY_METHODS.test(m))) { call = ctx.file.textOf(callee); return; }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(tryStmt.tryBlock);
+  const fn = jsFunctionName(tryStmt);
+  if (!call && !isSecurityName(fn) && !isSecurityName(fileBase(ctx.file.path))) return;
+  ctx.report({
+    range: ctx.file.rangeOf(node.getStart(ctx.file.sourceFile), node.getStart(ctx.file.sourceFile) + 'catch'.length),
+    message: `Empty \`catch\`${call ? ` swallows a failure of \`${call}\`` : ' in security code'}: a failed check goes unnoticed and the code carries on. Fail closed (deny, rethrow) and log the error.`,
+    severity: call ? 'warning' : 'info',
+  });
+}
