@@ -1,5 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import type { PNode } from './tree';
 import type { Range, Value } from '../../engine/types';
+import { DataFlow } from './dataflow';
 
 /**
  * The Python language front: one parsed file and the facts rules ask for.
@@ -23,7 +25,7 @@ export class PyFile {
   }
 
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
-  qualifiedName(node: Node | null): string | undefined {
+  qualifiedName(node: Node | PNode | null | undefined): string | undefined {
     if (!node) return undefined;
     if (node.type === 'identifier') return this.imports.get(node.text);
     if (node.type === 'attribute') {
@@ -96,22 +98,18 @@ export class PyFile {
     return this.starImports.some((m) => m === module || m.startsWith(module + '.'));
   }
 
-  /** The data-flow answer for an expression: constant, tainted or unknown. */
-  valueOf(node: Node | null): Value {
+  /** The data-flow answer for an expression: constant, tainted or unknown (flow-sensitive, memoized per file). */
+  valueOf(node: Node | PNode | null | undefined): Value {
     if (!node) return { kind: 'unknown' };
-    switch (node.type) {
-      case 'string':
-        if (!node.namedChildren.some((c) => c?.type === 'interpolation')) return { kind: 'constant' };
-        return { kind: 'unknown' };
-      case 'integer': case 'float': case 'true': case 'false': case 'none':
-        return { kind: 'constant', value: node.text };
-      default:
-        return { kind: 'unknown' };
-    }
+    return (this.flow ??= new DataFlow(this)).valueOf(node);
   }
 
+  private flow?: DataFlow;
+
   private collectImports(root: Node): void {
-    const visit = (node: Node) => {
+    // descendantsOfType runs inside tree-sitter: much cheaper than visiting every node from JavaScript
+    for (const node of [...root.descendantsOfType('import_statement'), ...root.descendantsOfType('import_from_statement')]) {
+      if (!node) continue;
       if (node.type === 'import_statement') {
         for (const child of node.namedChildren) {
           if (!child) continue;
@@ -126,22 +124,19 @@ export class PyFile {
           }
         }
       } else if (node.type === 'import_from_statement') {
-        const module = node.childForFieldName('module_name')?.text.replace(/^\.+/, '') ?? '';
+        const moduleNode = node.childForFieldName('module_name');
+        const module = moduleNode?.text.replace(/^\.+/, '') ?? '';
         for (const child of node.namedChildren) {
-          if (!child || child === node.childForFieldName('module_name')) continue;
+          if (!child || child.id === moduleNode?.id) continue;
           if (child.type === 'wildcard_import') this.starImports.push(module);
-          else if (child.type === 'dotted_name') this.imports.set(child.text, `${module}.${child.text}`);
+          else if (child.type === 'dotted_name') this.imports.set(child.text, module ? `${module}.${child.text}` : child.text);
           else if (child.type === 'aliased_import') {
             const name = child.childForFieldName('name');
             const alias = child.childForFieldName('alias');
-            if (name && alias) this.imports.set(alias.text, `${module}.${name.text}`);
+            if (name && alias) this.imports.set(alias.text, module ? `${module}.${name.text}` : name.text);
           }
         }
-      } else if (node.type === 'function_definition' || node.type === 'class_definition') {
-        // imports inside functions still count for the whole file (best effort)
       }
-      for (const child of node.namedChildren) if (child) visit(child);
-    };
-    visit(root);
+    }
   }
 }
