@@ -172,16 +172,18 @@ function mentionsCsp(node: ts.Node): boolean {
   return found;
 }
 
-/** `const app = express()` in a file that never uses helmet. */
+/** `app.listen(...)` of an Express app, in a file that never uses helmet (the entry file, where middleware goes). */
 function javascriptExpress(node: ts.CallExpression, ctx: JsContext): void {
   const f = ctx.file;
-  if (f.callName(node) !== 'express' || node.arguments.length > 0) return;
-  if (!ts.isVariableDeclaration(node.parent)) return;
-  if (f.importsModule('helmet') || f.importsModule('lusca')) return;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'listen' || !ts.isIdentifier(callee.expression)) return;
+  if (!f.importsModule('express') || f.importsModule('helmet') || f.importsModule('lusca')) return;
+  const origin = f.valueOf(callee.expression).origin;
+  if (origin !== undefined && origin !== 'express()') return;
   ctx.report({
     range: f.range(node),
     severity: 'hint',
     confidence: 'low',
-    message: 'This Express app sets no security headers: `app.use(helmet())` adds a Content-Security-Policy and the other defaults (if another file does it, ignore this).',
+    message: 'This Express app starts without security headers: `app.use(helmet())` adds a Content-Security-Policy and the other defaults (if another module does it, ignore this).',
   });
 }
