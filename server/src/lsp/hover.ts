@@ -43,7 +43,8 @@ export function hoverMarkdown(f: Finding, language: string): string {
 /** "`request.args['q']` on line 12 reaches this query", with the steps in between. */
 export function dataPathText(path: Step[]): string {
   const [source, ...steps] = path;
-  const parts = [`\`${source.description}\` on line ${source.line + 1}`];
-  for (const s of steps) parts.push(`\`${s.description}\` (line ${s.line + 1})`);
+  const code = (d: string) => (d.includes('`') ? d : `\`${d}\``);
+  const parts = [`${code(source.description)} on line ${source.line + 1}`];
+  for (const s of steps) parts.push(`${code(s.description)} (line ${s.line + 1})`);
   return `${parts.join(' → ')} reaches this code.`;
 }
