@@ -34,6 +34,7 @@ const PY_SHELL_ALWAYS: Record<string, string> = {
   'os.system': 'command', 'os.popen': 'cmd', 'commands.getoutput': 'cmd', 'commands.getstatusoutput': 'cmd',
   'subprocess.getoutput': 'cmd', 'subprocess.getstatusoutput': 'cmd', 'asyncio.create_subprocess_shell': 'cmd',
 };
+const PY_SHELL_BUILTINS = new Set(['cd', 'exit', 'export', 'source', '.', 'alias', 'set', 'unset', 'ulimit', 'umask', 'eval', 'exec', 'read', 'shift', 'trap', 'wait', 'type', 'hash', 'local', 'return', 'builtin', 'command', 'jobs', 'fg', 'bg', 'history', 'times', 'getopts']);
 /** Calls that use a shell only with `shell=True`. */
 const PY_SHELL_OPTIONAL = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
 
@@ -110,6 +111,9 @@ function pythonShellWords(ctx: PyContext, cmd: Node): { words: string[]; shlex: 
   if (quote) return undefined;
   end();
   if (words.length === 0) return undefined;
+  // a shell builtin has no program to run without the shell
+  const first = words[0];
+  if (first.every((x) => typeof x === 'string') && PY_SHELL_BUILTINS.has(first.join(''))) return undefined;
   const out: string[] = [];
   for (const w of words) {
     if (w.length === 1 && typeof w[0] !== 'string' && splits.includes(w[0])) { out.push(`*${'\u0000'}(${w[0].text})`); continue; }

@@ -80,7 +80,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 /** Wraps the request value itself in os.path.basename when it is the whole argument (not a join). */
 function pythonBasenameFix(arg: Node, ctx: PyContext): Fix[] {
-  if (!['identifier', 'subscript'].includes(arg.type) && !(arg.type === 'call' && methodName(arg) === 'get')) return [];
+  // only the request value itself: a name may hold a joined path, whose folder must stay
+  if (arg.type !== 'subscript' && !(arg.type === 'call' && methodName(arg) === 'get')) return [];
   const os = importModule(ctx.file, 'os');
   return [{
     title: 'Keep only the file name (os.path.basename)',

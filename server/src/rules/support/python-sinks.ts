@@ -248,17 +248,18 @@ export function dynamicParts(file: PyFile, node: Node, sink: SinkClass): Node[] 
 
 /** A Python string literal for `s` (double quotes, minimal escapes). */
 export function pyQuote(s: string): string {
-  let out = '"';
+  const q = s.includes('"') && !s.includes("'") ? "'" : '"';
+  let out = q;
   for (const ch of s) {
     if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
+    else if (ch === q) out += '\\' + q;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';
     else if (ch.charCodeAt(0) < 32) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
     else out += ch;
   }
-  return out + '"';
+  return out + q;
 }
 
 /** Edits that wrap each node in `fn(...)`. */
@@ -345,15 +346,16 @@ export function flaskView(file: PyFile, node: Node): Node | undefined {
  * path (`/profile/...`, not `//host`) or a scheme and host followed by a path (`https://api.x/...`).
  */
 export function pinnedUrl(file: PyFile, node: Node, sameSiteOk: boolean): boolean {
-  const ps = pieces(file, node);
+  const ps = pieces(file, node) ?? [{ node }];
+  // the constant head: literal text and constant names (API + "/users/" + id)
   let head = '';
-  if (ps && ps.length > 0 && isText(ps[0])) head = ps[0].text;
-  else {
-    const first = ps?.[0] && !isText(ps[0]) ? ps[0].node : undefined;
-    const v = first ? file.valueOf(first) : undefined;
-    if (v?.kind === 'constant' && v.value !== undefined) head = v.value;
+  for (const p of ps) {
+    if (isText(p)) { head += p.text; continue; }
+    const v = file.valueOf(p.node);
+    if (v.kind !== 'constant' || v.value === undefined) break;
+    head += v.value;
   }
   if (!head) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]+[/?#]/i.test(head)) return true;
-  return sameSiteOk && /^\/(?![/\\])/.test(head);
+  return sameSiteOk && /^\/[^/\\]/.test(head);
 }

@@ -1,0 +1,74 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type PyContext } from '../engine/rule-types';
+import { describeSource } from '../engine/rule';
+import { OWASP } from '../engine/types';
+import { methodName, sinkValue } from './support/python-sinks';
+
+export default defineRule({
+  meta: {
+    id: 'header-injection',
+    title: 'Request data in a response header',
+    description: 'A response header value taken from the request can split the response or set headers the attacker chooses when the framework does not reject line breaks.',
+    cwe: ['CWE-113'],
+    owasp: OWASP.A03,
+    severity: 'warning',
+    confidence: 'medium',
+    securitySeverity: 5.4,
+    languages: ['python'],
+  },
+  python: {
+    assignment: (node, ctx) => pythonAssignment(node, ctx),
+    call: (node, ctx) => pythonCall(node, ctx),
+  },
+});
+
+// ---- Python ----
+
+const RESPONSE_ORIGINS = /(^|\.)(make_response|Response|HttpResponse\w*|JsonResponse|StreamingHttpResponse|FileResponse|HTMLResponse|PlainTextResponse|redirect|send_file|jsonify)$/;
+const RESPONSE_NAMES = new Set(['response', 'resp', 'res']);
+
+/** Is this expression a response object (by what made it, or its conventional name in a web module)? */
+function isResponse(ctx: PyContext, node: Node | null): boolean {
+  if (!node) return false;
+  const file = ctx.file;
+  const origin = node.type === 'call' ? file.callName(node) : file.valueOf(node).origin?.replace(/\(\)$/, '');
+  if (origin && RESPONSE_ORIGINS.test(origin) && /^(flask|werkzeug|django|starlette|fastapi|quart)\./.test(origin)) return true;
+  const web = file.importsModule('flask') || file.importsModule('django') || file.importsModule('werkzeug');
+  return web && node.type === 'identifier' && RESPONSE_NAMES.has(node.text);
+}
+
+/** `resp.headers["X"] = v` (Flask/Werkzeug) or `response["X"] = v` (Django). */
+function pythonAssignment(node: Node, ctx: PyContext): void {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (left?.type !== 'subscript' || !right) return;
+  const target = left.childForFieldName('value');
+  const headers = target?.type === 'attribute' && target.childForFieldName('attribute')?.text === 'headers'
+    ? target.childForFieldName('object') : target;
+  const django = headers === target;
+  if (!isResponse(ctx, headers ?? null) || (django && !ctx.file.importsModule('django'))) return;
+  report(node, right, ctx);
+}
+
+/** `resp.headers.add("X", v)` / `.set(...)` / `.setdefault(...)`. */
+function pythonCall(node: Node, ctx: PyContext): void {
+  const m = methodName(node);
+  if (m !== 'add' && m !== 'set' && m !== 'setdefault' && m !== 'add_header') return;
+  const target = node.childForFieldName('function')?.childForFieldName('object');
+  if (target?.type !== 'attribute' || target.childForFieldName('attribute')?.text !== 'headers') return;
+  if (!isResponse(ctx, target.childForFieldName('object'))) return;
+  const value = ctx.file.argument(node, 1);
+  if (value) report(node, value, ctx);
+}
+
+function report(node: Node, valueNode: Node, ctx: PyContext): void {
+  const { value, ev } = sinkValue(ctx.file, valueNode, 'header');
+  if (ev !== 'tainted') return;
+  ctx.report({
+    range: ctx.file.range(node),
+    message: `${describeSource(value)} is written into a response header: with a line break in it, an attacker adds headers or splits the response (current Werkzeug and Django reject line breaks; older versions and other servers may not). Validate the value or take it from an allow-list.`,
+    value,
+    severity: 'warning',
+    confidence: 'medium',
+  });
+}
