@@ -174,6 +174,10 @@ export class Flow {
     return values.length ? strip(joinAll(values)) : undefined;
   }
 
+  identifiersNamed(name: string): ts.Identifier[] {
+    return this.idx().ids.get(name) ?? [];
+  }
+
   private idx(): NonNullable<Flow['index']> {
     if (this.index) return this.index;
     const ids = new Map<string, ts.Identifier[]>();
@@ -715,6 +719,9 @@ export class Flow {
       return CONST;
     }
     if (key === 'length') return SAFE;
+    if (base.origin && key !== undefined && !base.origin.startsWith('#') && base.origin.length < 100) {
+      return { kind: 'unknown', origin: `${base.origin}.${key}` };
+    }
     return base.cleared?.length ? { kind: 'unknown', cleared: base.cleared } : UNKNOWN;
   }
 
@@ -885,6 +892,7 @@ export class Flow {
       }
       if (PURE_METHODS.has(method) && !recv.origin) return method === 'concat' ? concat([recv, ...args]) : strip(recv);
       if (name) return { kind: 'unknown', origin: `${name}()` };
+      if (method === 'createQueryBuilder' && !recv.origin) return { kind: 'unknown', origin: 'typeorm.createQueryBuilder()' };
       if (recv.origin && !recv.origin.startsWith('#')) {
         const origin = `${recv.origin}.${method}()`;
         return { kind: 'unknown', origin: origin.length > 120 ? recv.origin : origin };
@@ -991,8 +999,7 @@ export function concat(parts: V[]): V {
     return parts.every((p) => p.value !== undefined) ? constant(parts.map((p) => p.value).join('')) : CONST;
   }
   const moving = parts.filter((p) => p.kind !== 'constant').map(strip);
-  let out = joinAll(moving);
-  if (out.origin) out = { ...out, origin: undefined };
+  const out = { ...joinAll(moving), built: true };
   delete out.origin;
   return out;
 }

@@ -152,6 +152,22 @@ export class JsFile {
     return this.flow.valueOf(e).def as ts.Expression | undefined;
   }
 
+  /** Built by a template literal or `+` with non-constant parts, on some path to here. */
+  isBuilt(node: ts.Node | undefined): boolean {
+    return !!node && !!this.flow.valueOf(node).built;
+  }
+
+  /** The declaration an identifier refers to (its binding identifier), or undefined for globals. */
+  declarationOf(id: ts.Identifier): ts.Identifier | undefined {
+    return this.flow.scopes.declOf(id);
+  }
+
+  /** Every read or write of the variable an identifier refers to, declaration excluded. */
+  references(id: ts.Identifier): ts.Identifier[] {
+    const decl = this.declarationOf(id) ?? id;
+    return this.flow.identifiersNamed(decl.text).filter((x) => x !== decl && this.flow.scopes.declOf(x) === decl);
+  }
+
   /**
    * The pieces a string is built from: the spans of a template literal or the operands of a `+` chain,
    * following a variable to its single definition. Constant pieces carry their text.

@@ -17,6 +17,8 @@ export interface V {
   rest?: V;
   elems?: V[];
   func?: object;
+  /** Built by concatenation or a template with non-constant parts. */
+  built?: boolean;
   /** The expression last assigned to the variable this value was read from, when unique. */
   def?: object;
 }
@@ -81,6 +83,7 @@ function withContainers(out: V, a: V, b: V): V {
   }
   if (a.elems && b.elems && a.elems.length === b.elems.length) out.elems = a.elems.map((e, i) => join(e, b.elems![i]));
   if (a.rest && b.rest) out.rest = join(a.rest, b.rest);
+  if (a.built || b.built) out.built = true;
   if (a.func && a.func === b.func) out.func = a.func;
   if (a.def && a.def === b.def) out.def = a.def;
   return out;
@@ -143,5 +146,7 @@ export function contents(v: V): V {
 /** The value without container details (what a copy of its contents would hold). */
 export function strip(v: V): V {
   if (!v.fields && !v.elems && !v.func && !v.def && !v.rest) return v;
-  return toPublic(v) as V;
+  const out = toPublic(v) as V;
+  if (v.built) out.built = true;
+  return out;
 }
