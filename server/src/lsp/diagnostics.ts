@@ -36,7 +36,8 @@ export function toDiagnostic(f: Finding): Diagnostic {
 }
 
 export function dataOf(d: Diagnostic): DiagnosticData | undefined {
-  if (d.source !== SOURCE || !d.data || typeof d.data !== 'object') return undefined;
+  // some clients (Neovim 0.7) send back diagnostics without `source`
+  if ((d.source !== undefined && d.source !== SOURCE) || !d.data || typeof d.data !== 'object') return undefined;
   const data = d.data as Partial<DiagnosticData>;
   return typeof data.ruleId === 'string' && Array.isArray(data.fixes) ? data as DiagnosticData : undefined;
 }
