@@ -205,3 +205,29 @@ describe('language server over stdio', function () {
     await client.waitForDiagnostics(file, (p) => p.diagnostics.length === 0);
   });
 });
+
+describe('language server over node IPC (how VS Code starts it)', function () {
+  it('answers initialize and publishes diagnostics when dist/server.js is forked with lsp --node-ipc', async function () {
+    const { fork } = require('child_process');
+    const { createMessageConnection, IPCMessageReader, IPCMessageWriter } = require('vscode-jsonrpc/node');
+    const { root } = require('./helpers/cli');
+    const child = fork(path.join(root, 'dist', 'server.js'), ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], { silent: true });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const published = new Promise((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
+    connection.listen();
+    try {
+      const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      assert.strictEqual(init.serverInfo.name, 'secure-hints');
+      await connection.sendNotification('initialized', {});
+      const file = path.join(require('os').tmpdir(), 'secure-hints-ipc-app.py');
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'python', version: 1, text: pyCommand.text } });
+      const p = await published;
+      assert.deepStrictEqual(p.diagnostics.map((d) => d.code), [pyCommand.rule]);
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
+  });
+});
