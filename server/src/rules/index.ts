@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import unloggedAuthFailure from './unlogged-auth-failure';
 import swallowedException from './swallowed-exception';
 import weakPasswordPolicy from './weak-password-policy';
 import csrfDisabled from './csrf-disabled';
@@ -68,6 +69,7 @@ export const rules: Rule[] = [
   headerInjection,
   unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  unloggedAuthFailure,
   swallowedException,
   weakPasswordPolicy,
   csrfDisabled,

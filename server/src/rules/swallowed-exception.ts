@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { isTestFile, nameWords, pyImportEdit } from './support/constants';
-import { jsFunctionName, pyClassName, pyFunctionName } from './support/auth';
+import { jsFunctionName, pyClassName, pyFunctionName, pyModuleLogger } from './support/auth';
 
 /**
  * `except: pass` / `except Exception: pass` and empty `catch {}` in authentication, authorization and crypto code:
@@ -66,7 +66,7 @@ function pythonExcept(node: Node, ctx: PyContext): void {
   const fn = pyFunctionName(node);
   const named = isSecurityName(fn) || isSecurityName(pyClassName(node)) || isSecurityName(fileBase(ctx.file.path));
   if (!call && !named) return;
-  const logger = moduleLogger(ctx);
+  const logger = pyModuleLogger(ctx.file);
   const edits: TextEdit[] = [
     { range: ctx.file.range(only), newText: `${logger ?? 'logging.getLogger(__name__)'}.exception("ignored error${fn ? ` in ${fn}` : ''}")` },
     ...(logger ? [] : pyImportEdit(ctx.file, 'logging')),
@@ -89,18 +89,6 @@ function securityCallPy(body: Node, ctx: PyContext): string | undefined {
     const f = c.childForFieldName('function');
     const m = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
     if (m && SECURITY_METHODS.test(m)) return f!.text;
-  }
-  return undefined;
-}
-
-/** `logger = logging.getLogger(...)` at module level: the name to log with. */
-function moduleLogger(ctx: PyContext): string | undefined {
-  for (const stmt of ctx.file.tree.rootNode.namedChildren) {
-    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
-    if (a?.type !== 'assignment') continue;
-    const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
-    if (left?.type === 'identifier' && right?.type === 'call' && ctx.file.callName(right) === 'logging.getLogger') return left.text;
   }
   return undefined;
 }

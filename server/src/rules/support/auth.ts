@@ -322,3 +322,15 @@ export function jsIsBarePassword(node: ts.Node): boolean {
   if (ts.isParenthesizedExpression(node)) return jsIsBarePassword(node.expression);
   return jsMentionsPassword(node);
 }
+
+/** `logger = logging.getLogger(...)` at module level: the name to log with. */
+export function pyModuleLogger(file: PyFile): string | undefined {
+  for (const stmt of file.tree.rootNode.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right?.type === 'call' && file.callName(right) === 'logging.getLogger') return left.text;
+  }
+  return undefined;
+}
