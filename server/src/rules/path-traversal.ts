@@ -95,6 +95,7 @@ function pythonBasenameFix(arg: Node, ctx: PyContext): Fix[] {
 // (imports of this section; ES imports are hoisted)
 import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
 import type { Fix as JsFix } from '../engine/types';
+import { evidence as jsEvidence } from '../engine/rule';
 import { capitalized, ensureDefaultImport, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
 
 /** File-system functions: which arguments are paths. */
@@ -159,8 +160,7 @@ function jsBasenameFix(file: JsFile, pathArg: ts.Expression): JsFix[] {
   if (name !== 'path.join' && name !== 'path.resolve' || e.arguments.length < 2) return [];
   const last = e.arguments[e.arguments.length - 1];
   if (ts.isSpreadElement(last)) return [];
-  const v = file.valueOf(last);
-  if (v.kind !== 'tainted') return [];
+  if (jsEvidence(file.valueOf(last), 'path') !== 'tainted') return [];
   for (const a of e.arguments.slice(0, -1)) if (file.valueOf(a).kind === 'tainted') return [];
   const local = [...file.imports].find(([, q]) => q === 'path')?.[0];
   const imp = local ? { name: local, edits: [] } : ensureDefaultImport(file, 'path', 'path', [], true);

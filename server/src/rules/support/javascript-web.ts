@@ -193,6 +193,12 @@ export function constText(file: JsFile, node: ts.Expression): string | undefined
  * a variable is followed to its single definition by the front (`stringParts`).
  */
 export function leadingConstant(file: JsFile, node: ts.Expression): string | undefined {
+  const e = skipOuter(node);
+  // new URL('/login', base): a same-site path or an absolute URL decides the destination whatever the base
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.length) {
+    const first = leadingConstant(file, e.arguments[0]);
+    return first !== undefined && (pinsDestination(first) || e.arguments.length === 1) ? first : undefined;
+  }
   const parts = file.stringParts(node);
   if (!parts) return constText(file, node);
   let out = '';
