@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import logInjection from './log-injection';
 import unloggedAuthFailure from './unlogged-auth-failure';
 import swallowedException from './swallowed-exception';
 import weakPasswordPolicy from './weak-password-policy';
@@ -69,6 +70,7 @@ export const rules: Rule[] = [
   headerInjection,
   unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  logInjection,
   unloggedAuthFailure,
   swallowedException,
   weakPasswordPolicy,

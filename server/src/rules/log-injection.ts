@@ -1,0 +1,101 @@
+import ts from 'typescript';
+import type { Node } from 'web-tree-sitter';
+import { evidence, describeSource } from '../engine/rule';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type Fix, type Value } from '../engine/types';
+import { isTestFile, pyLiteral } from './support/constants';
+import { jsIsLogCall, pyIsLogCall } from './support/auth';
+
+/**
+ * Attacker-controlled text written to a log unescaped (CWE-117): a line break in it forges log entries, and control
+ * characters can attack the terminal or the log viewer. Hint-level: only tainted values are reported.
+ */
+export default defineRule({
+  meta: {
+    id: 'log-injection',
+    title: 'User input written to the log unescaped',
+    description: 'Request data logged as-is lets an attacker add fake lines to the log (a newline in the value) and hide their tracks.',
+    cwe: ['CWE-117'],
+    owasp: OWASP.A09,
+    severity: 'info',
+    confidence: 'medium',
+    securitySeverity: 3.5,
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+  },
+});
+
+const MESSAGE = (v: Value) => `${describeSource(v)} is written to the log unescaped: a line break in it forges log entries. `
+  + 'Log it with `repr()`/`!r` (Python) or `JSON.stringify` (JS), or strip `\\r\\n`.';
+
+// ---- Python ----
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  if (!pyIsLogCall(ctx.file, node) || isTestFile(ctx.file.path)) return;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? [])
+    .filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment');
+  // `log.info("%r %d", a, b)`: placeholders that escape (`%r`) or only take numbers
+  const format = args[0]?.type === 'string' ? pyLiteral(args[0]) : undefined;
+  const conversions = format ? [...format.replace(/%%/g, '').matchAll(/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z])/g)].map((m) => m[1]) : [];
+  for (const [i, a] of args.entries()) {
+    if (a.type.endsWith('splat')) continue;
+    if (i > 0 && format !== undefined && /^[rdifuxXoeEgGc]$/.test(conversions[i - 1] ?? '')) continue;
+    if (a.type === 'call' && /^(repr|int|float|len|ascii)$/.test(a.childForFieldName('function')?.text ?? '')) continue;
+    const v = ctx.file.valueOf(a);
+    if (evidence(v, 'log') !== 'tainted') continue;
+    const holes = a.type === 'string' ? a.namedChildren.filter((c): c is Node => c?.type === 'interpolation') : [];
+    const rawHoles = holes.filter((c) => !c.namedChildren.some((k) => k?.type === 'type_conversion' && /r|a/.test(k.text))
+      && evidence(ctx.file.valueOf(c.namedChildren[0]!), 'log') === 'tainted');
+    if (a.type === 'string' && rawHoles.length === 0 && holes.length > 0) continue;
+    const fixes: Fix[] = [];
+    if (a.type === 'string') {
+      // f"...{x}..." -> f"...{x!r}...": only the tainted holes without a conversion or format spec
+      const edits = a.namedChildren.filter((c): c is Node => c?.type === 'interpolation'
+        && !c.namedChildren.some((k) => k?.type === 'type_conversion' || k?.type === 'format_specifier')
+        && evidence(ctx.file.valueOf(c.namedChildren[0]!), 'log') === 'tainted')
+        .map((c) => { const end = ctx.file.range(c.namedChildren[0]!).end; return { range: { start: end, end }, newText: '!r' }; });
+      if (edits.length) fixes.push({ title: 'Log the value with !r (escapes line breaks)', edits });
+    } else {
+      fixes.push({ title: 'Log repr() of the value (escapes line breaks)', edits: [{ range: ctx.file.range(a), newText: `repr(${a.text})` }] });
+    }
+    ctx.report({ range: ctx.file.range(a), message: MESSAGE(v), severity: 'info', confidence: 'medium', fixes });
+    return;
+  }
+}
+
+// ---- JavaScript / TypeScript ----
+
+function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
+  if (!jsIsLogCall(ctx.file, node) || isTestFile(ctx.file.path)) return;
+  for (const a of node.arguments) {
+    if (ts.isSpreadElement(a) || isEscaped(a)) continue;
+    const v = ctx.file.valueOf(a);
+    if (evidence(v, 'log') !== 'tainted') continue;
+    if (ts.isTemplateExpression(a) && a.templateSpans.every((s) => isEscaped(s.expression) || evidence(ctx.file.valueOf(s.expression), 'log') !== 'tainted')) continue;
+    // objects are serialised by the logger (escaped); strings and templates are written as they are
+    if (ts.isObjectLiteralExpression(a)) continue;
+    const fixes: Fix[] = [];
+    if (ts.isTemplateExpression(a)) {
+      const edits = a.templateSpans.filter((s) => !isEscaped(s.expression) && evidence(ctx.file.valueOf(s.expression), 'log') === 'tainted')
+        .map((s) => ({ range: ctx.file.range(s.expression), newText: `JSON.stringify(${ctx.file.textOf(s.expression)})` }));
+      if (edits.length) fixes.push({ title: 'Log the value with JSON.stringify (escapes line breaks)', edits });
+    } else {
+      fixes.push({ title: 'Log JSON.stringify of the value (escapes line breaks)', edits: [{ range: ctx.file.range(a), newText: `JSON.stringify(${ctx.file.textOf(a)})` }] });
+    }
+    ctx.report({ range: ctx.file.range(a), message: MESSAGE(v), severity: 'info', confidence: 'medium', fixes });
+    return;
+  }
+}
+
+/** `JSON.stringify(x)`, `encodeURIComponent(x)`, `Number(x)`: nothing that breaks a log line gets through. */
+function isEscaped(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const c = e.expression;
+  const name = ts.isPropertyAccessExpression(c) ? `${ts.isIdentifier(c.expression) ? c.expression.text : ''}.${c.name.text}` : ts.isIdentifier(c) ? c.text : '';
+  return /^(JSON\.stringify|encodeURIComponent|encodeURI|Number|parseInt|parseFloat|util\.inspect)$/.test(name);
+}
