@@ -10,6 +10,7 @@ import ssrf from './ssrf';
 import reflectedXss from './reflected-xss';
 import weakRandom from './weak-random';
 import insecureCookie from './insecure-cookie';
+import mfaHint from './mfa-hint';
 import logInjection from './log-injection';
 import unloggedAuthFailure from './unlogged-auth-failure';
 import swallowedException from './swallowed-exception';
@@ -70,6 +71,7 @@ export const rules: Rule[] = [
   headerInjection,
   unsafeArchiveExtraction,
   // authentication, sessions, sensitive data, configuration, logging (issue 6)
+  mfaHint,
   logInjection,
   unloggedAuthFailure,
   swallowedException,
