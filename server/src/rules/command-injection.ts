@@ -6,6 +6,11 @@ import { OWASP } from '../engine/types';
 import type { Fix, TextEdit } from '../engine/types';
 import { describeSource } from '../engine/rule';
 import { importModule, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
+// JavaScript helpers
+import type { Value } from '../engine/types';
+import { describeSource as jsDescribeSource } from '../engine/rule';
+import { propertyOf, skipOuter } from '../lang/javascript/front';
+import { escapeTemplate, segmentsOf } from '../lang/javascript/parameterize';
 
 export default defineRule({
   meta: {
@@ -198,6 +203,134 @@ function pythonArgvFix(node: Node, cmd: Node, name: string, ctx: PyContext): Fix
 
 // ---- JavaScript / TypeScript ----
 
+/** child_process functions that always use a shell. */
+const JS_SHELL_ALWAYS = new Set(['child_process.exec', 'child_process.execSync', 'shelljs.exec', 'execa.execaCommand',
+  'execa.execaCommandSync', 'execa.commandSync', 'execa.command']);
+/** Functions that take a program and an argument list, and use a shell only with `shell: true`. */
+const JS_SHELL_OPTION = new Set(['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile',
+  'child_process.execFileSync', 'cross-spawn', 'cross-spawn.sync', 'execa', 'execa.execa', 'execa.execaSync', 'child_process.fork']);
+const JS_SHELLS = /^(?:.*\/)?(?:sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)$/;
+
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = file.resolvedCallName(node);
+  if (!name) return;
+  const cmd = node.arguments[0];
+  if (!cmd || ts.isSpreadElement(cmd)) return;
+  if (JS_SHELL_ALWAYS.has(name)) {
+    const reached = file.sinkValue(cmd, 'command');
+    if (!reached) return;
+    ctx.report({
+      range: file.range(cmd),
+      message: reached.kind === 'tainted'
+        ? `${jsDescribeSource(reached)} reaches a shell command. Run the program with an argument list (execFile) instead.`
+        : 'A shell command is built from a value of unknown origin. Run the program with an argument list (execFile) instead.',
+      value: reached,
+      fixes: name === 'child_process.exec' || name === 'child_process.execSync' ? jsExecFileFix(node, name, ctx) : [],
+    });
+    return;
+  }
+  if (!JS_SHELL_OPTION.has(name)) return;
+  // options follow the argument list, or the program when the list is left out
+  const second = node.arguments[1] && skipOuter(node.arguments[1] as ts.Expression);
+  const opts = second && ts.isObjectLiteralExpression(second) ? second : node.arguments[2];
+  const shell = opts ? propertyOf(skipOuter(opts as ts.Expression), 'shell') : undefined;
+  const usesShell = !!shell && shell.kind !== ts.SyntaxKind.FalseKeyword && file.stringValue(shell) !== 'false';
+  if (!usesShell) {
+    // spawn('sh', ['-c', command]): the shell runs the command text
+    const list = second && ts.isArrayLiteralExpression(second) ? second.elements : undefined;
+    const flag = list?.findIndex((e) => ['-c', '/c', '/C', '-Command', '-command'].includes(file.stringValue(e) ?? ''));
+    if (list && flag !== undefined && flag >= 0 && JS_SHELLS.test(file.stringValue(cmd) ?? '')) {
+      const text = list[flag + 1];
+      const reached = text && file.sinkValue(text, 'command');
+      if (reached) {
+        ctx.report({
+          range: file.range(text),
+          message: reached.kind === 'tainted'
+            ? `${jsDescribeSource(reached)} reaches a command run by a shell. Run the program directly with an argument list.`
+            : 'A command run by a shell is built from a value of unknown origin. Run the program directly with an argument list.',
+          value: reached,
+        });
+      }
+      return;
+    }
+    // no shell: only the program itself matters (an attacker-chosen program is still their command)
+    const program = file.valueOf(cmd);
+    if (program.kind !== 'tainted' || program.cleared.includes('command')) return;
+    ctx.report({ range: file.range(cmd), message: `${jsDescribeSource(program)} chooses the program to run.`, value: program });
+    return;
+  }
+  const args = node.arguments[1];
+  const pieces: ts.Node[] = [cmd];
+  if (args && ts.isArrayLiteralExpression(skipOuter(args))) pieces.push(...(skipOuter(args) as ts.ArrayLiteralExpression).elements);
+  else if (args && args !== opts) pieces.push(args);
+  for (const p of pieces) {
+    const reached = file.sinkValue(p, 'command') ?? (p !== cmd ? jsNonConstant(file.valueOf(p)) : undefined);
+    if (!reached) continue;
+    ctx.report({
+      range: file.range(p),
+      message: reached.kind === 'tainted'
+        ? `${jsDescribeSource(reached)} reaches a command run with \`shell: true\`. Drop the shell option and pass arguments as a list.`
+        : 'A command run with `shell: true` includes a value of unknown origin. Drop the shell option and pass arguments as a list.',
+      value: reached,
+    });
+    return;
+  }
+}
+
+function jsNonConstant(v: Value): Value | undefined {
+  return v.kind === 'constant' || v.cleared?.includes('command') ? undefined : v;
+}
+
+const SHELL_META = /[|&;<>()$`\\*?[\]{}~!#\n]/;
+
+/** exec(`git log ${branch}`) -> execFile('git', ['log', branch]) when the command is a program and plain words. */
+function jsExecFileFix(call: ts.CallExpression, name: string, ctx: JsContext): Fix[] {
+  const file = ctx.file;
+  const arg = skipOuter(call.arguments[0] as ts.Expression);
+  const segs = segmentsOf(file, arg);
+  if (!segs) return [];
+  // split into shell words: constant text splits on spaces; a value is one word (with any text glued to it)
+  type Piece = { t: string } | { x: ts.Expression };
+  const words: Piece[][] = [[]];
+  for (const s of segs) {
+    if ('text' in s) {
+      let text = s.text;
+      // quotes around a value only existed for the shell
+      text = text.replace(/(^|\s)(['"])(?=$)/g, '$1').replace(/^(['"])(?=\s|$)/, '');
+      if (SHELL_META.test(text) || /['"]/.test(text)) return [];
+      const parts = text.split(/\s+/);
+      parts.forEach((p, i) => {
+        if (i > 0) words.push([]);
+        if (p) words[words.length - 1].push({ t: p });
+      });
+    } else words[words.length - 1].push({ x: s.expr });
+  }
+  const clean = words.filter((w) => w.length > 0);
+  const first = clean[0];
+  if (!first || first.length !== 1 || !('t' in first[0])) return [];
+  const code = (w: Piece[]): string => {
+    if (w.length === 1 && 'x' in w[0]) return file.textOf(w[0].x);
+    if (w.every((p) => 't' in p)) return `'${w.map((p) => (p as { t: string }).t).join('').replace(/\\/g, '\\\\')}'`;
+    return '`' + w.map((p) => ('t' in p ? escapeTemplate(p.t) : '${' + file.textOf(p.x) + '}')).join('') + '`';
+  };
+  const program = code(first);
+  const argv = `[${clean.slice(1).map(code).join(', ')}]`;
+  const target = name === 'child_process.exec' ? 'execFile' : 'execFileSync';
+  const callee = skipOuter(call.expression);
+  const edits: TextEdit[] = [];
+  if (ts.isPropertyAccessExpression(callee)) {
+    edits.push({ range: file.range(callee.name), newText: target });
+  } else if (ts.isIdentifier(callee)) {
+    const decl = file.declarationOf(callee);
+    const local = [...file.imports].find(([, q]) => q === `child_process.${target}`)?.[0];
+    if (local) edits.push({ range: file.range(callee), newText: local });
+    else if (decl && (ts.isImportSpecifier(decl.parent) || ts.isBindingElement(decl.parent)) && !file.imports.has(target)) {
+      edits.push({ range: file.range(callee), newText: target });
+      const spec = decl.parent;
+      edits.push({ range: file.rangeOf(spec.getEnd(), spec.getEnd()), newText: `, ${target}` });
+    } else return [];
+  } else return [];
+  edits.push({ range: file.range(arg), newText: `${program}, ${argv}` });
+  return [{ title: `Run the program with ${target} and an argument list (no shell)`, edits, preferred: true, safe: true }];
 }

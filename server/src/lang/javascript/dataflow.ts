@@ -847,6 +847,10 @@ export class Flow {
         return name.startsWith('path.') && v.kind !== 'constant' ? { ...v, origin: `${name}()` } : v;
       }
     }
+    if (name === 'util.promisify' && n.arguments[0]) {
+      const fnName = this.file.qualifiedName(n.arguments[0]);
+      if (fnName) return { kind: 'unknown', origin: `util.promisify(${fnName})` };
+    }
     if (calleeV.func) return this.summary(calleeV.func as ts.Node, args, env, u);
 
     if (recv && method) {

@@ -102,6 +102,19 @@ export class JsFile {
     return this.qualifiedName(call.expression);
   }
 
+  /**
+   * `callName`, or failing that what the callee resolves to through the data flow: a promisified import
+   * (`promisify(exec)` -> `child_process.exec`) or an unshadowed global (`eval`, `setTimeout`, `JSON.parse`).
+   */
+  resolvedCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+    const q = this.callName(call);
+    if (q) return q;
+    const origin = this.valueOf(call.expression).origin;
+    const m = origin && /^util\.promisify\((.+)\)$/.exec(origin);
+    if (m) return m[1];
+    return this.flow.globalName(call.expression);
+  }
+
   /** The constant string an expression folds to, when the data flow knows it. */
   stringValue(node: ts.Node | undefined): string | undefined {
     const v = this.valueOf(node);
@@ -150,6 +163,30 @@ export class JsFile {
     const e = ts.isExpression(node) ? skipOuter(node) : node;
     if (!ts.isIdentifier(e)) return undefined;
     return this.flow.valueOf(e).def as ts.Expression | undefined;
+  }
+
+  /**
+   * What to report when `expr` reaches a sink of class `sink`: the worst non-safe part of a string built
+   * from pieces, or the whole value when it is tainted or was built from strings. Undefined when the
+   * value is safe for the sink, or is merely passed through (an unknown parameter of a wrapper).
+   */
+  sinkValue(expr: ts.Node | undefined, sink: SinkClass): Value | undefined {
+    if (!expr || !ts.isExpression(expr)) return undefined;
+    const e = skipOuter(expr);
+    const v = this.valueOf(e);
+    if (v.kind === 'constant' || v.cleared?.includes(sink)) return undefined;
+    const parts = this.stringParts(e);
+    if (parts) {
+      let worst: Value | undefined;
+      for (const p of parts) {
+        const pv = p.value;
+        if (!p.expr || !pv || pv.kind === 'constant' || pv.cleared?.includes(sink)) continue;
+        if (!worst || (pv.kind === 'tainted' && worst.kind !== 'tainted')) worst = pv;
+      }
+      return worst;
+    }
+    if (v.kind === 'tainted' || this.isBuilt(e)) return v;
+    return undefined;
   }
 
   /** Built by a template literal or `+` with non-constant parts, on some path to here. */
