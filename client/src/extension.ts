@@ -23,7 +23,7 @@ export interface SecureHintsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SecureHintsApi {
-  const output = vscode.window.createOutputChannel('Secure Hints');
+  const output = vscode.window.createOutputChannel('Secure Hints', { log: true });
   const shield = new StatusShield();
   const scan = new WorkspaceScan(() => client, output);
   const notedOnce = new Set<string>();

@@ -1,15 +1,142 @@
-import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../engine/types';
-
 /**
- * Requests the VS Code client sends beyond the standard protocol (workspace scan, SARIF export, ...).
- * Owned by the VS Code work; the server calls it once at start-up.
+ * Requests the VS Code client sends beyond the standard protocol: the workspace scan and the
+ * SARIF export (names and shapes in client/src/protocol.ts). Files are found the way the CLI finds
+ * them (`.gitignore`, built-in skips, the project file's and the settings' `exclude`) and analyzed
+ * with the same settings as open documents (`analyzeDocument`), so editor, scan and CI agree.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  ExportSarifRequest, ScanProgressNotification, ScanWorkspaceRequest,
+  type ExportSarifParams, type ExportSarifResult, type ScanDiagnostic, type ScanProgressParams,
+  type ScanWorkspaceParams, type ScanWorkspaceResult,
+} from '../../../client/src/protocol';
+import { DEFAULT_MAX_FILE_BYTES } from '../engine/analyze';
+import { excludeMatcher, loadProjectConfig, type LoadedConfig } from '../engine/config';
+import type { Finding } from '../engine/types';
+import { toSarif } from '../cli/sarif';
+import { relativePath, type FileResult } from '../cli/scan';
+import { collectFiles } from '../cli/walk';
+import { toDiagnostic } from './diagnostics';
+
+type AnalyzeDocument = (uri: string, text: string, languageId?: string) => Promise<Finding[]>;
+
 export function registerEditorRequests(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
-  analyzeDocument: (uri: string, text: string, languageId?: string) => Promise<Finding[]>,
+  analyzeDocument: AnalyzeDocument,
 ): void {
-  void connection; void documents; void analyzeDocument;
+  connection.onRequest(ScanWorkspaceRequest, async (params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> => {
+    const run = await scanFolders(params, documents, analyzeDocument, token, (p) => {
+      void connection.sendNotification(ScanProgressNotification, p);
+    });
+    return {
+      files: run.files.filter((f) => f.findings.length > 0).map((f) => ({
+        uri: pathToFileURL(f.path).href,
+        diagnostics: f.findings.filter((x) => !x.suppressed).map((x) => toDiagnostic(x) as ScanDiagnostic),
+      })).filter((f) => f.diagnostics.length > 0),
+      scanned: run.files.length,
+      notes: run.files.flatMap((f) => f.notes.map((note) => ({ uri: pathToFileURL(f.path).href, note }))),
+      cancelled: run.cancelled,
+    };
+  });
+
+  connection.onRequest(ExportSarifRequest, async (params: ExportSarifParams, token: CancellationToken): Promise<ExportSarifResult> => {
+    const started = Date.now();
+    const run = await scanFolders(params, documents, analyzeDocument, token, () => {});
+    const sarif = toSarif({ root: run.root, files: run.files, config: run.config, missing: [], elapsedMs: Date.now() - started });
+    return { sarif: JSON.stringify(sarif, null, 2), results: run.files.reduce((n, f) => n + f.findings.length, 0) };
+  });
+}
+
+interface FolderRun {
+  root: string;
+  files: FileResult[];
+  config: LoadedConfig;
+  cancelled: boolean;
+}
+
+async function scanFolders(
+  params: ScanWorkspaceParams,
+  documents: TextDocuments<TextDocument>,
+  analyzeDocument: AnalyzeDocument,
+  token: CancellationToken,
+  progress: (p: ScanProgressParams) => void,
+): Promise<FolderRun> {
+  const folders = params.folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+  const root = commonAncestor(folders);
+  const work: { path: string; folder: string; maxBytes: number }[] = [];
+  let firstConfig: LoadedConfig | undefined;
+  for (const folder of folders) {
+    const loaded = loadProjectConfig(folder, folder);
+    firstConfig ??= loaded;
+    const fromProject = excludeMatcher(loaded.root, loaded.config.exclude);
+    const fromSettings = excludeMatcher(folder, params.exclude);
+    const excluded = (p: string, isDir: boolean) => fromProject(p, isDir) || fromSettings(p, isDir);
+    const maxBytes = loaded.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    for (const path of collectFiles([folder], { excluded }).files) work.push({ path, folder, maxBytes });
+  }
+
+  const open = new Map(documents.all().map((d) => [d.uri, d]));
+  const files: FileResult[] = [];
+  let cancelled = false;
+  let lastReport = 0;
+  for (let i = 0; i < work.length; i++) {
+    // let the connection read $/cancelRequest between files
+    await new Promise((r) => setImmediate(r));
+    if (token.isCancellationRequested) {
+      cancelled = true;
+      break;
+    }
+    const { path, maxBytes } = work[i];
+    const rel = relativePath(root, path);
+    if (Date.now() - lastReport > 100 || i === work.length - 1) {
+      progress({ done: i, total: work.length, current: rel });
+      lastReport = Date.now();
+    }
+    const uri = pathToFileURL(path).href;
+    const result: FileResult = { path, rel, findings: [], notes: [] };
+    files.push(result);
+    let text = open.get(uri)?.getText();
+    if (text === undefined) {
+      const read = readText(path, maxBytes);
+      if ('note' in read) {
+        result.notes.push(read.note);
+        continue;
+      }
+      text = read.text;
+    }
+    try {
+      result.findings = await analyzeDocument(uri, text, open.get(uri)?.languageId);
+    } catch (err) {
+      result.notes.push(`analysis failed: ${(err as Error).message}`);
+    }
+    if (result.findings.length > 0) result.text = text;
+  }
+  progress({ done: files.length, total: work.length });
+  return { root, files, config: firstConfig ?? { config: {}, root, problems: [] }, cancelled };
+}
+
+function readText(path: string, maxBytes: number): { text: string } | { note: string } {
+  try {
+    const size = statSync(path).size;
+    if (size > maxBytes) return { note: `skipped: ${size} bytes is over the ${maxBytes}-byte limit (maxFileBytes)` };
+    const bytes = readFileSync(path);
+    if (bytes.subarray(0, 8192).includes(0)) return { note: 'skipped: binary file' };
+    return { text: bytes.toString('utf8') };
+  } catch (err) {
+    return { note: `skipped: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
+}
+
+function commonAncestor(paths: string[]): string {
+  if (paths.length === 0) return process.cwd();
+  let common = paths[0];
+  for (const p of paths.slice(1)) {
+    while (!(p === common || p.startsWith(common + sep))) common = dirname(common);
+  }
+  return common;
 }
