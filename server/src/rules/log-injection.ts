@@ -72,8 +72,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!jsIsLogCall(ctx.file, node) || isTestFile(ctx.file.path)) return;
-  for (const a of node.arguments) {
+  for (const [i, a] of node.arguments.entries()) {
     if (ts.isSpreadElement(a) || isEscaped(a)) continue;
+    // a bare value after the message is the logger's to format: report text built into the message line
+    if (i > 0 && !ts.isTemplateExpression(a) && !(ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.PlusToken)) continue;
     const v = ctx.file.valueOf(a);
     if (evidence(v, 'log') !== 'tainted') continue;
     if (ts.isTemplateExpression(a) && a.templateSpans.every((s) => isEscaped(s.expression) || evidence(ctx.file.valueOf(s.expression), 'log') !== 'tainted')) continue;

@@ -122,7 +122,7 @@ function pythonIf(node: Node, ctx: PyContext): void {
   const user = userArg?.text ?? params.find((p) => /^(username|user_name|email|login)$/.test(p));
   const addr = !params.includes('request') && !ctx.file.importsModule('flask') ? undefined
     : ctx.file.importsModule('flask') && !ctx.file.importsModule('django') ? 'request.remote_addr' : 'request.META.get("REMOTE_ADDR")';
-  const fmt = ['"Failed login', user ? ' for %s' : '', addr ? ' from %s' : '', '"'].join('');
+  const fmt = ['"Failed login', user ? ' for %r' : '', addr ? ' from %s' : '', '"'].join('');
   const args = [fmt, ...(user ? [user] : []), ...(addr ? [addr] : [])].join(', ');
   const at = { line: first.startPosition.row, character: first.startPosition.column };
   const edits: TextEdit[] = [
