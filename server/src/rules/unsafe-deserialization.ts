@@ -2,6 +2,10 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
+// JavaScript helpers
+import type { Fix as JsFix } from '../engine/types';
+import { describeSource as jsDescribe, evidence as jsEvidence } from '../engine/rule';
+import { propertyOf, skipOuter } from '../lang/javascript/front';
 
 export default defineRule({
   meta: {
@@ -20,6 +24,7 @@ export default defineRule({
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+    [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptCall(node, ctx),
   },
 });
 
@@ -31,6 +36,87 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 // ---- JavaScript / TypeScript ----
 
-function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  void node; void ctx;
+/** Deserializers that can rebuild functions (and so run code): name -> index of the data argument. */
+const JS_DESERIALIZERS: Record<string, number> = {
+  'node-serialize.unserialize': 0, 'funcster.deepDeserialize': 0, 'funcster.deserialize': 0, 'cryo.parse': 0,
+  'serialize-to-js.deserialize': 0,
+};
+const JS_EVALUATORS = new Set(['eval', 'Function', 'vm.runInContext', 'vm.runInNewContext', 'vm.runInThisContext', 'vm.Script']);
+
+function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsContext): void {
+  const file = ctx.file;
+  const name = file.resolvedCallName(node);
+  const args = node.arguments;
+  if (!name || !args || args.length === 0) return;
+  const index = JS_DESERIALIZERS[name];
+  if (index !== undefined) {
+    const data = args[index];
+    const v = file.valueOf(data);
+    if (jsEvidence(v, 'deserialization') === 'safe') return;
+    const lib = name.slice(0, name.indexOf('.'));
+    ctx.report({
+      range: file.range(data),
+      message: v.kind === 'tainted'
+        ? `${jsDescribe(v)} is deserialized with ${lib}, which can rebuild functions and run code.`
+        : `${lib} deserializes data of unknown origin and can rebuild functions that run code.`,
+      value: v,
+      fixes: name === 'node-serialize.unserialize' && ts.isCallExpression(node) ? [{
+        title: 'Parse plain data with JSON.parse',
+        edits: [{ range: file.range(node), newText: `JSON.parse(${file.textOf(data)})` }],
+        preferred: true,
+      }] : [],
+    });
+    return;
+  }
+  if ((name === 'js-yaml.load' || name === 'js-yaml.loadAll') && ts.isCallExpression(node)) {
+    const opts = [...args].slice(1).map((a) => skipOuter(a)).find((a) => ts.isObjectLiteralExpression(a)) as ts.ObjectLiteralExpression | undefined;
+    const schema = propertyOf(opts, 'schema');
+    if (!schema || !jsUnsafeSchema(file, schema)) return;
+    const v = file.valueOf(args[0]);
+    if (jsEvidence(v, 'deserialization') === 'safe') return;
+    ctx.report({
+      range: file.range(node),
+      message: `js-yaml with ${file.textOf(schema)} builds JavaScript functions and regexps from the document${v.kind === 'tainted' ? `, here from ${jsDescribe(v)}` : ''}. Use the default (safe) schema.`,
+      value: v,
+      fixes: jsYamlFix(node, schema, opts!, ctx),
+    });
+    return;
+  }
+  // eval('(' + serialized + ')') of serialize-javascript output
+  if (JS_EVALUATORS.has(name)) {
+    const code = name === 'Function' ? args[args.length - 1] : args[0];
+    const fromSerialize = file.valueOf(code).origin === 'serialize-javascript()'
+      || file.stringParts(code)?.some((p) => p.value?.origin === 'serialize-javascript()');
+    if (!fromSerialize) return;
+    ctx.report({
+      range: file.range(code),
+      message: 'serialize-javascript output is evaluated back as code: anything that can change the serialized text runs code. Serialize data with JSON.stringify and read it with JSON.parse.',
+      severity: 'warning',
+      confidence: 'medium',
+    });
+  }
+}
+
+function jsUnsafeSchema(file: JsContext['file'], schema: ts.Expression): boolean {
+  const q = file.qualifiedName(schema) ?? '';
+  if (/(^|\.)(DEFAULT_FULL_SCHEMA|FULL_SCHEMA)$/.test(q)) return true;
+  const e = skipOuter(schema);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'extend') {
+    return e.arguments.some((a) => (file.qualifiedName(a) ?? '').startsWith('js-yaml-js-types'));
+  }
+  return false;
+}
+
+/** yaml.load(text, { schema: yaml.DEFAULT_FULL_SCHEMA }) -> yaml.load(text, { schema: yaml.DEFAULT_SAFE_SCHEMA }). */
+function jsYamlFix(call: ts.CallExpression, schema: ts.Expression, opts: ts.ObjectLiteralExpression, ctx: JsContext): JsFix[] {
+  const file = ctx.file;
+  const q = file.qualifiedName(schema) ?? '';
+  if (!/FULL_SCHEMA$/.test(q) || !ts.isPropertyAccessExpression(skipOuter(schema))) return [];
+  const ns = file.textOf((skipOuter(schema) as ts.PropertyAccessExpression).expression);
+  void call; void opts;
+  return [{
+    title: 'Use the safe schema (no JavaScript functions or regexps)',
+    edits: [{ range: file.range(schema), newText: `${ns}.DEFAULT_SAFE_SCHEMA` }],
+    preferred: true,
+  }];
 }
