@@ -37,6 +37,7 @@ import debugMode from './debug-mode';
 import nosqlInjection from './nosql-injection';
 import domXss from './dom-xss';
 import angularBypassSecurityTrust from './angular-bypass-security-trust';
+import reactDangerouslySetInnerHtml from './react-dangerously-set-inner-html';
 import xmlExternalEntity from './xml-external-entity';
 import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
@@ -61,6 +62,7 @@ export const rules: Rule[] = [
   nosqlInjection,
   domXss,
   angularBypassSecurityTrust,
+  reactDangerouslySetInnerHtml,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,

@@ -856,6 +856,7 @@ export class Flow {
     if (recv && method) {
       const marker = recv.origin && UNTRUSTED_METHODS[recv.origin];
       if (marker && marker.has(method)) return tainted({ description: shorten(this.file.textOf(n)), line });
+      if (method === 'sanitize' && /dompurify/i.test(recv.origin ?? '')) return clear(strip(args.length ? joinAll(args) : CONST), ['html']);
       const sm = SANITIZING_METHODS[method];
       if (sm && recv.kind !== 'tainted' && args.length) return clear(strip(joinAll(args)), sm);
       if (SAFE_METHODS.has(method)) return SAFE;
