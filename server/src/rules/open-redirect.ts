@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP } from '../engine/types';
 // Python helpers
 import { describeSource } from '../engine/rule';
-import { pinnedUrl, sinkValue } from './support/python-sinks';
+import { isTextPiece, pieces, pinnedUrl, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -36,6 +36,20 @@ const PY_REDIRECTS: Record<string, string> = {
   'fastapi.responses.RedirectResponse': 'url', 'starlette.responses.RedirectResponse': 'url',
 };
 
+const PY_SELF_URL = new Set(['path', 'path_info', 'full_path', 'url', 'base_url', 'get_full_path', 'get_full_path_info', 'build_absolute_uri']);
+
+/** `request.get_full_path()`, `request.path + "?x=1"`: back to the URL that was requested (same site). */
+function pySelfUrl(file: PyContext['file'], target: Node): boolean {
+  const ps = pieces(file, target);
+  let first: Node | undefined = target;
+  if (ps) first = ps[0] && !isTextPiece(ps[0]) ? ps[0].node : undefined;
+  if (first?.type === 'call' && (file.argument(first, 0) === undefined)) first = first.childForFieldName('function') ?? undefined;
+  if (first?.type !== 'attribute') return false;
+  const obj = first.childForFieldName('object');
+  const attr = first.childForFieldName('attribute')?.text ?? '';
+  return PY_SELF_URL.has(attr) && (obj?.text === 'request' || obj?.text === 'self.request' || file.qualifiedName(obj) === 'flask.request');
+}
+
 function pythonCall(node: Node, ctx: PyContext): void {
   const file = ctx.file;
   const name = file.callName(node);
@@ -44,7 +58,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!target) return;
   const { value, ev } = sinkValue(file, target, 'redirect');
   // only request data is reported: url_for(...) and settings are of unknown origin but not attacker-chosen
-  if (ev !== 'tainted' || pinnedUrl(file, target, true)) return;
+  if (ev !== 'tainted' || pinnedUrl(file, target, true) || pySelfUrl(file, target)) return;
   ctx.report({
     range: file.range(node),
     message: `${describeSource(value)} chooses where \`${name.split('.').pop()}\` sends the user: an attacker can link to your site and land victims on theirs. Check it with url_has_allowed_host_and_scheme (Django) or accept only relative paths.`,

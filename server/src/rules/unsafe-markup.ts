@@ -50,12 +50,15 @@ function pythonCall(node: Node, ctx: PyContext): void {
     value = sv.value;
   }
   const short = name.split('.').pop();
+  // Markup()/mark_safe() of values the program built itself is common and usually fine: a hint
+  const hint = value.kind === 'unknown' && name !== FORMAT_HTML;
   ctx.report({
     range: file.range(node),
     message: value.kind === 'tainted'
       ? `${describeSource(value)} is formatted into HTML that \`${short}\` marks as safe: it is not escaped, so script in it runs in the page.`
       : `Values are formatted into HTML that \`${short}\` marks as safe: they are not escaped. Let the framework escape them with ${MARK_SAFE.has(name) || name === FORMAT_HTML ? 'format_html("...{}...", value)' : 'Markup("...{}...").format(value)'}.`,
     value,
+    ...(hint ? { severity: 'hint' as const, confidence: 'low' as const } : {}),
     fixes: ps ? formatFix(node, text, name, ctx) : [],
   });
 }
