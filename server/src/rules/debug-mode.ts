@@ -59,10 +59,23 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 /** Is the node (part of) a returned value or of a response object's arguments, within its function? */
 function reachesResponse(node: Node, ctx: PyContext): boolean {
+  if (insidePyDebugGuard(node)) return false;
   for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
     if (n.type === 'return_statement') return true;
     if (n.type === 'call' && PY_RESPONSES.test(ctx.file.callName(n) ?? n.childForFieldName('function')?.text ?? '')) return true;
     if (n.type === 'expression_statement' || n.type === 'assignment') return false;
+  }
+  return false;
+}
+
+/** `x if settings.DEBUG else y`, `if app.debug: ...` around the node, within its function. */
+function insidePyDebugGuard(node: Node): boolean {
+  const mentionsDebug = (cond: Node | null | undefined) => !!cond
+    && [cond, ...cond.descendantsOfType(['identifier'])].some((n) => !!n && /^(DEBUG|debug|is_debug|testing|TESTING)$/.test(n.text));
+  for (let n: Node = node; n.parent && n.type !== 'function_definition'; n = n.parent) {
+    const p = n.parent;
+    if (p.type === 'conditional_expression' && p.namedChildren[0]?.equals(n) && mentionsDebug(p.namedChildren[1])) return true;
+    if (p.type === 'block' && p.parent?.type === 'if_statement' && mentionsDebug(p.parent.childForFieldName('condition'))) return true;
   }
   return false;
 }

@@ -30,6 +30,8 @@ const SECRET_PAIRS = new Set(['api key', 'secret key', 'private key', 'access ke
 /** `next_token`, `page_token`: pagination cursors, not secrets. */
 const HARMLESS_PREFIX = new Set(['page', 'next', 'prev', 'continuation', 'cursor', 'sync', 'csrf', 'xsrf', 'lexer', 'parser', 'current', 'last', 'end', 'start', 'type']);
 
+const TOKEN_PREFIX = new Set(['access', 'refresh', 'auth', 'id', 'bearer', 'api', 'session', 'reset', 'jwt', 'oauth', 'github', 'slack', 'verification', 'invite', 'magic', 'login', 'user', 'secret', 'private', 'personal', 'service', 'app', 'client']);
+
 /** What a name says the value is, when it is a secret or personal datum. */
 export function sensitiveName(name: string): string | undefined {
   const words = nameWords(name);
@@ -37,6 +39,8 @@ export function sensitiveName(name: string): string | undefined {
   const prev = words[words.length - 2];
   if (!last) return undefined;
   if (prev && SECRET_PAIRS.has(`${prev} ${last}`)) return `${prev} ${last}`;
+  // a bare `token` is often a lexer token or a cursor: only auth-flavoured tokens count
+  if (last === 'token') return !prev || TOKEN_PREFIX.has(prev) ? last : undefined;
   if (SECRET_LAST.has(last) && !(prev && HARMLESS_PREFIX.has(prev))) return last;
   return undefined;
 }

@@ -73,7 +73,7 @@ function pythonAttribute(node: Node, ctx: PyContext): void {
       message: '`ssl._create_unverified_context` makes a TLS context that checks neither certificates nor host names.',
       fixes: [{ title: 'Use `ssl.create_default_context`', edits: [{ range: f.range(node), newText: `${obj.text}.create_default_context` }], preferred: true }],
     });
-  } else if (q === 'ssl.CERT_NONE' && isSetting(node)) {
+  } else if (q === 'ssl.CERT_NONE' && isSetting(node) && !isSelfDefault(node) && !inOptOutFunction(node, ctx)) {
     const obj = node.childForFieldName('object')!;
     ctx.report({
       range: f.range(node),
@@ -81,6 +81,13 @@ function pythonAttribute(node: Node, ctx: PyContext): void {
       fixes: [{ title: 'Use `ssl.CERT_REQUIRED`', edits: [{ range: f.range(node), newText: `${obj.text}.CERT_REQUIRED` }], preferred: true }],
     });
   }
+}
+
+/** Inside a function whose name says it builds an unverified context on purpose (`load_ssl_context_no_verify`). */
+function inOptOutFunction(node: Node, ctx: PyContext): boolean {
+  const fn = ctx.file.enclosingFunction(node);
+  const name = fn?.childForFieldName('name')?.text ?? '';
+  return /no_?verify|unverified|insecure|disable_?(check|verif)/i.test(name);
 }
 
 /** Is the node the value of an assignment or of a keyword argument (not a comparison or a table)? */
@@ -92,12 +99,19 @@ function isSetting(node: Node): boolean {
   return false;
 }
 
+function isSelfDefault(node: Node): boolean {
+  const p = node.parent;
+  return p?.type === 'assignment' && p.childForFieldName('left')?.childForFieldName('object')?.text === 'self';
+}
+
 function pythonAssignment(node: Node, ctx: PyContext): void {
   const f = ctx.file;
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
   if (left?.type !== 'attribute' || !right) return;
   const attr = left.childForFieldName('attribute')?.text;
+  // `self.check_hostname = False` in a class: a context implementation setting its own defaults
+  if (left.childForFieldName('object')?.text === 'self' || inOptOutFunction(node, ctx)) return;
   if (attr === 'check_hostname' && pyBool(f, right) === false) {
     ctx.report({
       range: f.range(node),

@@ -64,9 +64,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const [, kind, cls] = m;
     if (kind === 'algorithms' && /^(TripleDES|Blowfish|ARC4|CAST5|IDEA|SEED)$/.test(cls)) {
       ctx.report({ range: f.range(node), message: `${cls} is a broken or legacy cipher: use AES-GCM (\`AESGCM\`) or ChaCha20-Poly1305.` });
-    } else if (kind === 'modes' && cls === 'ECB') {
+    } else if (kind === 'modes' && cls === 'ECB' && !isKeyWrap(node, ctx)) {
       ctx.report({ range: f.range(node), message: 'ECB mode encrypts equal blocks to equal ciphertext and leaks the structure of the data: use GCM.' });
-    } else if (kind === 'modes' && /^(CBC|CTR|OFB|CFB|CFB8|GCM)$/.test(cls)) {
+    } else if (kind === 'modes' && /^(CBC|CTR|OFB|CFB|CFB8|GCM)$/.test(cls) && isCipherArgument(node, ctx)) {
       const iv = f.argument(node, 0, cls === 'CTR' ? 'nonce' : cls === 'GCM' ? 'initialization_vector' : 'initialization_vector');
       if (iv && isConstantBytes(f, iv)) staticIv(f.range(iv), ctx);
     }
@@ -78,6 +78,21 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const bits = pyInt(f, size);
     if (size && bits !== undefined && bits < MIN_RSA_BITS) weakKey(f.range(size), bits, size.type === 'integer', ctx);
   }
+}
+
+/** `Cipher(algorithms.AES(k), modes.CBC(iv))`: the mode encrypts (and is not, say, probed for support). */
+function isCipherArgument(mode: Node, ctx: PyContext): boolean {
+  const call = mode.parent?.parent;
+  return call?.type === 'call' && /(^|\.)Cipher$/.test(ctx.file.callName(call) ?? '');
+}
+
+/** AES key wrap (RFC 3394) is built on single-block ECB: `Cipher(AES(wrapping_key), ECB())`. */
+function isKeyWrap(mode: Node, ctx: PyContext): boolean {
+  const call = mode.parent?.parent;
+  const algorithm = call?.type === 'call' ? ctx.file.argument(call, 0) : undefined;
+  const key = algorithm?.type === 'call' ? ctx.file.argument(algorithm, 0)?.text ?? '' : '';
+  const fn = ctx.file.enclosingFunction(mode)?.childForFieldName('name')?.text ?? '';
+  return /wrap|kek/i.test(key) || /wrap/i.test(fn);
 }
 
 function isConstantBytes(f: PyContext['file'], node: Node): boolean {
