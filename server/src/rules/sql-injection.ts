@@ -29,8 +29,192 @@ export default defineRule({
 
 // ---- Python ----
 
+import type { PNode } from '../lang/python/tree';
+import type { PyFile } from '../lang/python/front';
+import { pythonLiteral } from '../lang/python/strings';
+
+type PyStyle = 'qmark' | 'format' | 'named';
+
+/** Placeholder style of a DB-API driver, from the qualified name of the call that made the connection. */
+function pyStyle(origin: string | undefined): PyStyle | undefined {
+  if (!origin) return undefined;
+  if (/^(sqlite3|aiosqlite|pysqlite2|sqlcipher3)\./.test(origin)) return 'qmark';
+  if (/^(psycopg2?|pymysql|MySQLdb|mysql\.connector|django\.db|pgdb|aiomysql|aiopg)\./.test(origin)) return 'format';
+  return undefined;
+}
+
+const PY_SQL_WORDS = /\b(select|insert|update|delete|create|drop|alter|pragma|replace|truncate|merge|grant|values|where|from|into|order\s+by|group\s+by|limit)\b/i;
+
+interface PySink { query: Node; kind: 'execute' | 'text' | 'raw' | 'rawsql' | 'pandas' | 'extra'; style?: PyStyle; known: boolean; fixable: boolean }
+
+function pySink(node: Node, file: PyFile): PySink | undefined {
+  const q = file.callName(node);
+  const fn = node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  const arg0 = (kw: string) => file.argument(node, 0, kw);
+  if (q && /^sqlalchemy(\.sql)?(\.expression)?\.text$/.test(q)) {
+    const query = arg0('text');
+    return query && { query, kind: 'text', style: 'named', known: true, fixable: !file.keywordArgument(node, 'text') };
+  }
+  if (q && /^django\.db\.models(\.expressions)?\.RawSQL$/.test(q)) {
+    const query = arg0('sql');
+    return query && { query, kind: 'rawsql', style: 'format', known: true, fixable: !file.argument(node, 1, 'params') };
+  }
+  if (q && /^pandas\.(io\.sql\.)?read_sql(_query)?$/.test(q)) {
+    const query = arg0('sql');
+    const con = file.argument(node, 1, 'con');
+    const style = con ? pyStyle(file.valueOf(con).origin) : undefined;
+    return query && { query, kind: 'pandas', style, known: true, fixable: !file.keywordArgument(node, 'params') && !file.keywordArgument(node, 'sql') };
+  }
+  if (!method || fn?.type !== 'attribute') return undefined;
+  const receiver = fn.childForFieldName('object');
+  if (/^(execute|executemany|executescript|mogrify|exec_driver_sql)$/.test(method)) {
+    const query = file.argument(node, 0, 'operation') ?? file.keywordArgument(node, 'sql') ?? file.keywordArgument(node, 'query') ?? file.keywordArgument(node, 'statement');
+    const origin = receiver ? file.valueOf(receiver).origin : undefined;
+    const style = pyStyle(origin);
+    const known = !!style || /sqlalchemy|sqlite|psycopg|mysql|django\.db|databases\.|asyncpg/i.test(origin ?? '');
+    const onlyQuery = (node.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment').length ?? 0) === 1;
+    return query && { query, kind: 'execute', style, known, fixable: method === 'execute' && onlyQuery && query.id === file.argument(node, 0)?.id };
+  }
+  if (!file.importsModule('django')) return undefined;
+  const managerLike = receiver?.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'objects';
+  if (method === 'raw' && (managerLike || /objects|Manager|QuerySet/.test(file.valueOf(receiver ?? null).origin ?? ''))) {
+    const query = arg0('raw_query');
+    return query && { query, kind: 'raw', style: 'format', known: true, fixable: !file.argument(node, 1, 'params') && query.id === file.argument(node, 0)?.id };
+  }
+  if (method === 'extra') return { query: node, kind: 'extra', known: true, fixable: false };
+  return undefined;
+}
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const sink = pySink(node, file);
+  if (!sink) return;
+  if (sink.kind === 'extra') {
+    for (const name of ['where', 'select', 'tables', 'order_by']) {
+      const arg = file.keywordArgument(node, name);
+      for (const el of arg?.type === 'list' || arg?.type === 'tuple' ? arg.namedChildren : arg?.type === 'dictionary' ? arg.namedChildren.map((p) => p?.childForFieldName('value')) : []) {
+        if (el) pyReport(el, ctx, { ...sink, query: el }, false);
+      }
+    }
+    return;
+  }
+  pyReport(sink.query, ctx, sink, true);
+}
+
+function pyReport(query: Node, ctx: PyContext, sink: PySink, withFix: boolean): void {
+  const file = ctx.file;
+  const value = file.valueOf(query) as Value & { built?: boolean; template?: string };
+  const ev = evidence(value, 'sql');
+  if (ev === 'safe') return;
+  if (ev === 'unknown' && !value.built) return; // a query passed in whole: the caller decides
+  const sqlLike = value.template !== undefined && PY_SQL_WORDS.test(value.template.replace(/\u0000/g, ' '));
+  if (!sink.known && !(value.built && sqlLike)) return;
+  const message = ev === 'tainted'
+    ? `${describeSource(value)} reaches this SQL query; pass it as a query parameter instead of building the SQL text.`
+    : 'This SQL query is built from a value of unknown origin; pass values as query parameters instead of building the SQL text.';
+  const fix = withFix && sink.fixable ? pyParameterize(file, ctx, query, sink) : undefined;
+  ctx.report({ range: file.range(query), message, value, fixes: fix ? [fix] : [] });
+}
+
+type Segment = { text: string } | { placeholder: string; value: string };
+
+/** Rewrites a query built with an f-string, `%`, `.format()` or `+` at the sink into a parameterized one. */
+function pyParameterize(file: PyFile, ctx: PyContext, query: Node, sink: PySink): Fix | undefined {
+  const style = sink.style;
+  const call = query.parent?.parent;
+  if (!style || !call) return undefined;
+  const t = file.stringTemplate(query);
+  if (!t) return undefined;
+  const segs: Segment[] = [];
+  const names = new Set<string>();
+  let exact = true;
+  const sqlSoFar = () => segs.map((s) => ('text' in s ? s.text : '?')).join('');
+  for (let i = 0; i < t.parts.length; i++) {
+    const p = t.parts[i];
+    if (p.kind === 'text') { segs.push({ text: p.text }); continue; }
+    const v = file.valueOf(p.node);
+    if (v.kind === 'constant' && v.value !== undefined && !p.formatted) { segs.push({ text: v.value }); continue; }
+    if (p.formatted) return undefined;
+    const prev = segs[segs.length - 1];
+    const next = t.parts[i + 1];
+    const prevText = prev && 'text' in prev ? prev.text : '';
+    const nextText = next?.kind === 'text' ? next.text : '';
+    const open = /'(%?)$/.exec(prevText);
+    const close = /^(%?)'/.exec(nextText);
+    let valueText = p.node.text;
+    if (open && close) {
+      const before = prevText.slice(0, open.index);
+      const head = sqlSoFar();
+      if (countQuotes(head.slice(0, head.length - prevText.length) + before) % 2 !== 0) return undefined;
+      (prev as { text: string }).text = before;
+      t.parts[i + 1] = { kind: 'text', text: nextText.slice(close[0].length) };
+      if (open[1] || close[1]) {
+        const q = !valueText.includes('"') ? '"' : !valueText.includes("'") ? "'" : undefined;
+        if (!q || valueText.includes('\n')) return undefined;
+        valueText = `f${q}${open[1]}{${valueText}}${close[1]}${q}`;
+      }
+    } else {
+      if (open || close || countQuotes(sqlSoFar()) % 2 !== 0) return undefined;
+      if (/(\b(from|join|into|update|table|by|as|in\s*\()|[.`"\[\w])\s*$/i.test(prevText) || /^\s*[.`"\]\w]/.test(nextText)) return undefined;
+      exact = false;
+    }
+    let placeholder = style === 'qmark' ? '?' : '%s';
+    if (style === 'named') {
+      const base = paramName(p.node);
+      let name = base;
+      for (let k = 2; names.has(name); k++) name = `${base}_${k}`;
+      names.add(name);
+      placeholder = `:${name}`;
+    }
+    segs.push({ placeholder, value: valueText });
+  }
+  const values = segs.filter((s): s is { placeholder: string; value: string } => 'placeholder' in s);
+  if (values.length === 0) return undefined;
+  const sql = segs.map((s) => ('text' in s ? (style === 'format' ? s.text.replace(/%/g, '%%') : s.text) : s.placeholder)).join('');
+  const literal = pythonLiteral(sql, t.quote);
+  const edits: TextEdit[] = [];
+  const tuple = `(${values.map((v) => v.value).join(', ')}${values.length === 1 ? ',' : ''})`;
+  const range = file.range(query);
+  if (sink.kind === 'execute' || sink.kind === 'rawsql') edits.push({ range, newText: `${literal}, ${tuple}` });
+  else if (sink.kind === 'raw') edits.push({ range, newText: `${literal}, [${values.map((v) => v.value).join(', ')}]` });
+  else if (sink.kind === 'pandas') {
+    edits.push({ range, newText: literal });
+    const args = call.type === 'call' ? call.childForFieldName('arguments') : query.parent;
+    if (!args) return undefined;
+    const end = file.range(args).end;
+    const at = { line: end.line, character: end.character - 1 };
+    edits.push({ range: { start: at, end: at }, newText: `, params=${tuple}` });
+  } else if (sink.kind === 'text') {
+    edits.push({ range, newText: literal });
+    const textCall = query.parent?.parent;
+    if (!textCall) return undefined;
+    const end = file.range(textCall).end;
+    const binds = values.map((v) => `${v.placeholder.slice(1)}=${v.value}`).join(', ');
+    edits.push({ range: { start: end, end }, newText: `.bindparams(${binds})` });
+  }
+  void ctx;
+  const shown = style === 'qmark' ? '?' : style === 'format' ? '%s' : ':name';
+  return { title: `Pass the values as query parameters (${shown})`, edits, preferred: true, ...(exact ? { safe: true } : {}) };
+}
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (const c of s) if (c === "'") n++;
+  return n;
+}
+
+function paramName(n: Node | PNode): string {
+  let name = 'param';
+  if (n.type === 'identifier') name = n.text;
+  else if (n.type === 'attribute') name = n.childForFieldName('attribute')?.text ?? name;
+  else if (n.type === 'subscript' || n.type === 'call') {
+    const key = n.type === 'subscript' ? n.childForFieldName('subscript') : n.childForFieldName('arguments')?.namedChildren[0];
+    const text = key?.type === 'string' ? key.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('') : '';
+    if (/^\w+$/.test(text)) name = text;
+  }
+  name = name.replace(/\W/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `p_${name}`;
 }
 
 // ---- JavaScript / TypeScript ----

@@ -8,7 +8,7 @@ import {
   SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS,
 } from './sources';
 import {
-  ALL_SINKS, clear, constant, container, elementsOf, hasLit, join, plain, pyStr, step, tainted, unknown, UNKNOWN,
+  ALL_SINKS, clear, constant, HOLE, container, elementsOf, hasLit, join, plain, pyStr, step, tainted, unknown, UNKNOWN,
   type Lit, type PV,
 } from './values';
 
@@ -148,6 +148,7 @@ export function concat(parts: PV[]): PV {
   let out: PV = constant();
   for (const p of parts) out = join(out, plain(p));
   if (out.kind === 'constant') return constant();
+  out = { ...out, built: true, template: parts.map((p) => (hasLit(p) ? pyStr(p.lit) : p.template ?? HOLE)).join('').slice(0, 4000) };
   return out;
 }
 
@@ -182,8 +183,10 @@ export function binary(op: string, a: PV, b: PV): PV {
       }
       return constant();
     }
-    return join(constant(), plain(elementsOrSelf(b)));
+    const template = a.lit.replace(/%%|%(\([^)]*\))?[-+ #0]*(\d+|\*)?(\.\d+)?[a-zA-Z]/g, (m) => (m === '%%' ? '%' : HOLE));
+    return { ...join(constant(), plain(elementsOrSelf(b))), built: true, template };
   }
+  if (op === '+' && (isText(a) || isText(b))) return concat([a, b]);
   if (hasLit(a) && hasLit(b)) {
     const r = binaryLit(op, a.lit, b.lit);
     if (r !== undefined) return constant(r);
@@ -201,6 +204,10 @@ export function binary(op: string, a: PV, b: PV): PV {
   }
   if (a.kind === 'constant' && b.kind === 'constant') return constant();
   return unknown(undefined, ALL_SINKS);
+}
+
+function isText(v: PV): boolean {
+  return (hasLit(v) && typeof v.lit === 'string') || v.template !== undefined;
 }
 
 function elementsOrSelf(v: PV): PV {
@@ -535,7 +542,8 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
       if (it.elems && it.seq && [...it.elems.values()].every((e) => hasLit(e))) {
         return constant([...it.elems.values()].map((e) => pyStr(e.lit!)).join(recv.lit));
       }
-      return join(constant(), plain(iterElement(it)));
+      const out = join(constant(), plain(iterElement(it)));
+      return out.kind === 'constant' ? out : { ...out, built: true, template: HOLE };
     }
     if (m === 'format') {
       const l = lits(args);
@@ -544,7 +552,8 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
         const s = strFormat(recv.lit, l, kl);
         if (s !== undefined) return constant(s);
       }
-      return concat([recv, ...args.map(elementsOrSelf), ...kw.values()].map(plain));
+      const out = concat([recv, ...args.map(elementsOrSelf), ...kw.values()].map(plain));
+      return out.kind === 'constant' ? out : { ...out, template: recv.lit.replace(/\{\{|\}\}|\{[^{}]*\}/g, (m) => (m === '{{' ? '{' : m === '}}' ? '}' : HOLE)) };
     }
     const l = lits(args);
     if (l) {

@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { PNode } from './tree';
+import { stringTemplate, type StringTemplate } from './strings';
 import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
 
@@ -17,7 +18,7 @@ export class PyFile {
     this.collectImports(tree.rootNode);
   }
 
-  range(node: Node): Range {
+  range(node: Node | PNode): Range {
     return {
       start: { line: node.startPosition.row, character: node.startPosition.column },
       end: { line: node.endPosition.row, character: node.endPosition.column },
@@ -105,6 +106,20 @@ export class PyFile {
   }
 
   private flow?: DataFlow;
+
+  /** The data flow's plain copy of a node (cheap to read; accepted by every helper here). */
+  node(node: Node | PNode): PNode | undefined {
+    return (this.flow ??= new DataFlow(this)).node(node);
+  }
+
+  /**
+   * The literal text and spliced-in expressions of a string-building expression as written
+   * (f-string, `%`, `.format()`, `+`), for fix builders. Undefined for anything else.
+   */
+  stringTemplate(node: Node | PNode): StringTemplate | undefined {
+    const n = this.node(node);
+    return n ? stringTemplate(n) : undefined;
+  }
 
   private collectImports(root: Node): void {
     // descendantsOfType runs inside tree-sitter: much cheaper than visiting every node from JavaScript

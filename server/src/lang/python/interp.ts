@@ -372,7 +372,8 @@ function augmented(op: string, a: PV, b: PV): PV {
   if (a.elems && op === '|') return mutate(a, 'update', [b]);
   if (hasLit(a) && hasLit(b)) return binary(op, a, b);
   if (a.kind === 'constant' && b.kind === 'constant') return constant();
-  if (op === '+' || op === '%' || op === '*' || op === '|' || op === '&') return join({ ...a, elems: undefined, rest: undefined, srcObj: undefined } as PV, b);
+  if (op === '+' || op === '%') return binary(op, a, b);
+  if (op === '*' || op === '|' || op === '&') return join({ ...a, elems: undefined, rest: undefined, srcObj: undefined } as PV, b);
   return clear(join(a, b), ALL_SINKS);
 }
 

@@ -27,7 +27,14 @@ export type PV = Value & {
   srcObj?: boolean;
   /** A function or class defined in this file. */
   def?: Node;
+  /** A string built by formatting or concatenation with non-constant parts. */
+  built?: boolean;
+  /** For built strings: the known text, with U+0000 where a non-constant part goes (first 4000 characters). */
+  template?: string;
 };
+
+/** Marks the non-constant parts of a built string's `template`. */
+export const HOLE = '\u0000';
 
 export const UNKNOWN: PV = { kind: 'unknown' };
 
@@ -118,6 +125,9 @@ export function join(a: PV | undefined, b: PV | undefined): PV {
     out = { kind: 'constant' };
     if (a.lit !== undefined && b.lit !== undefined && a.lit === b.lit) { out.lit = a.lit; out.value = a.value; }
   }
+  if (a.built || b.built) out.built = true;
+  const template = a.template ?? b.template;
+  if (template !== undefined && out.kind !== 'constant') out.template = template;
   const origin = a.origin === b.origin ? a.origin : (a.kind !== 'constant' ? a.origin : b.origin) ?? a.origin ?? b.origin;
   if (origin) out.origin = origin;
   if (a.elems && b.elems) {
