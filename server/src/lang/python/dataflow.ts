@@ -169,7 +169,15 @@ export class DataFlow {
       for (const [k, v] of handler) out.set(k, v);
       return out;
     }
-    const sites = this.idx.callSites.get(fn.id) ?? [];
+    const sites = [...this.idx.callSites.get(fn.id) ?? []];
+    if (info.cls) {
+      // calls on instances: `repo.count(...)` where `repo` holds an instance of this class
+      const name = fn.childForFieldName('name')?.text ?? '';
+      for (const call of this.idx.methodCalls.get(name) ?? []) {
+        const recv = call.childForFieldName('function')?.childForFieldName('object');
+        if (recv && !this.paramsRunning.has(fn.id) && this.valueOf(recv).def?.id === info.cls.id) sites.push(call);
+      }
+    }
     const decorated = decoratorsOf(fn).some((d) => !/^@\s*(staticmethod|classmethod|property|functools\.wraps|wraps|[\w.]*\.setter|abstractmethod|abc\.abstractmethod|override|typing\.override)\b/.test(d.text));
     const open = sites.length === 0 || this.idx.escaped.has(fn.id) || decorated || this.paramsRunning.has(fn.id) ||
       fn.childForFieldName('name')?.text?.startsWith('__') && fn.childForFieldName('name')?.text !== '__init__';

@@ -38,6 +38,8 @@ export interface FileIndex {
   callSites: Map<number, Node[]>;
   escaped: Set<number>;
   globalsWritten: Set<string>;
+  /** `x.m(...)` calls by method name, for methods called on instances (`repo.count(...)`). */
+  methodCalls: Map<string, Node[]>;
 }
 
 /** The definition node a `decorated_definition` wraps, or the node itself. */
@@ -60,7 +62,7 @@ export function statementsOf(block: Node | null | undefined): Node[] {
 
 export function buildIndex(root: Node): FileIndex {
   const idx: FileIndex = {
-    functions: new Map(), classes: new Map(), methods: new Map(), callSites: new Map(), escaped: new Set(), globalsWritten: new Set(),
+    functions: new Map(), classes: new Map(), methods: new Map(), callSites: new Map(), escaped: new Set(), globalsWritten: new Set(), methodCalls: new Map(),
   };
   const calls: { node: Node; cls?: Node }[] = [];
   const refs: { node: Node; cls?: Node }[] = [];
@@ -107,7 +109,14 @@ export function buildIndex(root: Node): FileIndex {
     const fn = node.childForFieldName('function');
     if (!fn) continue;
     const target = resolveCallee(idx, fn, cls);
-    if (!target) continue;
+    if (!target) {
+      const m = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (m) {
+        if (!idx.methodCalls.has(m)) idx.methodCalls.set(m, []);
+        idx.methodCalls.get(m)!.push(node);
+      }
+      continue;
+    }
     calleeIds.add(fn.id);
     if (fn.type === 'attribute') calleeIds.add(fn.childForFieldName('attribute')?.id ?? -1);
     if (!idx.callSites.has(target.id)) idx.callSites.set(target.id, []);
