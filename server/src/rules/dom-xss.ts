@@ -37,6 +37,9 @@ export default defineRule({
 const HTML_PROPERTIES = new Set(['innerHTML', 'outerHTML', 'srcdoc']);
 /** Properties whose assigned string is a URL that may run script (`javascript:`). */
 const URL_PROPERTIES = new Set(['href', 'src', 'action', 'formAction']);
+/** Values of unknown origin in HTML sinks: a low-confidence hint (library code is full of them). */
+const UNKNOWN_HINT = { unknown: 'hint', unknownConfidence: 'low' } as const;
+
 /** jQuery methods that parse a string argument as HTML. */
 const JQUERY_INSERT = new Set(['append', 'prepend', 'after', 'before', 'replaceWith', 'wrap', 'wrapAll', 'wrapInner']);
 
@@ -50,13 +53,14 @@ function assignment(node: ts.BinaryExpression, ctx: JsContext): void {
   if (HTML_PROPERTIES.has(prop)) {
     if (copiesMarkup(node.right)) return;
     const value = file.valueOf(node.right);
-    reportFlow(ctx, node, value, 'html', (src) => `${capitalized(src)} is written to \`${prop}\`, which parses it as HTML.`, {},
+    reportFlow(ctx, node, value, 'html', (src) => `${capitalized(src)} is written to \`${prop}\`, which parses it as HTML.`, UNKNOWN_HINT,
       () => htmlAssignmentFixes(file, left, prop, node.right, op === ts.SyntaxKind.EqualsToken));
     return;
   }
   if (URL_PROPERTIES.has(prop) && op === ts.SyntaxKind.EqualsToken) {
     const object = memberObject(left);
     if (!object || isLocation(object)) return; // navigation: the open-redirect rule's concern
+    if (!mayBeElement(file, object)) return;
     urlSink(ctx, node, node.right, `\`${prop}\``);
   }
 }
@@ -69,7 +73,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     const arg = node.arguments[0];
     if (isFunctionLiteral(arg)) return;
     reportFlow(ctx, node, file.valueOf(arg), 'html', (src) => `${capitalized(src)} is passed to \`${callee.text}()\`, which parses HTML strings.`,
-      { unknown: buildsHtml(file, arg) ? undefined : false }, () => [domPurifyFix(file, arg)]);
+      buildsHtml(file, arg) ? UNKNOWN_HINT : { unknown: false }, () => [domPurifyFix(file, arg)]);
     return;
   }
   const m = methodCall(node);
@@ -79,7 +83,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     case 'insertAdjacentHTML': {
       if (args.length < 2) return;
       const value = file.valueOf(args[1]);
-      reportFlow(ctx, node, value, 'html', (src) => `${capitalized(src)} is inserted with \`insertAdjacentHTML\`, which parses it as HTML.`, {},
+      reportFlow(ctx, node, value, 'html', (src) => `${capitalized(src)} is inserted with \`insertAdjacentHTML\`, which parses it as HTML.`, UNKNOWN_HINT,
         () => {
           const fixes: Fix[] = [];
           if (!buildsHtml(file, args[1])) {
@@ -94,7 +98,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     case 'writeln': {
       if (!isDocument(m.receiver)) return;
       for (const arg of args) {
-        if (reportFlow(ctx, node, file.valueOf(arg), 'html', (src) => `${capitalized(src)} is written with \`document.${m.name}\`, which parses it as HTML.`, {},
+        if (reportFlow(ctx, node, file.valueOf(arg), 'html', (src) => `${capitalized(src)} is written with \`document.${m.name}\`, which parses it as HTML.`, UNKNOWN_HINT,
           () => [domPurifyFix(file, arg)])) return;
       }
       return;
@@ -103,7 +107,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     case 'parseHTMLUnsafe':
     case 'createContextualFragment': {
       if (args.length < 1) return;
-      reportFlow(ctx, node, file.valueOf(args[0]), 'html', (src) => `${capitalized(src)} is parsed as HTML by \`${m.name}\`.`, {},
+      reportFlow(ctx, node, file.valueOf(args[0]), 'html', (src) => `${capitalized(src)} is parsed as HTML by \`${m.name}\`.`, UNKNOWN_HINT,
         () => [domPurifyFix(file, args[0])]);
       return;
     }
@@ -112,9 +116,9 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
       const name = file.stringValue(args[0])?.toLowerCase();
       if (name === undefined) return;
       if (name === 'srcdoc') {
-        reportFlow(ctx, node, file.valueOf(args[1]), 'html', (src) => `${capitalized(src)} becomes the HTML of an iframe (\`srcdoc\`).`);
+        reportFlow(ctx, node, file.valueOf(args[1]), 'html', (src) => `${capitalized(src)} becomes the HTML of an iframe (\`srcdoc\`).`, UNKNOWN_HINT);
       } else if (/^on[a-z]+$/.test(name)) {
-        reportFlow(ctx, node, file.valueOf(args[1]), 'code', (src) => `${capitalized(src)} becomes the \`${name}\` event handler, which runs as script.`);
+        reportFlow(ctx, node, file.valueOf(args[1]), 'code', (src) => `${capitalized(src)} becomes the \`${name}\` event handler, which runs as script.`, UNKNOWN_HINT);
       } else if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(name)) {
         urlSink(ctx, node, args[1], `the \`${name}\` attribute`);
       }
@@ -123,7 +127,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     case 'html': {
       if (args.length < 1 || isFunctionLiteral(args[0]) || !isJQueryObject(file, m.receiver)) return;
       if (copiesMarkup(args[0])) return;
-      reportFlow(ctx, node, file.valueOf(args[0]), 'html', (src) => `${capitalized(src)} is set as HTML with jQuery \`.html()\`.`, {},
+      reportFlow(ctx, node, file.valueOf(args[0]), 'html', (src) => `${capitalized(src)} is set as HTML with jQuery \`.html()\`.`, UNKNOWN_HINT,
         () => {
           const fixes: Fix[] = [];
           const name = (callee as ts.PropertyAccessExpression).name;
@@ -140,9 +144,8 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
       for (const arg of args) {
         if (isFunctionLiteral(arg)) continue;
         // elements and jQuery objects are inserted as nodes: only strings that build HTML, or request data, count
-        const unknown = buildsHtml(file, arg) ? undefined : false as const;
         if (reportFlow(ctx, node, file.valueOf(arg), 'html', (src) => `${capitalized(src)} is inserted as HTML with jQuery \`.${m.name}()\`.`,
-          { unknown }, () => [domPurifyFix(file, arg)])) return;
+          buildsHtml(file, arg) ? UNKNOWN_HINT : { unknown: false }, () => [domPurifyFix(file, arg)])) return;
       }
   }
 }
@@ -155,7 +158,7 @@ function jsxAttribute(node: ts.JsxAttribute, ctx: JsContext): void {
   if (!name) return;
   const file = ctx.file;
   if (name === 'srcDoc') {
-    reportFlow(ctx, node, file.valueOf(init.expression), 'html', (src) => `${capitalized(src)} becomes the HTML of an iframe (\`srcDoc\`).`);
+    reportFlow(ctx, node, file.valueOf(init.expression), 'html', (src) => `${capitalized(src)} becomes the HTML of an iframe (\`srcDoc\`).`, UNKNOWN_HINT);
     return;
   }
   if (URL_PROPERTIES.has(name) || name === 'data' || name === 'xlinkHref') {
@@ -169,7 +172,7 @@ function jsxAttribute(node: ts.JsxAttribute, ctx: JsContext): void {
 /** A URL sink: only request data counts (a `javascript:` URL), and a constant prefix that fixes the scheme clears it. */
 function urlSink(ctx: JsContext, at: ts.Node, expr: ts.Expression, what: string): void {
   const file = ctx.file;
-  if (fixesScheme(leadingConstant(file, expr))) return;
+  if (fixesScheme(leadingConstant(file, expr)) || startsWithPageUrl(file, expr, 0)) return;
   const value = file.valueOf(expr);
   reportFlow(ctx, at, value, 'url', (src) => `${capitalized(src)} becomes the URL of ${what}: a \`javascript:\` URL would run script.`,
     { unknown: false });
@@ -182,6 +185,50 @@ function fixesScheme(prefix: string | undefined): boolean {
   const p = prefix.replace(/[\u0000-\u0020]/g, '').toLowerCase();
   if (!p) return false;
   return !['javascript:', 'vbscript:', 'data:'].some((s) => s.startsWith(p) || p.startsWith(s));
+}
+
+/**
+ * `location.href.replace(/^http:/, 'https:')`, `document.URL + '#top'`: the page's own URL starts
+ * with its http(s) scheme, so no data after it can make a `javascript:` URL.
+ */
+function startsWithPageUrl(file: JsFile, expr: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const def = file.definitionOf(e);
+    return !!def && startsWithPageUrl(file, def, depth + 1);
+  }
+  if (ts.isCallExpression(e)) {
+    const name = memberName(skipOuter(e.expression));
+    const recv = memberObject(skipOuter(e.expression));
+    return !!recv && (name === 'replace' || name === 'replaceAll' || name === 'concat' || name === 'toString') && startsWithPageUrl(file, recv, depth + 1);
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return startsWithPageUrl(file, e.left, depth + 1);
+  if (ts.isTemplateExpression(e)) return e.head.text === '' && startsWithPageUrl(file, e.templateSpans[0].expression, depth + 1);
+  if (!ts.isPropertyAccessExpression(e)) return false;
+  const text = file.textOf(e).replace(/\s+/g, '');
+  return /^((window|self|globalThis|top|parent)\.)?(document\.)?location\.(href|origin)$/.test(text)
+    || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(text);
+}
+
+/** Could the object be a DOM element? Not when it was made otherwise (`new Url()`, `{}`, `url.parse(...)`). */
+function mayBeElement(file: JsFile, object: ts.Expression): boolean {
+  const DOMISH = /document|Element|querySelector|getElementBy|closest|parent|child|sibling|frames|\$\(|jQuery|jquery|cheerio|window|ref|current|Image|Audio|Option/i;
+  const e = skipOuter(object);
+  const def = ts.isIdentifier(e) ? file.definitionOf(e) : undefined;
+  if (def) {
+    const d = skipOuter(def);
+    if (ts.isObjectLiteralExpression(d) || ts.isArrayLiteralExpression(d)) return false;
+    if (ts.isNewExpression(d)) return DOMISH.test(file.textOf(d.expression));
+    if (ts.isCallExpression(d)) {
+      const q = file.callName(d);
+      if (q && !DOMISH.test(q)) return false;
+    }
+  }
+  const v = file.valueOf(object);
+  if (v.kind === 'constant') return false;
+  if (!v.origin) return true;
+  return DOMISH.test(v.origin);
 }
 
 /** `a.innerHTML = b.innerHTML`: markup copied from the page is not new markup. */
