@@ -5,7 +5,7 @@ import { OWASP } from '../engine/types';
 // Python helpers
 import type { Fix } from '../engine/types';
 import { describeSource } from '../engine/rule';
-import { builtinCall, importModule, methodName, receiverOrigin, sinkValue, wrapEdits } from './support/python-sinks';
+import { builtinCall, fromLocalUser, importModule, methodName, receiverOrigin, sinkValue, wrapEdits } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -66,7 +66,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   for (const a of args) {
     if (!a.node) continue;
     const { value, ev } = sinkValue(file, a.node, 'path');
-    if (ev !== 'tainted') continue;
+    if (ev !== 'tainted' || fromLocalUser(value)) continue;
     const callee = name ?? methodName(node);
     ctx.report({
       range: file.range(node),
@@ -126,6 +126,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
       for (const i of JS_FS_PATH_ARGS[fn]) {
         if (i < node.arguments.length && jsPath(ctx, node, node.arguments[i], `\`${fn}()\``)) return;
       }
+      if (JS_FS_WRITES.has(fn) && node.arguments.length >= 1) jsZipSlip(ctx, node, node.arguments[0], fn);
       return;
     }
   }
@@ -143,6 +144,66 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     const i = m.name === 'extractAllTo' ? 0 : 1;
     if (i < node.arguments.length) jsPath(ctx, node, node.arguments[i], `\`${m.name}()\``);
   }
+}
+
+/** File-system calls that create files or folders: where an archive entry is written out. */
+const JS_FS_WRITES = new Set(['createWriteStream', 'writeFile', 'writeFileSync', 'outputFile', 'outputFileSync', 'mkdir',
+  'mkdirSync', 'ensureDir', 'ensureDirSync', 'ensureFile', 'ensureFileSync', 'mkdirp', 'mkdirs', 'copyFile', 'copyFileSync']);
+/** Properties holding an archive entry's name (unzipper/tar: path, yauzl: fileName, adm-zip: entryName, tar-stream: name). */
+const JS_ENTRY_NAMES = new Set(['path', 'fileName', 'entryName', 'name', 'relativePath']);
+
+/**
+ * Zip slip: an archive entry's name joined to the destination folder and written without a check.
+ * The entry is the parameter of an `.on('entry', ...)` listener (unzipper, yauzl, tar, tar-stream)
+ * or of a loop over adm-zip's `getEntries()` / JSZip's `forEach`.
+ */
+function jsZipSlip(ctx: JsContext, node: ts.CallExpression, pathArg: ts.Expression, fn: string): void {
+  const file = ctx.file;
+  if (file.isSafeFor(pathArg, 'path')) return;
+  let e = jsSkipOuter(pathArg);
+  if (ts.isIdentifier(e)) e = jsSkipOuter(file.definitionOf(e) ?? e);
+  if (!ts.isCallExpression(e)) return;
+  const join = file.callName(e);
+  if (join !== 'path.join' && join !== 'path.resolve' && join !== 'path.posix.join') return;
+  const entry = e.arguments.map(jsSkipOuter).find((a) => jsIsEntryName(file, a));
+  if (!entry) return;
+  ctx.report({
+    range: file.range(node),
+    message: `The archive entry name \`${file.textOf(entry)}\` is joined to the destination and written by \`${fn}()\`: an entry named \`../../x\` lands outside the folder (zip slip). Resolve the path and check it starts with the destination.`,
+    severity: 'warning',
+    confidence: 'medium',
+  });
+}
+
+/** `entry.path` where `entry` is the parameter of an archive entry callback (or JSZip's `relativePath` parameter). */
+function jsIsEntryName(file: JsFile, e: ts.Expression): boolean {
+  let param: ts.Identifier | undefined;
+  if (ts.isPropertyAccessExpression(e) && JS_ENTRY_NAMES.has(e.name.text) && ts.isIdentifier(jsSkipOuter(e.expression))) {
+    param = jsSkipOuter(e.expression) as ts.Identifier;
+  } else if (ts.isIdentifier(e)) {
+    param = e;
+  }
+  if (!param) return false;
+  for (let fnNode = file.enclosingFunction(e); fnNode; fnNode = file.enclosingFunction(fnNode)) {
+    const i = fnNode.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === param!.text);
+    if (i < 0) continue;
+    const call = fnNode.parent;
+    if (!ts.isCallExpression(call) || !call.arguments.includes(fnNode as unknown as ts.Expression)) return false;
+    const m = methodCall(call);
+    if (!m) return false;
+    const first = call.arguments[0];
+    // stream.on('entry', (entry) => ...), zipfile.on('entry', ...), extract.on('entry', (header, stream, next) => ...)
+    if ((m.name === 'on' || m.name === 'once') && first && ts.isStringLiteralLike(first) && first.text === 'entry') return i === 0 && !ts.isIdentifier(e);
+    // zip.getEntries().forEach((entry) => ...)
+    if (m.name === 'forEach' && ts.isCallExpression(jsSkipOuter(m.receiver))) {
+      const inner = methodCall(jsSkipOuter(m.receiver) as ts.CallExpression);
+      if (inner?.name === 'getEntries') return i === 0 && !ts.isIdentifier(e);
+    }
+    // jszip.forEach((relativePath, file) => ...)
+    if (m.name === 'forEach' && file.importsModule('jszip')) return i === 0 && ts.isIdentifier(e);
+    return false;
+  }
+  return false;
 }
 
 function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
