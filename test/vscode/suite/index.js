@@ -1,4 +1,4 @@
-// Entry point VS Code's extension host calls (extensionTestsPath): runs the *.test.js files of
+// Entry point VS Code's extension host calls (extensionTestsPath): runs the *.spec.js files of
 // this folder with mocha and reports every line with a "[suite]" prefix on the console, which
 // reaches the workbench page, where the runner prints it.
 'use strict';
@@ -30,7 +30,7 @@ exports.run = function run() {
   const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: LineReporter });
   const grep = process.env.SECURE_HINTS_VSCODE_GREP;
   if (grep) mocha.grep(grep);
-  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.spec.js')).sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     try {
       mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} tests failed`)) : resolve()));
