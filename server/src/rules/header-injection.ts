@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP } from '../engine/types';
-import { methodName, sinkValue } from './support/python-sinks';
+import { fromLocalUser, methodName, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -28,13 +28,13 @@ const RESPONSE_ORIGINS = /(^|\.)(make_response|Response|HttpResponse\w*|JsonResp
 const RESPONSE_NAMES = new Set(['response', 'resp', 'res']);
 
 /** Is this expression a response object (by what made it, or its conventional name in a web module)? */
-function isResponse(ctx: PyContext, node: Node | null): boolean {
+function isResponse(ctx: PyContext, node: Node | null, byName = true): boolean {
   if (!node) return false;
   const file = ctx.file;
   const origin = node.type === 'call' ? file.callName(node) : file.valueOf(node).origin?.replace(/\(\)$/, '');
   if (origin && RESPONSE_ORIGINS.test(origin) && /^(flask|werkzeug|django|starlette|fastapi|quart)\./.test(origin)) return true;
   const web = file.importsModule('flask') || file.importsModule('django') || file.importsModule('werkzeug');
-  return web && node.type === 'identifier' && RESPONSE_NAMES.has(node.text);
+  return byName && web && node.type === 'identifier' && RESPONSE_NAMES.has(node.text);
 }
 
 /** `resp.headers["X"] = v` (Flask/Werkzeug) or `response["X"] = v` (Django). */
@@ -45,8 +45,9 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
   const target = left.childForFieldName('value');
   const headers = target?.type === 'attribute' && target.childForFieldName('attribute')?.text === 'headers'
     ? target.childForFieldName('object') : target;
+  // `response["X"] = v` is also how every dict is written: Django needs a known response object
   const django = headers === target;
-  if (!isResponse(ctx, headers ?? null) || (django && !ctx.file.importsModule('django'))) return;
+  if (!isResponse(ctx, headers ?? null, !django) || (django && !ctx.file.importsModule('django'))) return;
   report(node, right, ctx);
 }
 
@@ -63,7 +64,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 function report(node: Node, valueNode: Node, ctx: PyContext): void {
   const { value, ev } = sinkValue(ctx.file, valueNode, 'header');
-  if (ev !== 'tainted') return;
+  if (ev !== 'tainted' || fromLocalUser(value)) return;
   ctx.report({
     range: ctx.file.range(node),
     message: `${describeSource(value)} is written into a response header: with a line break in it, an attacker adds headers or splits the response (current Werkzeug and Django reject line breaks; older versions and other servers may not). Validate the value or take it from an allow-list.`,

@@ -22,6 +22,7 @@ export default defineRule({
 
 // ---- Python ----
 
+const WEB_MODULES = ['flask', 'django', 'starlette', 'fastapi', 'aiohttp', 'bottle', 'tornado.web', 'pyramid', 'quart', 'sanic', 'falcon', 'werkzeug'];
 const ENVIRONMENTS = new Set(['jinja2.Environment', 'jinja2.environment.Environment', 'jinja2.sandbox.SandboxedEnvironment']);
 
 function pythonCall(node: Node, ctx: PyContext): void {
@@ -44,8 +45,11 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const trailingComma = args.children[args.childCount - 2]?.text === ',';
     edits.push({ range: { start: at, end: at }, newText: `${hasArgs && !trailingComma ? ', ' : trailingComma ? ' ' : ''}autoescape=${imp.local}()` });
   }
+  // Jinja in a web application renders HTML; in tools (docs, config, code generators) it renders text
+  const web = WEB_MODULES.some((m) => file.importsModule(m));
   ctx.report({
     range: file.range(node),
+    ...(web ? {} : { severity: 'hint' as const, confidence: 'low' as const }),
     message: kw
       ? 'autoescape=False: values rendered by this Jinja2 environment are not escaped, so request data in an HTML template becomes markup (XSS).'
       : 'This Jinja2 environment does not escape values (autoescape defaults to False): request data in an HTML template becomes markup (XSS).',

@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP } from '../engine/types';
 // Python helpers
 import { describeSource } from '../engine/rule';
-import { isTextPiece, pieces, pinnedUrl, sinkValue } from './support/python-sinks';
+import { fromLocalUser, fromOwnUrl, isTextPiece, pieces, pinnedUrl, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -58,7 +58,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!target) return;
   const { value, ev } = sinkValue(file, target, 'redirect');
   // only request data is reported: url_for(...) and settings are of unknown origin but not attacker-chosen
-  if (ev !== 'tainted' || pinnedUrl(file, target, true) || pySelfUrl(file, target)) return;
+  if (ev !== 'tainted' || fromLocalUser(value) || fromOwnUrl(value) || pinnedUrl(file, target, true) || pySelfUrl(file, target)) return;
   ctx.report({
     range: file.range(node),
     message: `${describeSource(value)} chooses where \`${name.split('.').pop()}\` sends the user: an attacker can link to your site and land victims on theirs. Check it with url_has_allowed_host_and_scheme (Django) or accept only relative paths.`,

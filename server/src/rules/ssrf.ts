@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP } from '../engine/types';
 // Python helpers
 import { describeSource } from '../engine/rule';
-import { methodName, pinnedUrl, receiverOrigin, sinkValue } from './support/python-sinks';
+import { fromLocalUser, methodName, pinnedUrl, receiverOrigin, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -54,7 +54,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   }
   if (!url) return;
   const { value, ev } = sinkValue(file, url, 'ssrf');
-  if (ev !== 'tainted' || pinnedUrl(file, url, false)) return;
+  if (ev !== 'tainted' || fromLocalUser(value) || pinnedUrl(file, url, false)) return;
   ctx.report({
     range: file.range(node),
     message: `${describeSource(value)} chooses the URL this server fetches: an attacker can make it reach internal services or cloud metadata. Allow only known hosts.`,

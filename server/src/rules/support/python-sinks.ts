@@ -15,6 +15,20 @@ export function sinkValue(file: PyFile, node: Node | null | undefined, sink: Sin
   return { value, ev: evidence(value, sink) };
 }
 
+/**
+ * Data typed by the person running the program (command-line arguments, `input()` prompts). They
+ * choose their own files and URLs: not an attacker for path, URL, redirect or session sinks.
+ * (Reads the front's source description until sources carry a kind.)
+ */
+export function fromLocalUser(value: Value): boolean {
+  return value.kind === 'tainted' && /^(sys\.(orig_)?argv\b|input\(|raw_input\(|argparse\b|getpass\b)/.test(value.source.description);
+}
+
+/** `request.path`, `request.get_full_path()`: the URL that was requested, i.e. this site. */
+export function fromOwnUrl(value: Value): boolean {
+  return value.kind === 'tainted' && /(^|\.)request\.(path|path_info|full_path|get_full_path\(\)|get_full_path_info\(\)|url|base_url|build_absolute_uri\(\))$/.test(value.source.description);
+}
+
 /** The name of a builtin a call makes (`open`), when that name is not imported. */
 export function builtinCall(file: PyFile, call: Node): string | undefined {
   const fn = call.childForFieldName('function');
