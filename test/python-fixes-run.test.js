@@ -67,3 +67,42 @@ describe('Python fixes run: sqlite3 parameterized queries (python3)', function (
     });
   });
 });
+
+// yaml.load with an unsafe loader -> yaml.safe_load: plain YAML parses the same; a python/object tag
+// that runs code through the original is refused by the fixed copy.
+const YAML_DRIVER = `
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("cfg", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+out = []
+for fn, text in json.loads(sys.argv[2]):
+    try:
+        out.append(["ok", getattr(mod, fn)(text)])
+    except Exception as e:
+        out.append(["error", type(e).__name__])
+print(json.dumps(out, default=repr))
+`;
+
+describe('Python fixes run: yaml.safe_load (python3 + PyYAML)', function () {
+  this.timeout(20000);
+  const yamlDir = path.join(root, 'test', 'fixtures', 'unsafe-deserialization');
+  const runYaml = (file, calls) => JSON.parse(execFileSync('python3', ['-c', YAML_DRIVER, path.join(yamlDir, file), JSON.stringify(calls)], { encoding: 'utf8' }));
+  const benign = 'name: shop\nports: [80, 443]\nowner: {id: 7}\n';
+  const payload = '!!python/object/apply:os.getpid []';
+  const docs = '---\na: 1\n---\nb: [x]\n';
+
+  it('parses plain YAML the same and refuses object tags that run code', function () {
+    const calls = [['parse', benign], ['parse', payload], ['parse_all', docs], ['parse_all', `---\n${payload}\n`]];
+    const original = runYaml('yaml_config.py', calls);
+    const fixed = runYaml('yaml_config.fixed.py', calls);
+    assert.deepStrictEqual(original[0], ['ok', { name: 'shop', ports: [80, 443], owner: { id: 7 } }]);
+    assert.deepStrictEqual(fixed[0], original[0]);
+    assert.deepStrictEqual(fixed[2], original[2]);
+    // the original really calls os.getpid (an int comes back); the fixed copy refuses the tag
+    assert.strictEqual(original[1][0], 'ok');
+    assert.strictEqual(typeof original[1][1], 'number');
+    assert.deepStrictEqual(fixed[1], ['error', 'ConstructorError']);
+    assert.deepStrictEqual(fixed[3], ['error', 'ConstructorError']);
+  });
+});

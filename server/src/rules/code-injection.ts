@@ -30,8 +30,73 @@ export default defineRule({
 
 // ---- Python ----
 
+import type { PyFile } from '../lang/python/front';
+import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
+import { importModule as pyImportModule } from './support/python-sinks';
+
+/** Builtins that run a string as code: name -> what it does, for the message. */
+const PY_CODE: Record<string, string> = { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' };
+/** Dynamic imports: flagged only for attacker-controlled module names. */
+const PY_IMPORTS = new Set(['__import__', 'importlib.import_module', 'importlib.__import__']);
+
+/** The builtin a call names (`eval`), or its qualified name (`builtins.eval`, `importlib.import_module`). */
+function pyCallee(file: PyFile, node: Node): string | undefined {
+  const fn = node.childForFieldName('function');
+  if (!fn) return undefined;
+  const q = file.callName(node);
+  if (q) return q.replace(/^(builtins|__builtin__)\./, '');
+  if (fn.type !== 'identifier' || file.imports.has(fn.text)) return undefined;
+  const v = file.valueOf(fn) as { def?: unknown; kind: string };
+  return v.def || v.kind === 'constant' ? undefined : fn.text;
+}
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const name = pyCallee(file, node);
+  if (!name) return;
+  if (PY_IMPORTS.has(name)) {
+    const arg = file.argument(node, 0, 'name');
+    if (!arg) return;
+    const value = file.valueOf(arg);
+    if (pyEvidence(value, 'code') !== 'tainted') return;
+    ctx.report({
+      range: file.range(node),
+      message: `${pyDescribe(value)} chooses the module \`${name}\` imports; importing runs the module's code. Map allowed names to modules instead.`,
+      value,
+    });
+    return;
+  }
+  const verb = PY_CODE[name];
+  if (!verb) return;
+  const arg = file.argument(node, 0, name === 'compile' ? 'source' : undefined);
+  if (!arg) return;
+  const value = file.valueOf(arg);
+  const ev = pyEvidence(value, 'code');
+  if (ev === 'safe') return;
+  // `exec(compile(src, ...))`: the compile() call is the finding
+  if (value.kind === 'unknown' && value.origin === 'compile()') return;
+  const message = ev === 'tainted'
+    ? `${pyDescribe(value)} reaches \`${name}()\`, which ${verb} it as Python code.`
+    : `\`${name}()\` ${verb} a value of unknown origin as Python code.`;
+  const fixes = name === 'eval' ? pyLiteralEvalFix(file, node) : [];
+  ctx.report({ range: file.range(node), message, value, fixes });
+}
+
+/** `eval(x)` -> `ast.literal_eval(x)`: evaluates literals (numbers, strings, lists, dicts) only. */
+function pyLiteralEvalFix(file: PyFile, node: Node): JsFix[] {
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
+  const fn = node.childForFieldName('function');
+  if (args.length !== 1 || args[0]?.type === 'keyword_argument' || args[0]?.type === 'list_splat' || !fn) return [];
+  let local: string | undefined;
+  for (const [l, q] of file.imports) if (q === 'ast.literal_eval') local = l;
+  const edits = [];
+  if (!local) {
+    const ast = pyImportModule(file, 'ast');
+    local = `${ast.local}.literal_eval`;
+    edits.push(...ast.edits);
+  }
+  edits.push({ range: file.range(fn), newText: local });
+  return [{ title: 'Use ast.literal_eval (literals only)', edits, preferred: true }];
 }
 
 // ---- JavaScript / TypeScript ----

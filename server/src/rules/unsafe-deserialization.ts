@@ -30,8 +30,92 @@ export default defineRule({
 
 // ---- Python ----
 
+import type { PyFile } from '../lang/python/front';
+import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
+import { importName as pyImportName } from './support/python-sinks';
+
+/** Loaders that build arbitrary objects from the data: qualified name -> keyword of the data argument. */
+const PY_PICKLE: Record<string, string> = {};
+for (const m of ['pickle', 'cPickle', '_pickle', 'dill', 'cloudpickle', 'pickle5']) {
+  PY_PICKLE[`${m}.load`] = 'file';
+  PY_PICKLE[`${m}.loads`] = 'data';
+  PY_PICKLE[`${m}.Unpickler`] = 'file';
+}
+Object.assign(PY_PICKLE, {
+  'marshal.load': 'file', 'marshal.loads': 'bytes', 'shelve.open': 'filename', 'shelve.DbfilenameShelf': 'filename',
+  'joblib.load': 'filename', 'sklearn.externals.joblib.load': 'filename', 'pandas.read_pickle': 'filepath_or_buffer',
+  'jsonpickle.decode': 'string', 'jsonpickle.unpickler.decode': 'string', 'keras.models.load_model': 'filepath',
+});
+
+const PY_YAML_UNSAFE = new Set(['yaml.unsafe_load', 'yaml.unsafe_load_all', 'yaml.full_load', 'yaml.full_load_all']);
+const PY_YAML_LOAD = new Set(['yaml.load', 'yaml.load_all']);
+const PY_YAML_SAFE_LOADERS = /^yaml\.(SafeLoader|CSafeLoader|BaseLoader|CBaseLoader)$/;
+
 function pythonCall(node: Node, ctx: PyContext): void {
-  void node; void ctx;
+  const file = ctx.file;
+  const q = file.callName(node);
+  if (!q) return;
+  if (PY_PICKLE[q] !== undefined) {
+    const arg = file.argument(node, 0, PY_PICKLE[q]);
+    if (!arg) return;
+    pyDeserReport(ctx, node, arg, q, `\`${q}\` can run code embedded in the data`, []);
+    return;
+  }
+  if (PY_YAML_LOAD.has(q) || PY_YAML_UNSAFE.has(q)) {
+    const arg = file.argument(node, 0, 'stream');
+    if (!arg) return;
+    if (PY_YAML_LOAD.has(q)) {
+      const loader = file.argument(node, 1, 'Loader');
+      if (loader && PY_YAML_SAFE_LOADERS.test(file.qualifiedName(loader) ?? '')) return;
+    }
+    const all = q.endsWith('_all');
+    const target = all ? 'safe_load_all' : 'safe_load';
+    const imported = file.imports.get(node.childForFieldName('function')?.text ?? '') === q;
+    const fn = imported ? pyImportName(file, 'yaml', target) : { local: `${(node.childForFieldName('function')?.text ?? 'yaml.load').replace(/\.[^.]+$/, '')}.${target}`, edits: [] };
+    const fix: JsFix = {
+      title: `Use yaml.${target} (plain data only)`,
+      edits: [...fn.edits, { range: file.range(node), newText: `${fn.local}(${arg.text})` }],
+      preferred: true,
+      safe: true,
+    };
+    pyDeserReport(ctx, node, arg, q, `\`${q}\` without a safe loader can build arbitrary Python objects`, [fix]);
+    return;
+  }
+  if (q === 'torch.load') {
+    const wo = file.keywordArgument(node, 'weights_only');
+    if (wo && wo.type === 'true') return;
+    const arg = file.argument(node, 0, 'f');
+    if (!arg) return;
+    const args = node.childForFieldName('arguments');
+    const fix: JsFix | undefined = wo
+      ? { title: 'Load weights only (weights_only=True)', edits: [{ range: file.range(wo), newText: 'True' }], preferred: true }
+      : args ? { title: 'Load weights only (weights_only=True)', edits: [{ range: pointBefore(file.range(args).end), newText: ', weights_only=True' }], preferred: true } : undefined;
+    pyDeserReport(ctx, node, arg, q, '`torch.load` without `weights_only=True` unpickles arbitrary objects', fix ? [fix] : []);
+    return;
+  }
+  if (q === 'numpy.load') {
+    const ap = file.keywordArgument(node, 'allow_pickle');
+    if (ap?.type !== 'true') return;
+    const arg = file.argument(node, 0, 'file');
+    if (arg) pyDeserReport(ctx, node, arg, q, '`numpy.load` with `allow_pickle=True` unpickles object arrays', [{ title: 'Disallow pickles', edits: [{ range: file.range(ap), newText: 'False' }], preferred: true }]);
+  }
+}
+
+function pointBefore(end: { line: number; character: number }) {
+  const at = { line: end.line, character: end.character - 1 };
+  return { start: at, end: at };
+}
+
+function pyDeserReport(ctx: PyContext, node: Node, data: Node, q: string, what: string, fixes: JsFix[]): void {
+  const file = ctx.file;
+  const value = file.valueOf(data);
+  const ev = pyEvidence(value, 'deserialization');
+  if (ev === 'safe') return;
+  const message = ev === 'tainted'
+    ? `${what}; ${pyDescribe(value)} reaches it.`
+    : `${what}; only load data this program wrote itself.`;
+  void q;
+  ctx.report({ range: file.range(node), message, value, fixes });
 }
 
 // ---- JavaScript / TypeScript ----

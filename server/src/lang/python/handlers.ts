@@ -13,7 +13,7 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
   const line = fn.startPosition.row;
   const out = new Map<string, PV>();
   const source = (p: Param, what: string): PV => {
-    const t = tainted({ description: `${what} \`${p.name}\``, line: p.node.startPosition.row });
+    const t = tainted({ description: `${what} ${p.name}`, line: p.node.startPosition.row });
     return safeAnnotation(file, p) ? clear(t, ALL_SINKS) : t;
   };
   const route = routeDecorator(file, fn);
@@ -28,7 +28,7 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
       if (p.default && /^(Depends|Security|fastapi\.Depends)\b/.test(p.default.text)) { out.set(p.name, UNKNOWN); continue; }
       if (flaskVars.has(p.name)) {
         const conv = flaskVars.get(p.name)!;
-        const t = tainted({ description: `URL parameter \`${p.name}\``, line: p.node.startPosition.row });
+        const t = tainted({ description: `URL parameter ${p.name}`, line: p.node.startPosition.row });
         out.set(p.name, /^(int|float|uuid)$/.test(conv) ? clear(t, ALL_SINKS) : t);
         continue;
       }
@@ -56,7 +56,7 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
   // AWS Lambda
   const name = fn.childForFieldName('name')?.text ?? '';
   if (/^(lambda_handler|handler)$/.test(name) && params.length === 2 && /^(event|evt)$/.test(params[0].name)) {
-    out.set(params[0].name, tainted({ description: `Lambda \`${params[0].name}\``, line }, true));
+    out.set(params[0].name, tainted({ description: `Lambda ${params[0].name}`, line }, true));
     out.set(params[1].name, UNKNOWN);
     return out;
   }
