@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { jsPropName, jsString, pyLiteral } from './support/constants';
+import { jsPropName, jsString, pyLiteral, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 3.1,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
-  },
+  }),
 });
 
 const ANY = new Set(['0.0.0.0', '::', '[::]']);

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Range } from '../engine/types';
-import { jsBindingName, nameWords, pyBindingName, pyStringHead, subRange } from './support/constants';
+import { jsBindingName, nameWords, pyBindingName, pyStringHead, subRange, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,17 +16,17 @@ export default defineRule({
     securitySeverity: 5.9,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
     string: (node, ctx) => pythonConfig(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.StringLiteral]: (node: ts.StringLiteral, ctx) => javascriptConfig(node, ctx),
     [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: (node: ts.NoSubstitutionTemplateLiteral, ctx) => javascriptConfig(node, ctx),
     [ts.SyntaxKind.TemplateExpression]: (node: ts.TemplateExpression, ctx) => javascriptConfig(node, ctx),
-  },
+  }),
 });
 
 /**
@@ -47,7 +47,7 @@ export function remoteCleartextHost(url: string): string | undefined {
   return host;
 }
 
-const URL_WORDS = new Set(['url', 'uri', 'endpoint', 'host', 'server', 'base', 'api', 'webhook', 'callback', 'backend', 'service', 'origin', 'proxy', 'broker', 'href', 'link']);
+const URL_WORDS = new Set(['url', 'uri', 'endpoint', 'host', 'server', 'base', 'api', 'webhook', 'callback', 'backend', 'service', 'proxy', 'broker', 'href', 'link']);
 const DOC_WORDS = new Set(['doc', 'docs', 'documentation', 'help', 'homepage', 'home', 'license', 'readme', 'website', 'author', 'repository', 'repo', 'issues', 'bugs', 'example', 'namespace', 'ns', 'xmlns', 'schema']);
 
 /** Does a binding name say the value is an address the program talks to (and not a documentation link)? */

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName } from './support/constants';
+import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,18 +16,19 @@ export default defineRule({
     securitySeverity: 5.3,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
     assignment: (node, ctx) => pythonAssignment(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => nextConfig(node, ctx),
-  },
+  }),
 });
 
 // ---- Python ----
 
+const WEB_FRAMEWORKS = ['flask', 'django', 'fastapi', 'starlette', 'tornado.web', 'aiohttp.web', 'bottle', 'falcon', 'pyramid', 'sanic', 'quart'];
 const PY_RESPONSES = /(^|\.)(jsonify|Response|HttpResponse|JsonResponse|HttpResponseServerError|make_response|JSONResponse|PlainTextResponse|HTMLResponse)$/;
 
 function pythonCall(node: Node, ctx: PyContext): void {
@@ -61,7 +62,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 function reachesResponse(node: Node, ctx: PyContext): boolean {
   if (insidePyDebugGuard(node)) return false;
   for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
-    if (n.type === 'return_statement') return true;
+    if (n.type === 'return_statement') return WEB_FRAMEWORKS.some((m) => ctx.file.importsModule(m));
     if (n.type === 'call' && PY_RESPONSES.test(ctx.file.callName(n) ?? n.childForFieldName('function')?.text ?? '')) return true;
     if (n.type === 'expression_statement' || n.type === 'assignment') return false;
   }

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
-import { envName, isTestFile, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral } from './support/constants';
+import { envName, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,13 +16,13 @@ export default defineRule({
     securitySeverity: 7.5,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     string: (node, ctx) => pythonString(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.StringLiteral]: (node: ts.StringLiteral, ctx) => javascriptString(node, ctx),
     [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: (node: ts.NoSubstitutionTemplateLiteral, ctx) => javascriptString(node, ctx),
-  },
+  }),
 });
 
 // ---- what a secret looks like ----
@@ -120,7 +120,7 @@ function pythonString(node: Node, ctx: PyContext): void {
   if (parent?.type === 'concatenated_string') return;
   const name = pyBindingName(node) ?? pyDefaultName(node);
   let m = formatMatch(value);
-  if (!m && name && !isTestFile(ctx.file.path)) m = namedSecret(name, value);
+  if (!m && name) m = namedSecret(name, value);
   if (!m) return;
   const f = ctx.file;
   const env = name && m.whole ? envName(name) : m.env;
@@ -149,7 +149,7 @@ function javascriptString(node: ts.StringLiteral | ts.NoSubstitutionTemplateLite
   if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isExternalModuleReference(p) || ts.isLiteralTypeNode(p)) return;
   const name = jsBindingName(node);
   let m = formatMatch(value);
-  if (!m && name && !isTestFile(ctx.file.path)) m = namedSecret(name, value);
+  if (!m && name) m = namedSecret(name, value);
   if (!m) return;
   const f = ctx.file;
   const env = name && m.whole ? envName(name) : m.env;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { jsString, pyImportEdit, pyLiteral } from './support/constants';
+import { jsString, pyImportEdit, pyLiteral, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 5.5,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
-  },
+  }),
 });
 
 const SHARED_TMP = /^\/(tmp|var\/tmp|dev\/shm)\/[^/]+/;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
-import { jsNumber, jsString, pyInt } from './support/constants';
+import { jsNumber, jsString, pyInt, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 6.1,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
-  },
+  }),
 });
 
 const WORLD_WRITE = 0o002;

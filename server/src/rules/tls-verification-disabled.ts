@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { jsBool, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument } from './support/constants';
+import { jsBool, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTests } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,15 +16,15 @@ export default defineRule({
     securitySeverity: 7.4,
     languages: ['python', 'javascript'],
   },
-  python: {
+  python: skipTests({
     call: (node, ctx) => pythonCall(node, ctx),
     attribute: (node, ctx) => pythonAttribute(node, ctx),
     assignment: (node, ctx) => pythonAssignment(node, ctx),
-  },
-  javascript: {
+  }),
+  javascript: skipTests({
     [ts.SyntaxKind.PropertyAssignment]: (node: ts.PropertyAssignment, ctx) => javascriptProperty(node, ctx),
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
-  },
+  }),
 });
 
 // ---- Python ----
@@ -87,7 +87,16 @@ function pythonAttribute(node: Node, ctx: PyContext): void {
 function inOptOutFunction(node: Node, ctx: PyContext): boolean {
   const fn = ctx.file.enclosingFunction(node);
   const name = fn?.childForFieldName('name')?.text ?? '';
-  return /no_?verify|unverified|insecure|disable_?(check|verif)/i.test(name);
+  if (/no_?verify|unverified|insecure|disable_?(check|verif)/i.test(name)) return true;
+  // `if not validate_certs:` / `if opts["cert_reqs"] == ssl.CERT_NONE:`: the opt-out a caller asked for
+  for (let n: Node = node; n.parent && n.type !== 'function_definition'; n = n.parent) {
+    const p = n.parent;
+    const ifStmt = p.type === 'block' && p.parent?.type === 'if_statement' ? p.parent
+      : (p.type === 'else_clause' || p.type === 'elif_clause') && p.parent?.type === 'if_statement' ? p.parent : undefined;
+    const cond = ifStmt?.childForFieldName('condition');
+    if (cond && [cond, ...cond.descendantsOfType(['identifier', 'string_content'])].some((c) => !!c && /verif|validat|cert|insecure|check_hostname/i.test(c.type === 'identifier' || c.type === 'string_content' ? c.text : ''))) return true;
+  }
+  return false;
 }
 
 /** Is the node the value of an assignment or of a keyword argument (not a comparison or a table)? */

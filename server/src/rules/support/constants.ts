@@ -274,9 +274,21 @@ export function envName(name: string): string {
 export function isTestFile(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
-  if (/^(test_.*|.*_tests?|conftest)\.py$/.test(base)) return true;
+  if (/^(test_.*|.*_tests?|tests?|conftest)\.py$/.test(base)) return true;
   if (/\.(test|spec|e2e)\.[cm]?[jt]sx?$/.test(base)) return true;
   return /\/(tests|__tests__|__mocks__|testing|spec|e2e|cypress)\//.test(p);
+}
+
+/**
+ * Wraps a rule's visitors so they stay quiet in test files: tests exercise insecure settings on
+ * purpose (self-signed test servers, fake keys, weak test vectors).
+ */
+export function skipTests<V extends Record<string | number, ((node: any, ctx: { file: { path: string } }) => void) | undefined>>(visitors: V): V {
+  const out: Record<string | number, unknown> = {};
+  for (const [k, fn] of Object.entries(visitors)) {
+    out[k] = fn && ((node: unknown, ctx: { file: { path: string } }) => { if (!isTestFile(ctx.file.path)) fn(node, ctx); });
+  }
+  return out as V;
 }
 
 export function span(start: { line: number; character: number }, end: { line: number; character: number }): Range {
