@@ -156,6 +156,8 @@ function pyParameterize(file: PyFile, ctx: PyContext, query: Node, sink: PySink)
       }
     } else {
       if (open || close || countQuotes(sqlSoFar()) % 2 !== 0) return undefined;
+      // a value that carries SQL syntax of its own (quotes it added) is not one parameter
+      if (/['"]/.test((v as { template?: string }).template ?? '')) return undefined;
       if (/(\b(from|join|into|update|table|by|as|in\s*\()|[.`"\[\w])\s*$/i.test(prevText) || /^\s*[.`"\]\w]/.test(nextText)) return undefined;
       exact = false;
     }

@@ -448,6 +448,14 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
       if (vs.length === 0) return q === 'str' ? constant('') : constant();
       return joinArgs(vs);
     }
+    if (q === 'range' || q === 'enumerate' || q === 'zip') {
+      const vs = argValues();
+      if (q === 'range') return container(new Map(), false, vs.every((v) => v.kind === 'constant') ? constant() : unknown(undefined, ALL_SINKS));
+      if (q === 'enumerate') return container(new Map(), false, container(new Map([['0', unknown(undefined, ALL_SINKS)], ['1', iterElement(vs[0] ?? UNKNOWN)]]), true));
+      const zipped = new Map<string, PV>();
+      vs.forEach((v, i) => zipped.set(String(i), iterElement(v)));
+      return container(new Map(), false, container(zipped, true));
+    }
     if (q === 'getattr' && positional.length >= 2) {
       argValues();
       return UNKNOWN;

@@ -267,12 +267,24 @@ export class Run {
     for (const c of body?.namedChildren ?? []) {
       if (c?.type !== 'case_clause') continue;
       const m = new MutEnv(at);
-      for (const p of c.namedChildren) {
-        if (p?.type !== 'case_pattern') continue;
+      const patterns = c.namedChildren.filter((p) => p?.type === 'case_pattern');
+      const subjectNode = s.childForFieldName('subject');
+      const f = { flow: this.flow, info: this.info, env: m, run: this };
+      // `case "all":` — the subject equals the literal in this case
+      const literal = patterns.length === 1 ? patterns[0].namedChildren[0] : undefined;
+      if (literal && /^(string|integer|float|true|false|none)$/.test(literal.type) && pathOf(subjectNode)) {
+        bindTarget(subjectNode, evalExpression(literal, f), f);
+      }
+      const captured = hasLit(subject) ? subject : join(subject, iterElement(subject));
+      for (const p of patterns) {
         for (const id of p.descendantsOfType('identifier')) {
-          if (!id || id.parent?.type === 'dotted_name' || id.parent?.type === 'keyword_pattern' && id.parent.namedChildren[0]?.id === id.id) continue;
-          if (id.parent?.type === 'class_pattern') continue;
-          m.set(id.text, hasLit(subject) ? subject : iterElement(subject).kind === 'constant' ? subject : join(subject, iterElement(subject)));
+          const parent = id.parent;
+          if (!parent) continue;
+          // a capture is a bare name (`case other:`), a keyword pattern's value, or `as name`
+          if (parent.type === 'dotted_name' && (parent.namedChildren.length !== 1 || parent.parent?.type === 'class_pattern')) continue;
+          if (parent.type === 'keyword_pattern' && parent.namedChildren[0]?.id === id.id) continue;
+          if (parent.type === 'class_pattern') continue;
+          m.set(id.text, captured);
         }
       }
       const guard = c.childForFieldName('guard');

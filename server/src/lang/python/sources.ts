@@ -76,7 +76,7 @@ export const SANITIZERS: Record<string, SinkClass[]> = {
 /** Calls whose result carries their arguments' data (the join of the arguments). */
 export const PASS_THROUGH = new Set([
   'str', 'repr', 'ascii', 'bytes', 'bytearray', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted',
-  'reversed', 'min', 'max', 'next', 'iter', 'format', 'filter', 'map', 'zip', 'sum', 'memoryview',
+  'reversed', 'min', 'max', 'next', 'iter', 'format', 'filter', 'map', 'sum', 'memoryview',
   'os.path.join', 'os.path.normpath', 'os.path.abspath', 'os.path.realpath', 'os.path.expanduser',
   'os.path.dirname', 'os.path.splitext', 'os.path.split', 'os.fspath', 'os.fsencode', 'os.fsdecode',
   'posixpath.join', 'posixpath.normpath', 'pathlib.Path', 'pathlib.PurePath', 'pathlib.PosixPath',
