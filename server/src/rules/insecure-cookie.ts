@@ -21,6 +21,7 @@ export default defineRule({
   python: {
     call: (node, ctx) => pythonCall(node, ctx),
     assignment: (node, ctx) => pythonAssignment(node, ctx),
+    module: (node, ctx) => djangoSettingsWithoutSecureCookies(node, ctx),
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
@@ -132,6 +133,36 @@ function pythonSetting(name: string | undefined, value: Node | null, ctx: PyCont
     range: ctx.file.range(value),
     message: `\`${name} = ${setting.bad}\`: ${setting.what}. Set it to ${setting.good} (serve the site over HTTPS).`,
     fixes: [{ title: `Set ${name} to ${setting.good}`, edits: [{ range: ctx.file.range(value), newText: setting.good }] }],
+  });
+}
+
+/**
+ * A Django `settings.py` (it defines INSTALLED_APPS and MIDDLEWARE) that never sets SESSION_COOKIE_SECURE or
+ * CSRF_COOKIE_SECURE: both default to False. Only the single-file layout: split settings (base.py + prod.py)
+ * usually set them in the production module, which this rule cannot see from base.py.
+ */
+function djangoSettingsWithoutSecureCookies(root: Node, ctx: PyContext): void {
+  const base = ctx.file.path.replace(/\\/g, '/').split('/').pop();
+  if (base !== 'settings.py' || isTestFile(ctx.file.path)) return;
+  const names = new Map<string, Node>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    if (left?.type === 'identifier') names.set(left.text, left);
+  }
+  const anchor = names.get('MIDDLEWARE');
+  if (!anchor || !names.has('INSTALLED_APPS')) return;
+  const missing = ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE'].filter((n) => !names.has(n));
+  if (missing.length === 0) return;
+  const end = root.endPosition;
+  const at = { line: end.column === 0 ? end.row : end.row + 1, character: 0 };
+  const prefix = end.column === 0 ? '' : '\n';
+  ctx.report({
+    range: ctx.file.range(anchor),
+    message: `This Django settings module never sets ${missing.join(' or ')}; both default to False, so the cookies also travel over plain HTTP. Set them to True for production.`,
+    severity: 'info',
+    confidence: 'medium',
+    fixes: [{ title: `Add ${missing.map((m) => `${m} = True`).join(', ')}`, edits: [{ range: { start: at, end: at }, newText: prefix + missing.map((m) => `${m} = True\n`).join('') }] }],
   });
 }
 
