@@ -216,19 +216,24 @@ function mayBeElement(file: JsFile, object: ts.Expression): boolean {
   const DOMISH = /document|Element|querySelector|getElementBy|closest|parent|child|sibling|frames|\$\(|jQuery|jquery|cheerio|window|ref|current|Image|Audio|Option/i;
   const e = skipOuter(object);
   const def = ts.isIdentifier(e) ? file.definitionOf(e) : undefined;
-  if (def) {
-    const d = skipOuter(def);
-    if (ts.isObjectLiteralExpression(d) || ts.isArrayLiteralExpression(d)) return false;
-    if (ts.isNewExpression(d)) return DOMISH.test(file.textOf(d.expression));
-    if (ts.isCallExpression(d)) {
-      const q = file.callName(d);
-      if (q && !DOMISH.test(q)) return false;
-    }
-  }
+  if (def && !madeAsElement(file, def, DOMISH)) return false;
   const v = file.valueOf(object);
   if (v.kind === 'constant') return false;
   if (!v.origin) return true;
   return DOMISH.test(v.origin);
+}
+
+/** False when the defining expression certainly makes something else: `{}`, `new Url()`, `url.parse(x)`, `c ? new Url() : {}`. */
+function madeAsElement(file: JsFile, def: ts.Expression, domish: RegExp): boolean {
+  const d = skipOuter(def);
+  if (ts.isConditionalExpression(d)) return madeAsElement(file, d.whenTrue, domish) || madeAsElement(file, d.whenFalse, domish);
+  if (ts.isObjectLiteralExpression(d) || ts.isArrayLiteralExpression(d)) return false;
+  if (ts.isNewExpression(d)) return domish.test(file.textOf(d.expression));
+  if (ts.isCallExpression(d)) {
+    const q = file.callName(d);
+    if (q && !domish.test(q)) return false;
+  }
+  return true;
 }
 
 /** `a.innerHTML = b.innerHTML`: markup copied from the page is not new markup. */

@@ -68,7 +68,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 // ---- JavaScript / TypeScript ----
 // (imports of this section; ES imports are hoisted)
-import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
 import {
   capitalized, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
   type FlowPolicy,
@@ -124,9 +124,28 @@ function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: str
   const file = ctx.file;
   // '/users/' + id, `https://example.com/${path}`: the destination site is fixed
   if (pinsDestination(leadingConstant(file, target))) return;
+  // 'https://' + req.headers.host + req.url: the request's own host (HTTPS upgrades), not a link's choice
+  if (jsOwnHost(file, target)) return;
   reportFlow(ctx, at, file.valueOf(target), 'redirect',
     (src) => `${capitalized(src)} decides where ${where} sends the user: a crafted link can send them to any site. Allow only relative paths or known hosts.`,
     policy);
+}
+
+/** A URL made of a scheme, the request's own Host header and anything after it. */
+function jsOwnHost(file: JsFile, target: ts.Expression): boolean {
+  const parts = file.stringParts(target);
+  if (!parts) return false;
+  for (const p of parts) {
+    if (p.text !== undefined && p.expr === undefined) {
+      if (/^([a-z][a-z0-9+.-]*:)?\/*$/i.test(p.text)) continue;
+      return false;
+    }
+    const text = p.expr ? file.textOf(p.expr).replace(/\s+/g, '') : '';
+    if (/\.protocol$/.test(text)) continue;
+    if (p.text !== undefined) { if (/^([a-z][a-z0-9+.-]*:)?\/*$/i.test(p.text)) continue; return false; }
+    return /(\.headers\.host|\.headers\[['"]host['"]\]|\.hostname|\.host|\.(get|header)\(['"]host['"]\))$/i.test(text);
+  }
+  return false;
 }
 
 function jsIsWindow(e: ts.Expression): boolean {

@@ -134,7 +134,9 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!m) return;
   // res.sendFile(path) / res.download(path) without a `root` option
   if ((m.name === 'sendFile' || m.name === 'sendfile' || m.name === 'download') && isResponseObject(m.receiver) && node.arguments.length >= 1) {
-    const options = node.arguments.slice(1).map(jsSkipOuter).find(ts.isObjectLiteralExpression);
+    // the options object, written in place or in a variable (`const options = { root: ... }`)
+    const options = node.arguments.slice(1).map((a) => jsSkipOuter(ts.isIdentifier(jsSkipOuter(a)) ? file.definitionOf(a) ?? a : a))
+      .find(ts.isObjectLiteralExpression);
     if (options && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'root')) return;
     jsPath(ctx, node, node.arguments[0], `\`res.${m.name}()\``);
     return;
