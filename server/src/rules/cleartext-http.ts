@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Range } from '../engine/types';
-import { jsBindingName, nameWords, pyBindingName, pyStringHead, subRange, skipTests } from './support/constants';
+import { jsBindingName, nameWords, pyBindingName, pyStringHead, subRange, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,11 +16,11 @@ export default defineRule({
     securitySeverity: 5.9,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
     string: (node, ctx) => pythonConfig(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.StringLiteral]: (node: ts.StringLiteral, ctx) => javascriptConfig(node, ctx),

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { jsBool, jsPropName, jsString, pyBool, pyLiteral, pyTargetName, skipTests } from './support/constants';
+import { jsBool, jsPropName, jsString, pyBool, pyLiteral, pyTargetName, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 7.1,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
     assignment: (node, ctx) => pythonAssignment(node, ctx),
     dictionary: (node, ctx) => pythonHeaderDict(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => javascriptObject(node, ctx),
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptSetHeader(node, ctx),
     [ts.SyntaxKind.ArrayLiteralExpression]: (node: ts.ArrayLiteralExpression, ctx) => javascriptHeaderList(node, ctx),

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName, skipTests } from './support/constants';
+import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,11 +16,11 @@ export default defineRule({
     securitySeverity: 5.3,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
     assignment: (node, ctx) => pythonAssignment(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => nextConfig(node, ctx),
   }),

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, jsRemoveMember, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTests } from './support/constants';
+import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, jsRemoveMember, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 4.3,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     string: (node, ctx) => pythonPolicyString(node, ctx),
     assignment: (node, ctx) => pythonDjangoCsp(node, ctx),
     call: (node, ctx) => pythonTalisman(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => javascriptObject(node, ctx),
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptExpress(node, ctx),
     [ts.SyntaxKind.StringLiteral]: (node: ts.StringLiteral, ctx) => javascriptPolicyString(node, ctx),

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { jsPropName, nameWords, pyLiteral, skipTests } from './support/constants';
+import { jsPropName, nameWords, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,10 +16,10 @@ export default defineRule({
     securitySeverity: 5.5,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
   }),
 });

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { jsNumber, jsPropName, jsString, pyInt, pyLiteral, skipTests } from './support/constants';
+import { jsNumber, jsPropName, jsString, pyInt, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -16,12 +16,12 @@ export default defineRule({
     securitySeverity: 7.5,
     languages: ['python', 'javascript'],
   },
-  python: skipTests({
+  python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
     import_statement: (node, ctx) => pythonImport(node, ctx),
     import_from_statement: (node, ctx) => pythonImport(node, ctx),
   }),
-  javascript: skipTests({
+  javascript: skipTestsJs({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.PropertyAccessExpression]: (node: ts.PropertyAccessExpression, ctx) => javascriptMember(node, ctx),
     [ts.SyntaxKind.PropertyAssignment]: (node: ts.PropertyAssignment, ctx) => javascriptModulus(node, ctx),

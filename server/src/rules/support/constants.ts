@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PyFile } from '../../lang/python/front';
 import type { JsFile } from '../../lang/javascript/front';
 import type { Range, TextEdit } from '../../engine/types';
+import type { JsVisitors, PyVisitors } from '../../engine/rule-types';
 
 // ---- Python ----
 
@@ -283,12 +284,20 @@ export function isTestFile(path: string): boolean {
  * Wraps a rule's visitors so they stay quiet in test files: tests exercise insecure settings on
  * purpose (self-signed test servers, fake keys, weak test vectors).
  */
-export function skipTests<V extends Record<string | number, ((node: any, ctx: { file: { path: string } }) => void) | undefined>>(visitors: V): V {
-  const out: Record<string | number, unknown> = {};
+export function skipTestsPy(visitors: PyVisitors): PyVisitors {
+  const out: PyVisitors = {};
   for (const [k, fn] of Object.entries(visitors)) {
-    out[k] = fn && ((node: unknown, ctx: { file: { path: string } }) => { if (!isTestFile(ctx.file.path)) fn(node, ctx); });
+    if (fn) out[k] = (node, ctx) => { if (!isTestFile(ctx.file.path)) fn(node, ctx); };
   }
-  return out as V;
+  return out;
+}
+
+export function skipTestsJs(visitors: JsVisitors): JsVisitors {
+  const out: JsVisitors = {};
+  for (const [k, fn] of Object.entries(visitors) as [string, JsVisitors[ts.SyntaxKind]][]) {
+    if (fn) out[Number(k) as ts.SyntaxKind] = (node, ctx) => { if (!isTestFile(ctx.file.path)) fn(node, ctx); };
+  }
+  return out;
 }
 
 export function span(start: { line: number; character: number }, end: { line: number; character: number }): Range {
