@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, log, root, scratch, startServer, workbenchUrl } from './vscode-server.mjs';
 
-const TIMEOUT_MS = Number(process.env.SECURE_HINTS_VSCODE_TIMEOUT_MS ?? 8 * 60_000);
+const TIMEOUT_MS = Number(process.env.SECURE_HINTS_VSCODE_TIMEOUT_MS ?? 15 * 60_000);
 
 async function main() {
   const tmp = scratch('vscode-suite', join(root, 'test/vscode/workspace'));

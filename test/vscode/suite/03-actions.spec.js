@@ -72,17 +72,20 @@ describe('code actions and hover', () => {
     for (const f of safe) assert.ok(!after.some((g) => g.ruleId === f.ruleId && g.range.start.line === f.range.start.line), `fixed ${f.ruleId} line ${f.range.start.line + 1}`);
   });
 
-  it('"ignore on this line" inserts a suppression comment and the finding goes away', async () => {
-    const { uri, doc, diagnostics } = await openFixture('Profile.tsx');
-    const d = diagnostics[0];
-    const rule = h.code(d);
-    const actions = await actionsAt(uri, d.range, vscode.CodeActionKind.QuickFix.value);
-    const ignore = actions.find((a) => a.title === `Ignore ${rule} on this line`);
-    assert.ok(ignore, `got: ${actions.map((a) => a.title).join(' | ')}`);
-    await apply(ignore);
-    assert.ok(doc.getText().includes(`secure-hints: ignore[${rule}]`), doc.getText());
-    await h.waitForDiagnostics(uri, (now) => now.length === diagnostics.length - 1, 'one finding fewer');
-  });
+  for (const name of ['sql.py', 'Profile.tsx']) {
+    it(`"ignore on this line" inserts a suppression comment and the finding goes away (${name})`, async () => {
+      const { uri, doc, diagnostics } = await openFixture(name);
+      const d = diagnostics[0];
+      const rule = h.code(d);
+      const actions = await actionsAt(uri, d.range, vscode.CodeActionKind.QuickFix.value);
+      const ignore = actions.find((a) => a.title === `Ignore ${rule} on this line`);
+      assert.ok(ignore, `got: ${actions.map((a) => a.title).join(' | ')}`);
+      await apply(ignore);
+      assert.ok(doc.getText().includes(`secure-hints: ignore[${rule}]`), doc.getText());
+      await h.waitForDiagnostics(uri, (now) => now.length === diagnostics.length - 1, 'one finding fewer')
+        .catch((err) => { err.message += `\n  document now:\n${doc.getText()}`; throw err; });
+    });
+  }
 
   it('"show documentation" opens the rule page from inside the extension', async () => {
     const { uri, diagnostics } = await openFixture('sql.py');
