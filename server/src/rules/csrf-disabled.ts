@@ -3,8 +3,8 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
-import { isTestFile, jsString, pyBool, pyLiteral } from './support/constants';
-import { pyClassName } from './support/auth';
+import { jsString, pyBool, pyLiteral } from './support/constants';
+import { pyClassName, isTestCode } from './support/auth';
 
 /**
  * CSRF protection turned off: Django `@csrf_exempt` on views that change state, a Django MIDDLEWARE without
@@ -47,7 +47,7 @@ function isCsrfExempt(ctx: PyContext, expr: Node | null): boolean {
 }
 
 function pythonDecorated(node: Node, ctx: PyContext): void {
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const def = node.childForFieldName('definition');
   if (!def) return;
   const decorator = node.namedChildren.find((d) => d?.type === 'decorator' && isCsrfExempt(ctx, d.namedChildren[0] ?? null));
@@ -86,7 +86,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const name = ctx.file.callName(node);
   if (name === CSRF_EXEMPT) {
     const view = ctx.file.argument(node, 0);
-    if (!view || WEBHOOK.test(view.text) || isTestFile(ctx.file.path)) return;
+    if (!view || WEBHOOK.test(view.text) || isTestCode(ctx.file.path)) return;
     ctx.report({
       range: ctx.file.range(node.childForFieldName('function')!),
       message: `\`${view.text}\` is exempt from CSRF checks: if it changes state, another site can make a logged-in user call it.`,
@@ -116,7 +116,7 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
 
 function isDevelopment(path: string, className: string | undefined): boolean {
   const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
-  return isTestFile(path) || /(test|dev|local|debug)/i.test(base) || /(test|dev|debug|local)/i.test(className ?? '');
+  return isTestCode(path) || /(test|dev|local|debug)/i.test(base) || /(test|dev|debug|local)/i.test(className ?? '');
 }
 
 function flaskSetting(name: string | undefined, value: Node | null, ctx: PyContext): void {
@@ -156,7 +156,7 @@ const CSRF_MODULES = ['csurf', 'csrf-csrf', 'lusca', '@dr.pogodin/csurf', 'tiny-
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const name = ctx.file.callName(node);
   if (name !== 'express-session' && name !== 'cookie-session') return;
-  if (isTestFile(ctx.file.path) || CSRF_MODULES.some((m) => ctx.file.importsModule(m))) return;
+  if (isTestCode(ctx.file.path) || CSRF_MODULES.some((m) => ctx.file.importsModule(m))) return;
   const arg = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
   if (!arg || !ts.isObjectLiteralExpression(arg)) return;
   const cookie = name === 'express-session' ? propertyOf(arg, 'cookie') : arg;

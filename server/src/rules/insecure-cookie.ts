@@ -3,8 +3,8 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
-import { isTestFile, jsBool, jsPropName, jsString, nameWords, pyBool, pyLiteral, pyString } from './support/constants';
-import { isSecretName, pyClassName } from './support/auth';
+import { jsBool, jsPropName, jsString, nameWords, pyBool, pyLiteral, pyString } from './support/constants';
+import { isSecretName, pyClassName, isTestCode } from './support/auth';
 
 export default defineRule({
   meta: {
@@ -69,7 +69,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   }
   if (method !== 'set_cookie' && method !== 'set_signed_cookie') return;
   const receiver = f.childForFieldName('object');
-  if (!receiver || /client/i.test(receiver.text) || isTestFile(ctx.file.path)) return;
+  if (!receiver || /client/i.test(receiver.text) || isTestCode(ctx.file.path)) return;
   const args = node.childForFieldName('arguments');
   const list = (args?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
   if (list.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return;
@@ -78,6 +78,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const keyName = pyString(ctx.file, keyNode) ?? pyTargetNameOf(keyNode);
   // CookieJar.set_cookie(cookie) takes one Cookie object: the response API takes a name and a value
   if (list.length < 2 && keyNode.type !== 'string') return;
+  // deleting a cookie (max_age=0, expires in 1970) sends no value worth protecting
+  const maxAge = ctx.file.keywordArgument(node, 'max_age');
+  if ((maxAge && maxAge.text === '0') || /1970/.test(pyString(ctx.file, ctx.file.keywordArgument(node, 'expires')) ?? '')) return;
   const missing: string[] = [];
   const edits: TextEdit[] = [];
   const check = (kw: string, good: string, isBad: (v: Node) => boolean) => {
@@ -128,7 +131,7 @@ function pythonSetting(name: string | undefined, value: Node | null, ctx: PyCont
   const setting = name ? SETTINGS[name] : undefined;
   if (!setting || !value) return;
   const bad = setting.bad === 'False' ? pyBool(ctx.file, value) === false : value.type === 'none';
-  if (!bad || isTestFile(ctx.file.path) || isDevelopmentSettings(ctx.file.path, pyClassName(value))) return;
+  if (!bad || isTestCode(ctx.file.path) || isDevelopmentSettings(ctx.file.path, pyClassName(value))) return;
   ctx.report({
     range: ctx.file.range(value),
     message: `\`${name} = ${setting.bad}\`: ${setting.what}. Set it to ${setting.good} (serve the site over HTTPS).`,
@@ -143,7 +146,7 @@ function pythonSetting(name: string | undefined, value: Node | null, ctx: PyCont
  */
 function djangoSettingsWithoutSecureCookies(root: Node, ctx: PyContext): void {
   const base = ctx.file.path.replace(/\\/g, '/').split('/').pop();
-  if (base !== 'settings.py' || isTestFile(ctx.file.path)) return;
+  if (base !== 'settings.py' || isTestCode(ctx.file.path)) return;
   const names = new Map<string, Node>();
   for (const stmt of root.namedChildren) {
     const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
@@ -174,7 +177,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const name = ctx.file.callName(node);
   if (name === 'express-session' || name === 'cookie-session') return sessionMiddleware(node, name, ctx);
   const callee = node.expression;
-  if (!ts.isPropertyAccessExpression(callee) || isTestFile(ctx.file.path)) return;
+  if (!ts.isPropertyAccessExpression(callee) || isTestCode(ctx.file.path)) return;
   const method = callee.name.text;
   if (method === 'cookie' && isResponse(callee.expression) && node.arguments.length >= 2 && node.arguments.length <= 3) {
     // Express res.cookie(name, value, options): httpOnly, secure and sameSite all default to off
@@ -278,7 +281,7 @@ function jsAddProperties(ctx: JsContext, obj: ts.ObjectLiteralExpression, member
 
 /** express-session({ cookie: {...} }) and cookie-session({ ... }): secure and sameSite are off by default. */
 function sessionMiddleware(node: ts.CallExpression, name: string, ctx: JsContext): void {
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const arg = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
   if (!arg || !ts.isObjectLiteralExpression(arg) || arg.properties.some((p) => ts.isSpreadAssignment(p))) return;
   let opts: ts.ObjectLiteralExpression | undefined = arg;

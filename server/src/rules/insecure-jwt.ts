@@ -3,7 +3,8 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
-import { isTestFile, jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
+import { jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
+import { isTestCode } from './support/auth';
 
 /**
  * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
@@ -40,7 +41,7 @@ function isSecretLiteral(value: string | undefined): value is string {
 function pythonCall(node: Node, ctx: PyContext): void {
   const name = ctx.file.callName(node);
   if (name !== 'jwt.decode' && name !== 'jose.jwt.decode' && name !== 'jwt.encode' && name !== 'jose.jwt.encode') return;
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const f = ctx.file;
   const callee = f.range(node.childForFieldName('function')!);
   const keyNode = f.argument(node, 1, 'key');
@@ -133,7 +134,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!name?.startsWith('jsonwebtoken.')) return;
   const fn = name.slice('jsonwebtoken.'.length);
   if (fn !== 'decode' && fn !== 'verify' && fn !== 'sign') return;
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const f = ctx.file;
   const callee = f.range(node.expression);
   if (fn === 'decode') {

@@ -2,7 +2,8 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { isTestFile } from './support/constants';
+import { isTestCode } from './support/auth';
+
 
 /**
  * Informational, off by default: where the code logs users in with a password, a pointer to adding a second
@@ -54,7 +55,7 @@ const MESSAGE = (what: string) => `${what} logs users in with a password alone. 
 function pythonCall(node: Node, ctx: PyContext): void {
   if (noted.has(ctx.file)) return;
   const what = PY_LOGINS[ctx.file.callName(node) ?? ''];
-  if (!what || isTestFile(ctx.file.path) || PY_MFA.some((m) => ctx.file.importsModule(m))) return;
+  if (!what || isTestCode(ctx.file.path) || PY_MFA.some((m) => ctx.file.importsModule(m))) return;
   noted.add(ctx.file);
   ctx.report({ range: ctx.file.range(node.childForFieldName('function')!), message: MESSAGE(what) });
 }
@@ -62,7 +63,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsContext): void {
   if (noted.has(ctx.file)) return;
   const what = JS_LOGINS[ctx.file.callName(node) ?? ''];
-  if (!what || isTestFile(ctx.file.path) || JS_MFA.some((m) => ctx.file.importsModule(m))) return;
+  if (!what || isTestCode(ctx.file.path) || JS_MFA.some((m) => ctx.file.importsModule(m))) return;
   noted.add(ctx.file);
   ctx.report({ range: ctx.file.range(node.expression), message: MESSAGE(what) });
 }

@@ -2,8 +2,8 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { isTestFile, nameWords, pyImportEdit } from './support/constants';
-import { jsFunctionName, pyClassName, pyFunctionName, pyModuleLogger } from './support/auth';
+import { nameWords, pyImportEdit } from './support/constants';
+import { jsFunctionName, pyClassName, pyFunctionName, pyModuleLogger, isTestCode } from './support/auth';
 
 /**
  * `except: pass` / `except Exception: pass` and empty `catch {}` in authentication, authorization and crypto code:
@@ -60,7 +60,7 @@ function pythonExcept(node: Node, ctx: PyContext): void {
   if (stmts.length !== 1 || stmts.some((s) => s!.type === 'comment')) return;
   const only = stmts[0]!;
   if (!(only.type === 'pass_statement' || (only.type === 'expression_statement' && only.namedChildren[0]?.type === 'ellipsis'))) return;
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const tryBody = node.parent?.type === 'try_statement' ? node.parent.childForFieldName('body') : null;
   const call = tryBody ? securityCallPy(tryBody, ctx) : undefined;
   const fn = pyFunctionName(node);
@@ -102,7 +102,7 @@ function javascriptCatch(node: ts.CatchClause, ctx: JsContext): void {
   // a comment inside says someone decided: `catch { /* not JSON */ }`
   const inner = ctx.file.text.slice(node.block.getStart(ctx.file.sourceFile) + 1, node.block.getEnd() - 1);
   if (inner.trim() !== '') return;
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const tryStmt = node.parent as ts.TryStatement;
   let call: string | undefined;
   const visit = (n: ts.Node): void => {

@@ -2,8 +2,8 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
-import { isTestFile, nameWords, pyImportEdit } from './support/constants';
-import { jsIsLogCall, pyFunctionName, pyIsLogCall, pyModuleLogger } from './support/auth';
+import { nameWords, pyImportEdit } from './support/constants';
+import { jsIsLogCall, pyFunctionName, pyIsLogCall, pyModuleLogger, isTestCode } from './support/auth';
 
 /**
  * A login handler whose failure branch returns without logging: brute force and credential stuffing go unseen.
@@ -86,7 +86,7 @@ function flip(p: Polarity): Polarity {
 
 function pythonIf(node: Node, ctx: PyContext): void {
   const cond = node.childForFieldName('condition');
-  if (!cond || isTestFile(ctx.file.path)) return;
+  if (!cond || isTestCode(ctx.file.path)) return;
   const found: Node[] = [];
   const polarity = pyPolarity(cond, ctx, found);
   if (!polarity) return;
@@ -208,7 +208,7 @@ function jsPolarity(cond: ts.Expression, ctx: JsContext): Polarity {
 }
 
 function javascriptIf(node: ts.IfStatement, ctx: JsContext): void {
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const polarity = jsPolarity(node.expression, ctx);
   if (!polarity) return;
   const branch = polarity === 'failure' ? node.thenStatement : node.elseStatement;

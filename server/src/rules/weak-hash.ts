@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { isTestFile, nameWords, pyString } from './support/constants';
-import { contextName, isPasswordContextName, isSecretName, pyMentionsPassword, pyNameContext } from './support/auth';
+import { nameWords, pyString } from './support/constants';
+import { contextName, isPasswordContextName, isSecretName, pyMentionsPassword, pyNameContext, isTestCode } from './support/auth';
 
 /**
  * MD5 and SHA-1 in Python. For a digest that protects nothing (checksum, cache key, ETag) the fix states it with
@@ -32,7 +32,7 @@ const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification
 
 function pythonCall(node: Node, ctx: PyContext): void {
   const name = ctx.file.callName(node);
-  if (!name || !/^hashlib\.(md5|sha1|new)$/.test(name) || isTestFile(ctx.file.path)) return;
+  if (!name || !/^hashlib\.(md5|sha1|new)$/.test(name) || isTestCode(ctx.file.path)) return;
   let algo = name.slice('hashlib.'.length);
   let data = ctx.file.argument(node, 0, 'string');
   if (algo === 'new') {

@@ -3,10 +3,10 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Value } from '../engine/types';
 import { skipOuter } from '../lang/javascript/front';
-import { isTestFile, jsNumber, jsString, pyInt, pyLiteral, pyString } from './support/constants';
+import { jsNumber, jsString, pyInt, pyLiteral, pyString } from './support/constants';
 import {
   isGenericName, isPasswordContextName, jsIsBarePassword, type NameContext, jsMentionsPassword, jsNameContext, pyClassName, pyIsBarePassword,
-  pyMentionsPassword, pyNameContext,
+  isTestCode, pyMentionsPassword, pyNameContext,
 } from './support/auth';
 
 /**
@@ -52,7 +52,7 @@ const WEAK_DJANGO_HASHERS = /\.(MD5PasswordHasher|SHA1PasswordHasher|UnsaltedMD5
 const PY_FAST = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|new)$/;
 
 function pythonCall(node: Node, ctx: PyContext): void {
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const name = ctx.file.callName(node) ?? hashUpdate(node, ctx);
   if (!name) return;
   if (PY_FAST.test(name)) return pythonFastHash(node, name, ctx);
@@ -101,7 +101,7 @@ function pythonFastHash(node: Node, name: string, ctx: PyContext): void {
 function pythonAssignment(node: Node, ctx: PyContext): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
-  if (left?.type !== 'identifier' || !right || ctx.file.enclosingFunction(node) || isTestFile(ctx.file.path)) return;
+  if (left?.type !== 'identifier' || !right || ctx.file.enclosingFunction(node) || isTestCode(ctx.file.path)) return;
   if (/test/i.test(ctx.file.path.split(/[\\/]/).pop() ?? '')) return; // test settings use MD5 on purpose: speed
   if (left.text === 'PASSWORD_HASHERS' && (right.type === 'list' || right.type === 'tuple')) {
     if (/test/i.test(pyClassName(node) ?? '')) return;
@@ -176,7 +176,7 @@ function bcryptRounds(roundsNode: Node | ts.Node | undefined, ctx: Ctx, lang: 'p
 const JS_HASH_FUNCTIONS = /^(md5|blueimp-md5|js-md5|sha1|js-sha1|js-sha256|js-sha512|crypto-js\/(md5|sha1|sha256|sha512|sha3)|crypto-js\.(MD5|SHA1|SHA256|SHA512|SHA3)|js-sha256\.sha256|js-sha512\.sha512|js-sha1\.sha1)$/;
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  if (isTestFile(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path)) return;
   const name = ctx.file.callName(node);
   const m = name && /^(bcrypt|bcryptjs)\.(hash|hashSync|genSalt|genSaltSync)$/.exec(name);
   if (m) {

@@ -2,8 +2,8 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Range } from '../engine/types';
-import { isTestFile, jsPropName, pyInt, pyLiteral } from './support/constants';
-import { isPasswordName, jsNameContext, pyNameContext } from './support/auth';
+import { jsPropName, pyInt, pyLiteral } from './support/constants';
+import { isPasswordName, jsNameContext, pyNameContext, isTestCode } from './support/auth';
 
 /**
  * Password rules too weak to stop guessing: Django AUTH_PASSWORD_VALIDATORS empty or without a length check,
@@ -43,7 +43,8 @@ function tooShort(range: Range, n: number, what: string): { range: Range; messag
 }
 
 function isSettingsForTests(path: string): boolean {
-  return isTestFile(path) || /test/i.test(path.replace(/\\/g, '/').split('/').pop() ?? '');
+  // Django's own global_settings.py holds the defaults that startproject's settings.py overrides
+  return isTestCode(path) || /(test|^global_settings\.py$)/i.test(path.replace(/\\/g, '/').split('/').pop() ?? '');
 }
 
 // ---- Python ----
@@ -100,7 +101,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const minNode = ctx.file.keywordArgument(node, 'min_length');
   if (minNode) {
     const n = pyInt(ctx.file, minNode);
-    if (n === undefined || n >= MIN || isTestFile(ctx.file.path)) return;
+    if (n === undefined || n >= MIN || isTestCode(ctx.file.path)) return;
     const name = ctx.file.callName(node) ?? '';
     const widget = ctx.file.keywordArgument(node, 'widget');
     const passwordField = name.endsWith('MinimumLengthValidator') || isPasswordName(pyNameContext(ctx.file, node).receiver)
@@ -118,7 +119,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const arg = node.arguments[0];
   if (!arg || !ts.isNumericLiteral(arg)) return;
   const n = Number(arg.text);
-  if (n >= MIN || isTestFile(ctx.file.path)) return;
+  if (n >= MIN || isTestCode(ctx.file.path)) return;
   // class-validator: @MinLength(6) password: string
   if (ctx.file.callName(node) === 'class-validator.MinLength') {
     const prop = node.parent?.parent;

@@ -7,7 +7,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from '../../lang/python/front';
 import type { JsFile } from '../../lang/javascript/front';
-import { jsPropName, nameWords, pyLiteral } from './constants';
+import { isTestFile, jsPropName, nameWords, pyLiteral } from './constants';
 
 // ---- name classes ----
 
@@ -333,4 +333,12 @@ export function pyModuleLogger(file: PyFile): string | undefined {
     if (left?.type === 'identifier' && right?.type === 'call' && file.callName(right) === 'logging.getLogger') return left.text;
   }
   return undefined;
+}
+
+/**
+ * Test code: test files by both ecosystems' conventions, and modules of a `test` package (`django/test/client.py`).
+ * A `test/fixtures/` folder holds sample code to analyze, not tests.
+ */
+export function isTestCode(path: string): boolean {
+  return isTestFile(path) || /(^|\/)test\/(?!fixtures\/)/.test(path.replace(/\\/g, '/'));
 }
