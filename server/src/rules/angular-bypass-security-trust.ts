@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { defineRule, type JsContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
+import { skipOuter, type JsFile } from '../lang/javascript/front';
 import { domPurifyFix, leadingConstant, methodCall, pinsDestination, reportFlow, capitalized } from './support/javascript-web';
 
 /**
@@ -34,6 +35,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
   if (!kind || node.arguments.length < 1) return;
   const file = ctx.file;
   const arg = node.arguments[0];
+  if (sanitizedByAngular(file, arg)) return;
   const value = file.valueOf(arg);
   // 'https://www.youtube.com/embed/' + id: the origin is fixed, only the path varies
   const pinned = (kind === 'Url' || kind === 'ResourceUrl') && pinsDestination(leadingConstant(file, arg)) && !/^\//.test(leadingConstant(file, arg) ?? '');
@@ -45,4 +47,16 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
       if (kind === 'Html') fixes.push({ ...domPurifyFix(file, arg, true), title: 'Sanitize the HTML with DOMPurify before trusting it' });
       return fixes;
     });
+}
+
+/** `sanitizer.sanitize(SecurityContext.HTML, value)`, in place or in a variable: Angular's own sanitizing. */
+function sanitizedByAngular(file: JsFile, arg: ts.Expression): boolean {
+  let e = skipOuter(arg);
+  if (ts.isIdentifier(e)) e = skipOuter(file.definitionOf(e) ?? e);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    e = skipOuter(e.left);
+  }
+  if (!ts.isCallExpression(e) || e.arguments.length < 2) return false;
+  const m = methodCall(e);
+  return m?.name === 'sanitize' && /(^|\.)SecurityContext\.(HTML|STYLE|URL|RESOURCE_URL|SCRIPT)$/.test(file.textOf(e.arguments[0]));
 }

@@ -98,6 +98,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!isResponseObject(m.receiver)) return;
   const file = ctx.file;
   if (isNonHtmlType(declaredContentType(file, m.receiver) ?? contentTypeSetBefore(file, node, m.receiver))) return;
+  // Node's res.end/write set no type: a JSON text is not sniffed as HTML (Express's res.send would call it text/html)
+  if (m.name !== 'send' && jsIsJsonText(file, node.arguments[0])) return;
   jsResponseBody(ctx, node, node.arguments[0], `\`${jsCalleeText(file, node)}\``);
 }
 
@@ -137,6 +139,12 @@ function jsResponseBody(ctx: JsContext, at: ts.Node, body: ts.Expression, where:
   reportFlow(ctx, at, file.valueOf(body), 'html',
     (src) => `${capitalized(src)} is sent in an HTML response by ${where} without HTML escaping.`,
     { unknown: false }, () => jsEscapeFixes(file, body));
+}
+
+function jsIsJsonText(file: JsFile, e: ts.Expression): boolean {
+  let x = jsSkipOuter(e);
+  if (ts.isIdentifier(x)) x = jsSkipOuter(file.definitionOf(x) ?? x);
+  return ts.isCallExpression(x) && file.textOf(x.expression) === 'JSON.stringify';
 }
 
 function jsCalleeText(file: JsFile, call: ts.CallExpression): string {
