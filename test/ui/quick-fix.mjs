@@ -4,19 +4,20 @@
 import assert from 'node:assert';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, log, root, scratch, startServer, workbenchUrl } from '../vscode/vscode-server.mjs';
+import { installVsix, launchChromium, log, root, scratch, startServer, workbenchUrl } from '../vscode/vscode-server.mjs';
 
 const SAMPLE = join(root, 'walkthrough/sample_app.py');
 const FILE = 'users.py';
 
-export async function runQuickFixUi({ shotsDir }) {
+/** `vsix`: install this package first (as a user would) instead of loading the extension from the source tree. */
+export async function runQuickFixUi({ shotsDir, vsix }) {
   mkdirSync(shotsDir, { recursive: true });
   const tmp = scratch('vscode-ui');
   mkdirSync(join(tmp.workspace, '.vscode'));
   writeFileSync(join(tmp.workspace, '.vscode/settings.json'), JSON.stringify({
     'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false,
     'editor.minimap.enabled': false, 'window.commandCenter': false, 'chat.commandCenter.enabled': false,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden', 'editor.fontSize': 15,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden', 'editor.fontSize': 15, 'chat.disableAIFeatures': true,
     // a loaded CI machine must not push the file into analyze-on-save mode
     'secureHints.timeBudgetMs': 30000,
   }, null, 2));
@@ -30,10 +31,11 @@ export async function runQuickFixUi({ shotsDir }) {
     log(`screenshot ${name}.png`);
   };
   try {
+    if (vsix) installVsix(tmp.dir, vsix);
     server = await startServer(tmp.dir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    await page.goto(workbenchUrl(server, tmp.workspace, { extensionDevelopmentPath: root }));
+    await page.goto(workbenchUrl(server, tmp.workspace, vsix ? {} : { extensionDevelopmentPath: root }));
     await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
     await dismissDialogs(page);
 
@@ -72,7 +74,8 @@ export async function runQuickFixUi({ shotsDir }) {
     await page.mouse.click(at.x, at.y);
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget').first();
-    await menu.waitFor({ state: 'visible', timeout: 30_000 });
+    // code actions come from the server: patient on a loaded machine
+    await menu.waitFor({ state: 'visible', timeout: 120_000 });
     const items = await page.locator('.action-widget .monaco-list-row.action').allTextContents();
     log(`quick fix menu: ${items.join(' | ')}`);
     await shot('quick-fix-menu');
@@ -90,7 +93,9 @@ export async function runQuickFixUi({ shotsDir }) {
     ok = true;
   } catch (err) {
     log(`UI test failed: ${err.stack ?? err}`);
-    if (page) await page.screenshot({ path: join(shotsDir, 'failure.png') }).catch(() => {});
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    if (page) await page.screenshot({ path: join(root, 'test-output/ui-failure.png') }).catch(() => {});
+    log('screenshot: test-output/ui-failure.png');
     if (server) console.log(server.logLines.slice(-40).join('\n'));
     throw err;
   } finally {

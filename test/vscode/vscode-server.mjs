@@ -104,6 +104,15 @@ export async function startServer(dir) {
   return { port, url: `http://127.0.0.1:${port}`, logLines: lines, stop };
 }
 
+/** Installs a packaged extension (.vsix) into the scratch folder's extensions directory, as a user would. */
+export function installVsix(dir, vsix) {
+  const { node, serverMain } = serverPaths();
+  const r = spawnSync(node, [serverMain, '--accept-server-license-terms', '--server-data-dir', join(dir, 'server-data'),
+    '--user-data-dir', join(dir, 'user-data'), '--extensions-dir', join(dir, 'extensions'), '--install-extension', vsix], { encoding: 'utf8', timeout: 180_000 });
+  log(`install ${vsix}: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' / ')}`);
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status})`);
+}
+
 /** Launches Debian's Chromium through playwright-core. */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
