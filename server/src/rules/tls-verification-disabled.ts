@@ -141,6 +141,14 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
 function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
   const f = ctx.file;
   const key = jsPropName(node.name);
+  if (key === 'checkServerIdentity' && acceptsEveryHost(node.initializer) && ts.isObjectLiteralExpression(node.parent)) {
+    ctx.report({
+      range: f.range(node),
+      message: 'A `checkServerIdentity` that returns nothing accepts a certificate for any host name: anyone with a certificate can impersonate the server.',
+      fixes: [{ title: 'Remove it (use the default host name check)', edits: [jsRemoveMember(f, node)], preferred: true }],
+    });
+    return;
+  }
   const off = (key === 'rejectUnauthorized' || key === 'strictSSL') && jsBool(node.initializer) === false;
   if (!off || !ts.isObjectLiteralExpression(node.parent)) return;
   ctx.report({
@@ -148,6 +156,22 @@ function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
     message: `\`${key}: false\` turns off TLS certificate verification: anyone on the network path can impersonate the server.`,
     fixes: [{ title: `Remove \`${key}: false\` (verify certificates)`, edits: [jsRemoveMember(f, node)], preferred: true }],
   });
+}
+
+/** `() => undefined`, `() => {}`, `function () { return null; }` */
+function acceptsEveryHost(e: ts.Expression): boolean {
+  if (!ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return false;
+  const body = e.body;
+  if (ts.isBlock(body)) {
+    if (body.statements.length === 0) return true;
+    const only = body.statements.length === 1 ? body.statements[0] : undefined;
+    return !!only && ts.isReturnStatement(only) && (!only.expression || isNothing(only.expression));
+  }
+  return isNothing(body);
+}
+
+function isNothing(e: ts.Expression): boolean {
+  return e.kind === ts.SyntaxKind.NullKeyword || ts.isIdentifier(e) && e.text === 'undefined' || ts.isVoidExpression(e);
 }
 
 function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
