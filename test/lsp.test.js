@@ -206,6 +206,35 @@ describe('language server over stdio', function () {
   });
 });
 
+describe('language server time budget', function () {
+  it('stops an analysis over the budget, says so once, and stays responsive', async function () {
+    const dir = project({ 'placeholder.txt': '' });
+    const client = new LspClient({ workspaceFolder: dir, settings: { timeBudgetMs: 1 } });
+    try {
+      await client.initialize();
+      const big = Array.from({ length: 300 }, (_, i) => pyCommand.text.replace(/report/g, `report${i}`)).join('\n');
+      const file = path.join(dir, 'big.py');
+      await client.open(file, big, 'python');
+      const note = await client.waitForNote(file);
+      assert.match(note.notes[0], /analysis stopped: over the 1 ms time budget/);
+      assert.ok(client.logs.some((l) => l.includes('analysis stopped')), 'the log says it too');
+      // the server still answers while the file is being analyzed
+      const hover = await client.request('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 8, character: 12 } });
+      assert.strictEqual(hover, null);
+      await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: uri(file) } });
+      // analyses run one after another: once the next file's outcome is known, the save's run is over
+      const next = path.join(dir, 'next.py');
+      await client.open(next, big, 'python');
+      await client.waitForNote(next);
+      assert.deepStrictEqual(client.diagnostics.get(uri(file)) ?? [], [], 'nothing published for a cut-short analysis');
+      assert.strictEqual(client.analysisNotes.filter((n) => n.uri === uri(file) && /time budget/.test(n.notes[0])).length, 1, 'told once');
+    } finally {
+      await client.shutdown();
+      remove(dir);
+    }
+  });
+});
+
 describe('language server over node IPC (how VS Code starts it)', function () {
   it('answers initialize and publishes diagnostics when dist/server.js is forked with lsp --node-ipc', async function () {
     const { fork } = require('child_process');
@@ -213,7 +242,10 @@ describe('language server over node IPC (how VS Code starts it)', function () {
     const { root } = require('./helpers/cli');
     const child = fork(path.join(root, 'dist', 'server.js'), ['lsp', '--node-ipc', `--clientProcessId=${process.pid}`], { silent: true });
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    const published = new Promise((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
+    const published = new Promise((resolve, reject) => {
+      connection.onNotification('textDocument/publishDiagnostics', resolve);
+      setTimeout(() => reject(new Error('no diagnostics over IPC within 40 s')), 40000).unref();
+    });
     connection.listen();
     try {
       const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });

@@ -2,7 +2,9 @@
  * The server bundle's entry: the engine for tests and embedders, and the `secure-hints`
  * command (scan, lsp) for the terminal and any editor.
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import { main } from './cli';
+import { runAnalysisWorker, WORKER_FLAG } from './lsp/analysis-worker';
 import { languageFor } from './engine/analyze';
 import { JsFile } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
@@ -22,5 +24,10 @@ export function parseOnly(path: string, text: string): void {
   else if (language === 'javascript') void new JsFile(path, text);
 }
 
-// VS Code's client forks this bundle directly with `lsp --node-ipc`
-if (require.main === module) void main(process.argv.slice(2));
+if (!isMainThread && workerData?.[WORKER_FLAG]) {
+  // the language server's analysis worker (this bundle, started as a worker thread)
+  runAnalysisWorker();
+} else if (isMainThread && require.main === module) {
+  // VS Code's client forks this bundle directly with `lsp --node-ipc`
+  void main(process.argv.slice(2));
+}

@@ -11,8 +11,9 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDetailed, languageFor, ready } from './engine/analyze';
-import { ConfigCache, excludeMatcher } from './engine/config';
+import { languageFor } from './engine/analyze';
+import { ConfigCache, excludeMatcher, type ProjectConfig } from './engine/config';
+import { AnalysisWorkers, type Outcome } from './lsp/analysis-worker';
 import type { Finding } from './engine/types';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { toDiagnostic } from './lsp/diagnostics';
@@ -37,7 +38,8 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   /** Documents that went over the time budget: analyzed on open and save only. */
   const slow = new Set<string>();
   const told = new Set<string>();
-  const engineReady = ready();
+  const workers = new AnalysisWorkers(__filename.endsWith('.js') ? __filename : undefined, (m) => connection.console.log(m));
+  workers.warmUp();
   let folders: string[] = [];
   let pullSettings = false;
   let globalSettings: Settings = DEFAULT_SETTINGS;
@@ -106,12 +108,12 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     return folders.filter((f) => path === f || path.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
   }
 
-  /** Findings for a text under the settings and project file that apply to `uri`; [] when disabled or excluded. */
-  async function analyzeText(uri: string, text: string, languageId?: string): Promise<{ findings: Finding[]; notes: string[]; elapsedMs: number; budgetMs: number } | undefined> {
+  /** The engine configuration for `uri` (settings + project file), or undefined when disabled or excluded. */
+  async function configFor(uri: string): Promise<{ path: string; config: ProjectConfig; budgetMs: number } | undefined> {
     const settings = await settingsFor(uri);
     if (!settings.enable) return undefined;
     const path = uriToPath(uri);
-    let project = {};
+    let project: ProjectConfig = {};
     if (path) {
       const folder = folderOf(path);
       const loaded = configs.load(dirname(path), folder);
@@ -120,32 +122,48 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       if (excludeMatcher(loaded.root, loaded.config.exclude)(path) || (folder && excludeMatcher(folder, settings.exclude)(path))) return undefined;
     }
     const config = effectiveConfig(project, settings);
-    await engineReady;
-    const started = performance.now();
-    const result = analyzeDetailed(path ?? uri, languageId, text, config);
-    return { ...result, elapsedMs: performance.now() - started, budgetMs: config.timeBudgetMs ?? DEFAULT_SETTINGS.timeBudgetMs };
+    return { path: path ?? uri, config, budgetMs: config.timeBudgetMs ?? DEFAULT_SETTINGS.timeBudgetMs };
+  }
+
+  /** Tells the user once per file and note: in the log, and to the client for a status hint. */
+  function note(uri: string, notes: string[]): void {
+    const fresh = notes.filter((n) => !told.has(`note:${uri}:${n}`));
+    if (fresh.length === 0) return;
+    for (const n of fresh) logOnce(`note:${uri}:${n}`, `Secure Hints: ${uri}: ${n}`);
+    void connection.sendNotification('secureHints/analysisNote', { uri, notes: fresh });
   }
 
   async function validate(document: TextDocument): Promise<void> {
     const { uri, version } = document;
-    let result;
+    workers.cancel(uri); // an older version's analysis is stale now
+    let outcome: Outcome;
+    let budget = 0;
     try {
-      result = await analyzeText(uri, document.getText(), document.languageId);
+      const prepared = await configFor(uri);
+      if (documents.get(uri)?.version !== version) return; // a newer version arrived meanwhile: its own run publishes
+      budget = prepared ? prepared.budgetMs * (slow.has(uri) ? 4 : 1) : 0;
+      outcome = prepared
+        ? await workers.run(uri, { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config }, budget, true)
+        : { kind: 'done', findings: [], notes: [], elapsedMs: 0 };
     } catch (err) {
       logOnce(`crash:${uri}:${version}`, `Secure Hints: analysis of ${uri} failed: ${(err as Error).stack ?? err}`);
       return;
     }
-    // a newer version arrived while settings were fetched: its own run publishes
-    const current = documents.get(uri);
-    if (!current || current.version !== version) return;
-    const findings = result?.findings ?? [];
-    for (const note of result?.notes ?? []) logOnce(`note:${uri}:${note}`, `Secure Hints: ${uri}: ${note}`);
-    if (result && result.elapsedMs > result.budgetMs && !slow.has(uri)) {
-      slow.add(uri);
-      connection.console.warn(`Secure Hints: analyzing ${uri} took ${Math.round(result.elapsedMs)} ms (budget ${result.budgetMs} ms); from now on it is analyzed when opened or saved, not while typing.`);
+    if (outcome.kind === 'cancelled' || documents.get(uri)?.version !== version) return;
+    if (outcome.kind === 'failed') {
+      logOnce(`crash:${uri}:${version}`, `Secure Hints: analysis of ${uri} failed: ${outcome.error}`);
+      return;
     }
-    analyzed.set(uri, { version, findings });
-    void connection.sendDiagnostics({ uri, version, diagnostics: findings.filter((f) => !f.suppressed).map(toDiagnostic) });
+    if (outcome.kind === 'timeout') {
+      if (!slow.has(uri)) {
+        slow.add(uri);
+        note(uri, [`analysis stopped: over the ${budget} ms time budget (secureHints.timeBudgetMs). The file is now analyzed when saved, not while typing; \`secure-hints scan\` analyzes it without a budget.`]);
+      }
+      return;
+    }
+    note(uri, outcome.notes);
+    analyzed.set(uri, { version, findings: outcome.findings });
+    void connection.sendDiagnostics({ uri, version, diagnostics: outcome.findings.filter((f) => !f.suppressed).map(toDiagnostic) });
   }
 
   function schedule(document: TextDocument, delay: number): void {
@@ -178,6 +196,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     if (settings.run === 'onSave' || slow.has(e.document.uri) || a?.version !== e.document.version) schedule(e.document, 0);
   });
   documents.onDidClose((e) => {
+    workers.cancel(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     justOpened.delete(e.document.uri);
@@ -205,13 +224,16 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     return c ? hoverAt(c.findings, params.position, c.document.uri, c.document.languageId) : null;
   });
 
+  // workspace scans and SARIF export: same settings and project file as open documents, queued behind them
   registerEditorRequests(connection, documents, async (uri, text, languageId) => {
-    const path = uriToPath(uri) ?? uri;
-    if (!languageFor(path, languageId)) return [];
-    const result = await analyzeText(uri, text, languageId);
-    return (result?.findings ?? []).filter((f) => !f.suppressed);
+    const prepared = await configFor(uri);
+    if (!prepared || !languageFor(prepared.path, languageId)) return [];
+    const outcome = await workers.run(`scan:${uri}`, { path: prepared.path, languageId, text, config: prepared.config }, prepared.budgetMs * 4, false);
+    if (outcome.kind === 'timeout') note(uri, [`skipped by the workspace scan: over the time budget (${Math.round(outcome.elapsedMs)} ms)`]);
+    return outcome.kind === 'done' ? outcome.findings.filter((f) => !f.suppressed) : [];
   });
 
+  connection.onShutdown(() => workers.dispose());
   documents.listen(connection);
   connection.listen();
   return connection;

@@ -25,6 +25,11 @@ class LspClient {
       this.waiters = this.waiters.filter((w) => !w(p));
     });
     this.connection.onNotification('window/logMessage', (p) => this.logs.push(p.message));
+    this.analysisNotes = [];
+    this.connection.onNotification('secureHints/analysisNote', (p) => {
+      this.analysisNotes.push(p);
+      this.waiters = this.waiters.filter((w) => !w(p));
+    });
     this.connection.onRequest('workspace/configuration', (p) => p.items.map((item) => (item.section === 'secureHints' ? this.settings : null)));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
@@ -63,6 +68,22 @@ class LspClient {
       const timer = setTimeout(() => reject(new Error(`no diagnostics for ${u} within ${timeoutMs} ms; logs: ${this.logs.join('\n')}; stderr: ${this.stderr}`)), timeoutMs);
       this.waiters.push((p) => {
         if (p.uri !== u || !accept(p)) return false;
+        clearTimeout(timer);
+        resolve(p);
+        return true;
+      });
+    });
+  }
+
+  /** Resolves with the first `secureHints/analysisNote` for `file` that satisfies `accept`. */
+  waitForNote(file, accept = () => true, timeoutMs = 30000) {
+    const u = uri(file);
+    const seen = this.analysisNotes.find((p) => p.uri === u && accept(p));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no analysis note for ${u} within ${timeoutMs} ms; logs: ${this.logs.join('\n')}`)), timeoutMs);
+      this.waiters.push((p) => {
+        if (p.uri !== u || !p.notes || !accept(p)) return false;
         clearTimeout(timer);
         resolve(p);
         return true;

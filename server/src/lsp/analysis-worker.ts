@@ -1,0 +1,172 @@
+/**
+ * Analysis off the server's main thread, so hovers and code actions stay responsive while a large
+ * file is analyzed. One worker thread runs one job at a time; a job over its time budget, or made
+ * stale by a newer version of its document, is stopped by terminating the worker (the next job
+ * starts a fresh one). Without a worker (e.g. not running from the bundle) jobs run in-thread.
+ */
+import { parentPort, Worker } from 'node:worker_threads';
+import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
+import type { Config, Finding } from '../engine/types';
+
+export interface Job { path: string; languageId?: string; text: string; config: Config }
+
+export type Outcome =
+  | { kind: 'done'; findings: Finding[]; notes: string[]; elapsedMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'timeout'; elapsedMs: number }
+  | { kind: 'failed'; error: string };
+
+interface Pending { key: string; job: Job; budgetMs: number; urgent: boolean; resolve(o: Outcome): void }
+interface Running extends Pending { id: number; timer: NodeJS.Timeout; started: number }
+
+export const WORKER_FLAG = 'secureHintsAnalysisWorker';
+
+export class AnalysisWorkers {
+  private worker?: Worker;
+  /** The worker has loaded the engine: the time budget covers analysis, not start-up. */
+  private workerReady = false;
+  private failedStarts = 0;
+  private running?: Running;
+  private queue: Pending[] = [];
+  private nextId = 1;
+
+  /** `script`: the server bundle, which becomes the worker when started with WORKER_FLAG. */
+  constructor(private script: string | undefined, private readonly log: (message: string) => void) {}
+
+  /** Starts the worker ahead of the first job (loading the bundle and the parsers takes a moment). */
+  warmUp(): void {
+    this.ensure();
+  }
+
+  /** Urgent jobs (open documents) go before background ones (workspace scans). */
+  run(key: string, job: Job, budgetMs: number, urgent: boolean): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const p: Pending = { key, job, budgetMs, urgent, resolve };
+      const at = urgent ? this.queue.findIndex((q) => !q.urgent) : -1;
+      if (at < 0) this.queue.push(p);
+      else this.queue.splice(at, 0, p);
+      this.pump();
+    });
+  }
+
+  /** Drops the queued and running jobs for `key` (a newer version of the document arrived). */
+  cancel(key: string): void {
+    this.queue = this.queue.filter((q) => {
+      if (q.key !== key) return true;
+      q.resolve({ kind: 'cancelled' });
+      return false;
+    });
+    if (this.running?.key === key) this.stopRunning({ kind: 'cancelled' });
+  }
+
+  dispose(): void {
+    for (const q of this.queue) q.resolve({ kind: 'cancelled' });
+    this.queue = [];
+    if (this.running) this.stopRunning({ kind: 'cancelled' });
+  }
+
+  private stopRunning(outcome: Outcome): void {
+    const r = this.running!;
+    this.running = undefined;
+    clearTimeout(r.timer);
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+    r.resolve(outcome);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.running || this.queue.length === 0) return;
+    const worker = this.ensure();
+    if (worker && !this.workerReady) return; // pumped again when the worker reports ready
+    const p = this.queue.shift()!;
+    if (!worker) {
+      const started = performance.now();
+      try {
+        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config);
+        p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started });
+      } catch (err) {
+        p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });
+      }
+      setImmediate(() => this.pump());
+      return;
+    }
+    const id = this.nextId++;
+    const started = performance.now();
+    const timer = setTimeout(() => {
+      if (this.running?.id === id) this.stopRunning({ kind: 'timeout', elapsedMs: performance.now() - started });
+    }, p.budgetMs);
+    this.running = { ...p, id, timer, started };
+    worker.postMessage({ id, job: p.job });
+  }
+
+  private ensure(): Worker | undefined {
+    if (this.worker) return this.worker;
+    if (!this.script) return undefined;
+    let w: Worker;
+    try {
+      // stdout/stderr: true keeps the worker's output off the LSP stream
+      w = new Worker(this.script, { workerData: { [WORKER_FLAG]: true }, argv: [], stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    } catch (err) {
+      this.log(`Secure Hints: no analysis worker (${(err as Error).message}); analyzing on the main thread`);
+      this.script = undefined;
+      return undefined;
+    }
+    w.stdout.on('data', () => undefined);
+    w.stderr.on('data', (d) => this.log(String(d).trimEnd()));
+    w.on('message', (m: { id: number; ready?: boolean; findings?: Finding[]; notes?: string[]; error?: string }) => {
+      if (m.ready) {
+        this.workerReady = true;
+        this.failedStarts = 0;
+        this.pump();
+        return;
+      }
+      const r = this.running;
+      if (!r || r.id !== m.id) return;
+      this.running = undefined;
+      clearTimeout(r.timer);
+      r.resolve(m.error !== undefined
+        ? { kind: 'failed', error: m.error }
+        : { kind: 'done', findings: m.findings ?? [], notes: m.notes ?? [], elapsedMs: performance.now() - r.started });
+      this.pump();
+    });
+    const lost = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      if (!this.workerReady && ++this.failedStarts >= 3) {
+        this.log(`Secure Hints: the analysis worker does not start (${why}); analyzing on the main thread`);
+        this.script = undefined;
+      }
+      if (this.running) {
+        const r = this.running;
+        this.running = undefined;
+        clearTimeout(r.timer);
+        r.resolve({ kind: 'failed', error: why });
+      }
+      this.pump();
+    };
+    w.on('error', (err) => lost(`analysis worker failed: ${err.stack ?? err}`));
+    w.on('exit', (code) => lost(`analysis worker exited (${code})`));
+    w.unref();
+    this.worker = w;
+    this.workerReady = false;
+    return w;
+  }
+}
+
+/** The worker side: analyze each job it is sent. */
+export function runAnalysisWorker(): void {
+  const port = parentPort!;
+  void ready().then(() => port.postMessage({ ready: true }), (err) => {
+    throw err;
+  });
+  port.on('message', ({ id, job }: { id: number; job: Job }) => {
+    try {
+      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config);
+      port.postMessage({ id, findings: r.findings, notes: r.notes });
+    } catch (err) {
+      port.postMessage({ id, error: String((err as Error)?.stack ?? err) });
+    }
+  });
+}
