@@ -138,6 +138,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     const options = node.arguments.slice(1).map((a) => jsSkipOuter(ts.isIdentifier(jsSkipOuter(a)) ? file.definitionOf(a) ?? a : a))
       .find(ts.isObjectLiteralExpression);
     if (options && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'root')) return;
+    if (jsConcatUnderFolder(file, node.arguments[0])) return;
     jsPath(ctx, node, node.arguments[0], `\`res.${m.name}()\``);
     return;
   }
@@ -206,6 +207,21 @@ function jsIsEntryName(file: JsFile, e: ts.Expression): boolean {
     return false;
   }
   return false;
+}
+
+/**
+ * `'/srv/public/' + name`, `` `${__dirname}/public/${name}` ``: Express's `send` answers 403 to any path
+ * with a `..` segment, so a string built under a fixed folder cannot leave it (a `path.join` would
+ * have removed the `..` before `send` sees it, and is still reported).
+ */
+function jsConcatUnderFolder(file: JsFile, pathArg: ts.Expression): boolean {
+  const parts = file.stringParts(pathArg);
+  if (!parts || parts.length < 2) return false;
+  const first = parts[0];
+  if (first.text !== undefined && first.expr === undefined) return /^\/.+\//.test(first.text) || /^\/[^/]/.test(first.text) && /\/$/.test(first.text);
+  const firstText = first.expr ? file.textOf(first.expr) : '';
+  const second = parts[1];
+  return (firstText === '__dirname' || firstText === 'process.cwd()') && second?.text !== undefined && second.text.startsWith('/');
 }
 
 function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
