@@ -35,7 +35,7 @@ import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/
 import { importModule as pyImportModule } from './support/python-sinks';
 
 /** Builtins that run a string as code: name -> what it does, for the message. */
-const PY_CODE: Record<string, string> = { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' };
+const PY_CODE: Record<string, string> = Object.assign(Object.create(null), { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' });
 /** Dynamic imports: flagged only for attacker-controlled module names. */
 const PY_IMPORTS = new Set(['__import__', 'importlib.import_module', 'importlib.__import__']);
 
@@ -133,7 +133,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     });
     return;
   }
-  const index = JS_EVAL[name];
+  const index = Object.hasOwn(JS_EVAL, name) ? JS_EVAL[name] : undefined;
   if (index === undefined || args.length === 0) return;
   const code = index < 0 ? args[args.length - 1] : args[index];
   if (!code || ts.isSpreadElement(code)) return;

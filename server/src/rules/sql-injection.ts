@@ -45,7 +45,22 @@ function pyStyle(origin: string | undefined): PyStyle | undefined {
 
 const PY_SQL_WORDS = /\b(select|insert|update|delete|create|drop|alter|pragma|replace|truncate|merge|grant|values|where|from|into|order\s+by|group\s+by|limit)\b/i;
 
-interface PySink { query: Node; kind: 'execute' | 'text' | 'raw' | 'rawsql' | 'pandas' | 'extra'; style?: PyStyle; known: boolean; fixable: boolean }
+interface PySink { query: Node; kind: 'execute' | 'text' | 'raw' | 'rawsql' | 'pandas' | 'extra'; style?: PyStyle; known: boolean; fixable: boolean; hasParams?: boolean }
+
+/** True when some non-constant part of a query sits where a value goes: in quotes, after `=`, `LIKE`, `LIMIT`... */
+function pyValueHole(template: string): boolean {
+  // statements that take no parameters: DDL, session settings, PL/SQL blocks
+  if (/^\s*(create|alter|drop|grant|revoke|pragma|set|truncate|comment|declare|begin|use|show|analyze|vacuum|reindex|savepoint|release|rollback|lock)\b/i.test(template)) return false;
+  let quotes = 0;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === "'") quotes++;
+    if (c !== '\u0000') continue;
+    if (quotes % 2 === 1) return true;
+    if (/(=|<|>|\blike|\bilike|\bin\s*\(|\bvalues\s*\(|\blimit|\boffset|\bbetween|\bthen|\belse|\bagainst\s*\()\s*$/i.test(template.slice(Math.max(0, i - 20), i))) return true;
+  }
+  return false;
+}
 
 function pySink(node: Node, file: PyFile): PySink | undefined {
   const q = file.callName(node);
@@ -58,7 +73,7 @@ function pySink(node: Node, file: PyFile): PySink | undefined {
   }
   if (q && /^django\.db\.models(\.expressions)?\.RawSQL$/.test(q)) {
     const query = arg0('sql');
-    return query && { query, kind: 'rawsql', style: 'format', known: true, fixable: !file.argument(node, 1, 'params') };
+    return query && { query, kind: 'rawsql', style: 'format', known: true, hasParams: !!file.argument(node, 1, 'params'), fixable: !file.argument(node, 1, 'params') };
   }
   if (q && /^pandas\.(io\.sql\.)?read_sql(_query)?$/.test(q)) {
     const query = arg0('sql');
@@ -74,13 +89,14 @@ function pySink(node: Node, file: PyFile): PySink | undefined {
     const style = pyStyle(origin);
     const known = !!style || /sqlalchemy|sqlite|psycopg|mysql|django\.db|databases\.|asyncpg/i.test(origin ?? '');
     const onlyQuery = (node.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment').length ?? 0) === 1;
-    return query && { query, kind: 'execute', style, known, fixable: method === 'execute' && onlyQuery && query.id === file.argument(node, 0)?.id };
+    const hasParams = !!file.argument(node, 1, 'parameters') || !!file.keywordArgument(node, 'params') || !!file.keywordArgument(node, 'args') || !!file.keywordArgument(node, 'vars');
+    return query && { query, kind: 'execute', style, known, hasParams, fixable: method === 'execute' && onlyQuery && query.id === file.argument(node, 0)?.id };
   }
   if (!file.importsModule('django')) return undefined;
   const managerLike = receiver?.type === 'attribute' && receiver.childForFieldName('attribute')?.text === 'objects';
   if (method === 'raw' && (managerLike || /objects|Manager|QuerySet/.test(file.valueOf(receiver ?? null).origin ?? ''))) {
     const query = arg0('raw_query');
-    return query && { query, kind: 'raw', style: 'format', known: true, fixable: !file.argument(node, 1, 'params') && query.id === file.argument(node, 0)?.id };
+    return query && { query, kind: 'raw', style: 'format', known: true, hasParams: !!file.argument(node, 1, 'params'), fixable: !file.argument(node, 1, 'params') && query.id === file.argument(node, 0)?.id };
   }
   if (method === 'extra') return { query: node, kind: 'extra', known: true, fixable: false };
   return undefined;
@@ -107,7 +123,13 @@ function pyReport(query: Node, ctx: PyContext, sink: PySink, withFix: boolean): 
   const value = file.valueOf(query) as Value & { built?: boolean; template?: string };
   const ev = evidence(value, 'sql');
   if (ev === 'safe') return;
-  if (ev === 'unknown' && !value.built) return; // a query passed in whole: the caller decides
+  if (ev === 'unknown') {
+    if (!value.built) return; // a query passed in whole: the caller decides
+    // values already go as parameters: what is spliced in is an identifier or a clause
+    if (sink.hasParams) return;
+    // unknown parts only where no parameter can go (table and column names, whole clauses)
+    if (!pyValueHole(value.template ?? '')) return;
+  }
   const sqlLike = value.template !== undefined && PY_SQL_WORDS.test(value.template.replace(/\u0000/g, ' '));
   if (!sink.known && !(value.built && sqlLike)) return;
   const message = ev === 'tainted'

@@ -35,7 +35,7 @@ import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/
 import { importName as pyImportName } from './support/python-sinks';
 
 /** Loaders that build arbitrary objects from the data: qualified name -> keyword of the data argument. */
-const PY_PICKLE: Record<string, string> = {};
+const PY_PICKLE: Record<string, string> = Object.create(null);
 for (const m of ['pickle', 'cPickle', '_pickle', 'dill', 'cloudpickle', 'pickle5']) {
   PY_PICKLE[`${m}.load`] = 'file';
   PY_PICKLE[`${m}.loads`] = 'data';
@@ -132,7 +132,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   const name = file.resolvedCallName(node);
   const args = node.arguments;
   if (!name || !args || args.length === 0) return;
-  const index = JS_DESERIALIZERS[name];
+  const index = Object.hasOwn(JS_DESERIALIZERS, name) ? JS_DESERIALIZERS[name] : undefined;
   if (index !== undefined) {
     const data = args[index];
     const v = file.valueOf(data);

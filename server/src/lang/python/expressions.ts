@@ -184,7 +184,15 @@ export function binary(op: string, a: PV, b: PV): PV {
       return constant();
     }
     const template = a.lit.replace(/%%|%(\([^)]*\))?[-+ #0]*(\d+|\*)?(\.\d+)?[a-zA-Z]/g, (m) => (m === '%%' ? '%' : HOLE));
-    return { ...join(constant(), plain(elementsOrSelf(b))), built: true, template };
+    // `%d`, `%f`, `%x`... format numbers: those arguments cannot carry text into the result
+    const convs = [...a.lit.matchAll(/%(\(([^)]*)\))?[-+ #0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])/g)].filter((m) => m[5] !== '%');
+    const numeric = (m: RegExpMatchArray | undefined) => !!m && /^[dixXeEfFgGoc]$/.test(m[5]);
+    let parts: PV[];
+    if (b.seq && b.elems) parts = [...b.elems.values()].map((v, i) => (numeric(convs[i]) ? clear(v, ALL_SINKS) : v));
+    else if (b.elems && !b.seq) parts = [...b.elems].map(([k, v]) => (numeric(convs.find((m) => m[2] === k)) ? clear(v, ALL_SINKS) : v)).concat(b.rest ? [b.rest] : []);
+    else parts = [convs.length === 1 && numeric(convs[0]) ? clear(b, ALL_SINKS) : b];
+    const out = parts.reduce<PV>((acc, p) => join(acc, plain(p)), constant());
+    return out.kind === 'constant' ? constant() : { ...out, built: true, template };
   }
   if (op === '+' && (isText(a) || isText(b))) return concat([a, b]);
   if (hasLit(a) && hasLit(b)) {
@@ -509,6 +517,13 @@ function localTarget(fn: Node, f: Frame, ev: (c: Node | null | undefined) => PV)
   return undefined;
 }
 
+/** Methods that quote an SQL identifier or literal (`connection.ops.quote_name(table)`). */
+const SQL_QUOTERS = /^(\w*quote_name|quote_name_unless_alias|quote_ident|quote_identifier|quote_identifiers|escape_identifier|escape_string|escape_literal|quote_value|escape)$/;
+
+function joinAll(vs: PV[]): PV {
+  return vs.reduce<PV>((acc, v) => join(acc, plain(v)), constant());
+}
+
 function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: Map<string, Node>, f: Frame, ev: (c: Node | null | undefined) => PV): PV {
   const m = fn.childForFieldName('attribute')?.text ?? '';
   const args = positional.map((a) => ev(a));
@@ -527,6 +542,7 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
     }
     if (/^(to_dict|copy|dict|items|values|keys|lists)$/.test(m)) return { ...recv };
   }
+  if (SQL_QUOTERS.test(m)) return clear(joinAll([recv.kind === 'tainted' ? recv : constant(), ...args]), ['sql']);
   if (SAFE_RESULT_METHODS.has(m)) {
     if (hasLit(recv) && typeof recv.lit === 'string') {
       const l = lits(args);

@@ -124,3 +124,6 @@ export const SAFE_ANNOTATIONS = new Set([
 
 /** Handler parameters that the framework injects (not request data). */
 export const INJECTED_ANNOTATIONS = /(^|\.)(Session|AsyncSession|BackgroundTasks|Response|HTTPConnection|SecurityScopes|Connection|Engine|Depends|Security)$/;
+
+// bracket lookups by qualified name must not find `constructor` or `toString`
+for (const table of [SOURCE_CALLS, SOURCE_NAMES, SANITIZERS]) Object.setPrototypeOf(table, null);
