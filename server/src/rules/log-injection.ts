@@ -77,13 +77,15 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     // a bare value after the message is the logger's to format: report text built into the message line
     if (i > 0 && !ts.isTemplateExpression(a) && !(ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.PlusToken)) continue;
     const v = ctx.file.valueOf(a);
-    if (evidence(v, 'log') !== 'tainted') continue;
-    if (ts.isTemplateExpression(a) && a.templateSpans.every((s) => isEscaped(s.expression) || evidence(ctx.file.valueOf(s.expression), 'log') !== 'tainted')) continue;
+    if (evidence(v, 'log') !== 'tainted' || !canBreakLines(v)) continue;
+    if (ts.isTemplateExpression(a) && a.templateSpans.every((s) => isEscaped(s.expression)
+      || evidence(ctx.file.valueOf(s.expression), 'log') !== 'tainted' || !canBreakLines(ctx.file.valueOf(s.expression)))) continue;
     // objects are serialised by the logger (escaped); strings and templates are written as they are
     if (ts.isObjectLiteralExpression(a)) continue;
     const fixes: Fix[] = [];
     if (ts.isTemplateExpression(a)) {
-      const edits = a.templateSpans.filter((s) => !isEscaped(s.expression) && evidence(ctx.file.valueOf(s.expression), 'log') === 'tainted')
+      const edits = a.templateSpans.filter((s) => !isEscaped(s.expression) && evidence(ctx.file.valueOf(s.expression), 'log') === 'tainted'
+        && canBreakLines(ctx.file.valueOf(s.expression)))
         .map((s) => ({ range: ctx.file.range(s.expression), newText: `JSON.stringify(${ctx.file.textOf(s.expression)})` }));
       if (edits.length) fixes.push({ title: 'Log the value with JSON.stringify (escapes line breaks)', edits });
     } else {
@@ -100,4 +102,14 @@ function isEscaped(e: ts.Expression): boolean {
   const c = e.expression;
   const name = ts.isPropertyAccessExpression(c) ? `${ts.isIdentifier(c.expression) ? c.expression.text : ''}.${c.name.text}` : ts.isIdentifier(c) ? c.text : '';
   return /^(JSON\.stringify|encodeURIComponent|encodeURI|Number|parseInt|parseFloat|util\.inspect)$/.test(name);
+}
+
+/**
+ * Node's HTTP parser rejects CR, LF and other control characters in the request target, so the raw `req.url`
+ * cannot break a log line; in the browser the "log" is the user's own console. (The JS front marks neither.)
+ */
+function canBreakLines(v: Value): boolean {
+  if (v.kind !== 'tainted') return false;
+  const d = v.source.description;
+  return !/^(req|request|ctx\.req|ctx\.request)\.(url|originalUrl|baseUrl)$/.test(d) && !/^(window\.)?(location|document)\b/.test(d);
 }

@@ -13,13 +13,13 @@ import { isTestFile, jsPropName, nameWords, pyLiteral } from './constants';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode', 'pw', 'pass', 'pword']);
 
-/** `password`, `new_pwd`, `userPassword`, `passphrase` (and `secret`, unless it is a key). */
+/** `password`, `new_pwd`, `userPassword`, `passphrase`. */
 export function isPasswordName(name: string | undefined): boolean {
   if (!name) return false;
   const words = nameWords(name);
   if (words.some((w) => NOT_PASSWORD_WORDS.has(w))) return false;
-  if (words.some((w) => PASSWORD_WORDS.has(w) || /^(new|old|user|raw|plain)?(password|passwd|passphrase)s?$/.test(w))) return true;
-  return words.includes('secret') && !words.some((w) => w === 'key' || w === 'keys' || w === 'id');
+  // not `secret`: hashing a high-entropy secret (a key, a CSRF token with a server secret) is fine
+  return words.some((w) => PASSWORD_WORDS.has(w) || /^(new|old|user|raw|plain)?(password|passwd|passphrase)s?$/.test(w));
 }
 
 /** `password_reset_token`, `password_hash`, `min_password_length`: about a password, but not one. */
