@@ -87,6 +87,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (name === CSRF_EXEMPT) {
     const view = ctx.file.argument(node, 0);
     if (!view || WEBHOOK.test(view.text) || isTestCode(ctx.file.path)) return;
+    // only URL confs: frameworks wrap views in csrf_exempt to run their own check (DRF's APIView.as_view)
+    const route = node.parent?.type === 'argument_list' ? node.parent.parent : undefined;
+    if (!route || !/(^|\.)(path|re_path|url)$/.test(ctx.file.callName(route) ?? '')) return;
     ctx.report({
       range: ctx.file.range(node.childForFieldName('function')!),
       message: `\`${view.text}\` is exempt from CSRF checks: if it changes state, another site can make a logged-in user call it.`,

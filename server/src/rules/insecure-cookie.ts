@@ -81,6 +81,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   // deleting a cookie (max_age=0, expires in 1970) sends no value worth protecting
   const maxAge = ctx.file.keywordArgument(node, 'max_age');
   if ((maxAge && maxAge.text === '0') || /1970/.test(pyString(ctx.file, ctx.file.keywordArgument(node, 'expires')) ?? '')) return;
+  if (pyString(ctx.file, ctx.file.argument(node, 1, 'value')) === '') return; // clearing it
   const missing: string[] = [];
   const edits: TextEdit[] = [];
   const check = (kw: string, good: string, isBad: (v: Node) => boolean) => {

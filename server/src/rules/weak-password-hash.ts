@@ -58,6 +58,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (PY_FAST.test(name)) return pythonFastHash(node, name, ctx);
   if (name.endsWith('.update')) return pythonFastHash(node, name.slice(0, -'.update'.length), ctx);
   if (name === 'hashlib.pbkdf2_hmac') {
+    // a constant password is a self-test or feature probe (`pbkdf2_hmac("sha1", b"p", b"s", 1)`)
+    if (ctx.file.valueOf(ctx.file.argument(node, 1, 'password') ?? null).kind === 'constant') return;
     return pbkdf2(ctx.file.argument(node, 3, 'iterations'), pyString(ctx.file, ctx.file.argument(node, 0, 'hash_name')), ctx, 'py');
   }
   if (name.endsWith('.PBKDF2HMAC') && name.startsWith('cryptography.')) {
