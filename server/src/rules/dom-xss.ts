@@ -4,7 +4,7 @@ import { OWASP, type Fix } from '../engine/types';
 import { skipOuter, type JsFile } from '../lang/javascript/front';
 import {
   buildsHtml, capitalized, domPurifyFix, isFunctionLiteral, isJQueryObject, leadingConstant, memberName, memberObject,
-  methodCall, reportFlow,
+  methodCall, reportFlow, startsWithPageUrl,
 } from './support/javascript-web';
 
 /**
@@ -185,30 +185,6 @@ function fixesScheme(prefix: string | undefined): boolean {
   const p = prefix.replace(/[\u0000-\u0020]/g, '').toLowerCase();
   if (!p) return false;
   return !['javascript:', 'vbscript:', 'data:'].some((s) => s.startsWith(p) || p.startsWith(s));
-}
-
-/**
- * `location.href.replace(/^http:/, 'https:')`, `document.URL + '#top'`: the page's own URL starts
- * with its http(s) scheme, so no data after it can make a `javascript:` URL.
- */
-function startsWithPageUrl(file: JsFile, expr: ts.Expression, depth: number): boolean {
-  if (depth > 3) return false;
-  const e = skipOuter(expr);
-  if (ts.isIdentifier(e)) {
-    const def = file.definitionOf(e);
-    return !!def && startsWithPageUrl(file, def, depth + 1);
-  }
-  if (ts.isCallExpression(e)) {
-    const name = memberName(skipOuter(e.expression));
-    const recv = memberObject(skipOuter(e.expression));
-    return !!recv && (name === 'replace' || name === 'replaceAll' || name === 'concat' || name === 'toString') && startsWithPageUrl(file, recv, depth + 1);
-  }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return startsWithPageUrl(file, e.left, depth + 1);
-  if (ts.isTemplateExpression(e)) return e.head.text === '' && startsWithPageUrl(file, e.templateSpans[0].expression, depth + 1);
-  if (!ts.isPropertyAccessExpression(e)) return false;
-  const text = file.textOf(e).replace(/\s+/g, '');
-  return /^((window|self|globalThis|top|parent)\.)?(document\.)?location\.(href|origin)$/.test(text)
-    || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(text);
 }
 
 /** Could the object be a DOM element? Not when it was made otherwise (`new Url()`, `{}`, `url.parse(...)`). */

@@ -361,3 +361,36 @@ function writeHeadType(file: JsFile, call: ts.CallExpression): string | undefine
   }
   return undefined;
 }
+
+/**
+ * `location.href.replace(/^http:/, 'https:')`, `document.URL + '#top'`: the page's own URL starts
+ * with its http(s) scheme, so no data after it can make a `javascript:` URL.
+ */
+export function startsWithPageUrl(file: JsFile, expr: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const def = file.definitionOf(e);
+    return !!def && startsWithPageUrl(file, def, depth + 1);
+  }
+  if (ts.isCallExpression(e)) {
+    const name = memberName(skipOuter(e.expression));
+    const recv = memberObject(skipOuter(e.expression));
+    if (!recv) return false;
+    // a prefix of the page URL: slice(0, i), substring(0, i)
+    const fromStart = (name === 'slice' || name === 'substring' || name === 'substr') && e.arguments[0] && skipOuter(e.arguments[0]).getText() === '0';
+    return (fromStart || name === 'replace' || name === 'replaceAll' || name === 'concat' || name === 'toString') && startsWithPageUrl(file, recv, depth + 1);
+  }
+  // location.href.split('#')[0]
+  if (ts.isElementAccessExpression(e) && skipOuter(e.argumentExpression).getText() === '0') {
+    const inner = skipOuter(e.expression);
+    return ts.isCallExpression(inner) && memberName(skipOuter(inner.expression)) === 'split' && startsWithPageUrl(file, memberObject(skipOuter(inner.expression))!, depth + 1);
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return startsWithPageUrl(file, e.left, depth + 1);
+  if (ts.isTemplateExpression(e)) return e.head.text === '' && startsWithPageUrl(file, e.templateSpans[0].expression, depth + 1);
+  if (!ts.isPropertyAccessExpression(e)) return false;
+  const text = file.textOf(e).replace(/\s+/g, '');
+  return /^((window|self|globalThis|top|parent)\.)?(document\.)?location\.(href|origin)$/.test(text)
+    || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(text);
+}
+
