@@ -49,6 +49,16 @@ const BODY_OBJECTS = new Set(['request', 'req']);
 const PY_BODY_ATTRS = new Set(['body', 'data', 'json', 'form', 'POST', 'values', 'get_json']);
 const JS_BODY_ATTRS = new Set(['body']);
 
+/** Modules whose presence says a bare `token` is an auth token (and not a lexer or DI token). */
+const AUTH_MODULES = ['jwt', 'jose', 'jsonwebtoken', 'passport', 'next-auth', '@auth/core', 'oauth', 'simple-oauth2', 'oauthlib', 'authlib',
+  'rest_framework.authtoken', 'rest_framework_simplejwt', 'django.contrib.auth', 'flask_login', 'flask_jwt_extended', 'itsdangerous', 'requests_oauthlib', 'express-session'];
+
+/** A bare `token` counts only in a file that does authentication. */
+function tokenCounts(name: string, what: string, file: { importsModule(m: string): boolean }): boolean {
+  if (what !== 'token' || nameWords(name).length > 1) return true;
+  return AUTH_MODULES.some((m) => file.importsModule(m));
+}
+
 // ---- Python ----
 
 const PY_LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'fatal']);
@@ -92,7 +102,7 @@ function pyScan(node: Node, ctx: PyContext, depth: number): void {
   switch (node.type) {
     case 'identifier': {
       const what = sensitiveName(node.text);
-      if (what) pyReport(node, what, ctx);
+      if (what && tokenCounts(node.text, what, f)) pyReport(node, what, ctx);
       return;
     }
     case 'attribute': {
@@ -100,7 +110,7 @@ function pyScan(node: Node, ctx: PyContext, depth: number): void {
       const attr = node.childForFieldName('attribute')?.text ?? '';
       if (obj?.type === 'identifier' && BODY_OBJECTS.has(obj.text) && PY_BODY_ATTRS.has(attr)) { pyReport(node, 'the whole request body', ctx); return; }
       const what = sensitiveName(attr);
-      if (what && f.qualifiedName(node) === undefined) pyReport(node, what, ctx);
+      if (what && f.qualifiedName(node) === undefined && tokenCounts(attr, what, f)) pyReport(node, what, ctx);
       return;
     }
     case 'subscript': {
@@ -187,12 +197,12 @@ function jsScan(node: ts.Node, ctx: JsContext, depth: number): void {
   if (depth > 6) return;
   if (ts.isIdentifier(node)) {
     const what = sensitiveName(node.text);
-    if (what) jsReport(node, what, ctx);
+    if (what && tokenCounts(node.text, what, ctx.file)) jsReport(node, what, ctx);
   } else if (ts.isPropertyAccessExpression(node)) {
     const obj = node.expression;
     if (ts.isIdentifier(obj) && BODY_OBJECTS.has(obj.text) && JS_BODY_ATTRS.has(node.name.text)) { jsReport(node, 'the whole request body', ctx); return; }
     const what = sensitiveName(node.name.text);
-    if (what && !(ts.isIdentifier(obj) && obj.text === 'process')) jsReport(node, what, ctx);
+    if (what && !(ts.isIdentifier(obj) && obj.text === 'process') && tokenCounts(node.name.text, what, ctx.file)) jsReport(node, what, ctx);
   } else if (ts.isElementAccessExpression(node)) {
     const key = ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
     const what = key ? sensitiveName(key) : undefined;

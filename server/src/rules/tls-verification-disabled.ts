@@ -150,12 +150,43 @@ function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
     return;
   }
   const off = (key === 'rejectUnauthorized' || key === 'strictSSL') && jsBool(node.initializer) === false;
-  if (!off || !ts.isObjectLiteralExpression(node.parent)) return;
+  if (!off || !ts.isObjectLiteralExpression(node.parent) || jsInOptOut(node)) return;
   ctx.report({
     range: f.range(node),
     message: `\`${key}: false\` turns off TLS certificate verification: anyone on the network path can impersonate the server.`,
     fixes: [{ title: `Remove \`${key}: false\` (verify certificates)`, edits: [jsRemoveMember(f, node)], preferred: true }],
   });
+}
+
+const OPT_OUT_WORDS = /verif|validat|cert|insecure|reject|unauthori[sz]ed|tls|ssl|strict/i;
+
+/**
+ * Inside `if (options.tlsInsecure)`, `case 'no-verify':` or a function named like `insecureAgent`:
+ * the opt-out a caller asked for, not a hard-coded one.
+ */
+function jsInOptOut(node: ts.Node): boolean {
+  const mentions = (e: ts.Node): boolean => {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n)) && OPT_OUT_WORDS.test(n.text)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
+  };
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isIfStatement(p) && n !== p.expression && mentions(p.expression)) return true;
+    if (ts.isConditionalExpression(p) && n !== p.condition && mentions(p.condition)) return true;
+    if (ts.isCaseClause(p) && n !== p.expression && mentions(p.expression)) return true;
+    if (ts.isFunctionLike(p)) {
+      const name = p.name && ts.isIdentifier(p.name) ? p.name.text
+        : ts.isVariableDeclaration(p.parent) && ts.isIdentifier(p.parent.name) ? p.parent.name.text : '';
+      return /insecure|no_?verify|unverified|allowInvalid/i.test(name);
+    }
+  }
+  return false;
 }
 
 /** `() => undefined`, `() => {}`, `function () { return null; }` */
@@ -192,7 +223,7 @@ function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
       fixes: ts.isExpressionStatement(stmt)
         ? [{ title: 'Remove the override (verify certificates)', edits: [jsRemoveStatement(f, stmt)], preferred: true }] : [],
     });
-  } else if (name === 'rejectUnauthorized' && jsBool(node.right) === false) {
+  } else if (name === 'rejectUnauthorized' && jsBool(node.right) === false && !jsInOptOut(node)) {
     ctx.report({
       range: f.range(node),
       message: '`rejectUnauthorized = false` turns off TLS certificate verification.',

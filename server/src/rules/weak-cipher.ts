@@ -144,7 +144,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
       ctx.report({ range: f.range(node.arguments[0]), message: `\`${alg}\` uses ECB mode, which leaks the structure of the data: use \`aes-256-gcm\`.` });
     }
     const iv = node.arguments[2];
-    if (fn === 'createCipheriv' && iv && !/-ecb$/.test(alg ?? '') && isConstantBuffer(f, iv)) staticIv(f.range(iv), ctx);
+    // AES key wrap (RFC 3394) uses the fixed IV A6A6A6A6A6A6A6A6 by definition
+    if (fn === 'createCipheriv' && iv && !/-ecb$/.test(alg ?? '') && !/-wrap/.test(alg ?? '') && !inJsKeyWrap(node) && isConstantBuffer(f, iv)) staticIv(f.range(iv), ctx);
     return;
   }
   if (mod === 'crypto' && (fn === 'generateKeyPair' || fn === 'generateKeyPairSync')) {
@@ -156,6 +157,17 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (mod === 'crypto-js' && /^crypto-js\.(DES|TripleDES|RC4|RC4Drop|Rabbit)\.(encrypt|decrypt)$/.test(name)) {
     ctx.report({ range: f.range(node.expression), message: `${name.split('.')[1]} is a broken or weak cipher: use AES-GCM through the Web Crypto API or Node's crypto.` });
   }
+}
+
+function inJsKeyWrap(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (!ts.isFunctionLike(p)) continue;
+    const name = p.name && ts.isIdentifier(p.name) ? p.name.text
+      : ts.isVariableDeclaration(p.parent) && ts.isIdentifier(p.parent.name) ? p.parent.name.text : '';
+    return /wrap/i.test(name);
+  }
+  return false;
 }
 
 function isConstantBuffer(f: JsContext['file'], node: ts.Expression): boolean {

@@ -271,13 +271,14 @@ export function envName(name: string): string {
   return nameWords(name).join('_').toUpperCase() || 'SECRET';
 }
 
-/** Is this file a test, by the conventions of both ecosystems? (Fixture folders are not tests.) */
+/** Is this file a test, by the conventions of both ecosystems? (`test/fixtures/` folders are not tests.) */
 export function isTestFile(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (/^(test_.*|.*_tests?|tests?|conftest)\.py$/.test(base)) return true;
-  if (/\.(test|spec|e2e)\.[cm]?[jt]sx?$/.test(base)) return true;
-  return /\/(tests|__tests__|__mocks__|testing|spec|e2e|cypress)\//.test(p);
+  if (/\.(test|spec|e2e|tst)\.[cm]?[jt]sx?$/.test(base) || /^tests?\.[cm]?[jt]sx?$/.test(base)) return true;
+  if (p.includes('/test/fixtures/')) return false; // fixture folders hold the cases a rule must find
+  return /\/(test|tests|__tests__|__mocks__|testing|spec|e2e|cypress)\//.test(p);
 }
 
 /**
