@@ -64,7 +64,7 @@ export class StatusShield implements vscode.Disposable {
     if (counts.error) parts.push(`$(error) ${counts.error}`);
     if (counts.warning) parts.push(`$(warning) ${counts.warning}`);
     if (counts.info) parts.push(`$(info) ${counts.info}`);
-    if (notes) parts.push('$(circle-slash) skipped');
+    if (notes) parts.push(notes.some((n) => n.startsWith('skipped')) ? '$(circle-slash) skipped' : '$(watch) partial');
     this.item.text = parts.join(' ');
     const lines = [
       total === 0
