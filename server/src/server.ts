@@ -157,7 +157,8 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     if (outcome.kind === 'timeout') {
       if (!slow.has(uri)) {
         slow.add(uri);
-        note(uri, [`analysis stopped: over the ${budget} ms time budget (secureHints.timeBudgetMs). The file is now analyzed when saved, not while typing; \`secure-hints scan\` analyzes it without a budget.`]);
+        note(uri, [`analysis stopped: over the ${budget} ms time budget (secureHints.timeBudgetMs). The file is now analyzed on open and save with a longer budget, not while typing; \`secure-hints scan\` analyzes it without a budget.`]);
+        schedule(document, 0); // once more now, with the longer budget
       }
       return;
     }

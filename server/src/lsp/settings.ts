@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   run: 'onType',
   maxFileBytes: 2_000_000,
   exclude: [],
-  timeBudgetMs: 5000,
+  timeBudgetMs: 1500,
 };
 
 const SEVERITIES = ['off', 'error', 'warning', 'info', 'hint'];
