@@ -4,8 +4,8 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP } from '../engine/types';
 // Python helpers
 import type { Fix, TextEdit } from '../engine/types';
-import { describeSource } from '../engine/rule';
-import { importModule, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
+import { describeSource, evidence } from '../engine/rule';
+import { elementOf, importModule, isContainer, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
 // JavaScript helpers
 import type { Value } from '../engine/types';
 import { describeSource as jsDescribeSource } from '../engine/rule';
@@ -57,9 +57,16 @@ function pythonCall(node: Node, ctx: PyContext): void {
   // With an argument list only element 0 (the program, or the shell script with shell=True) is parsed.
   let target: Node | undefined = cmd;
   if (cmd.type === 'list' || cmd.type === 'tuple') target = cmd.namedChildren.find((c) => c?.type !== 'comment') ?? undefined;
-  else if (!shell && !pieces(file, cmd)) return; // a name that may hold an argument list: no shell parses it
   if (!target || target.type === 'list_splat') return;
-  const { value, ev } = sinkValue(file, target, 'command');
+  let { value, ev } = sinkValue(file, target, 'command');
+  if (target === cmd && !pieces(file, cmd) && isContainer(value)) {
+    // a name holding an argument list: only its first element is parsed (the program, or the script)
+    const first = elementOf(value, '0');
+    if (!first) return;
+    value = first;
+    ev = evidence(first, 'command');
+    target = undefined;
+  }
   if (ev === 'safe' || (!shell && ev !== 'tainted')) return;
   const message = !shell
     ? `${describeSource(value)} chooses the program this call runs.`

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP } from '../engine/types';
-import { dynamicParts, importName, methodName, pieces, receiverOrigin, sinkValue, wrapEdits } from './support/python-sinks';
+import { dynamicParts, importName, isBuiltString, methodName, pieces, receiverOrigin, sinkValue, wrapEdits } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -43,7 +43,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!filter) return;
   const { value, ev } = sinkValue(file, filter, 'ldap');
   // a filter of unknown origin is reported only when it is assembled right here
-  if (ev === 'safe' || (ev === 'unknown' && !pieces(file, filter))) return;
+  if (ev === 'safe' || (ev === 'unknown' && !pieces(file, filter) && !isBuiltString(value))) return;
   const parts = pieces(file, filter) ? dynamicParts(file, filter, 'ldap') : [];
   const esc = importName(file, escaper[0], escaper[1]);
   ctx.report({

@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP } from '../engine/types';
 // Python helpers
 import { describeSource } from '../engine/rule';
-import { dynamicParts, flaskView, importName, pieces, sinkValue, wrapEdits } from './support/python-sinks';
+import { boundInFunction, dynamicParts, flaskView, importName, isBuiltString, isContainer, pieces, sinkValue, wrapEdits } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -62,7 +62,8 @@ function pythonReturn(node: Node, ctx: PyContext): void {
   let expr = node.namedChildren[0];
   if (!expr) return;
   if (expr.type === 'expression_list' || expr.type === 'tuple') expr = expr.namedChildren[0];
-  if (!expr || !pieces(file, expr)) return; // only text built right here: a name may hold a dict (JSON)
+  // text built in the return, or a name holding text built by formatting: a dict or list becomes JSON
+  if (!expr || (!pieces(file, expr) && !(expr.type === 'identifier' && isBuiltString(file.valueOf(expr))))) return;
   if (!flaskView(file, node)) return;
   pythonReport(node, expr, ctx, 'this Flask view');
 }
@@ -70,9 +71,12 @@ function pythonReturn(node: Node, ctx: PyContext): void {
 function pythonReport(node: Node, body: Node, ctx: PyContext, where: string): void {
   const file = ctx.file;
   const { value, ev } = sinkValue(file, body, 'html');
-  if (ev !== 'tainted') return;
-  const parts = dynamicParts(file, body, 'html');
+  if (ev !== 'tainted' || isContainer(value)) return;
+  // text built elsewhere (`return html` after `html = "<p>" + name`) is fixed where it is built: no edit here
+  const parts = !pieces(file, body) && isBuiltString(value) ? [] : dynamicParts(file, body, 'html');
   const esc = importName(file, 'html', 'escape');
+  // `html.escape` inside a function with its own `html` variable would call the wrong thing
+  if (esc.local.startsWith('html.') && boundInFunction(file, node, 'html')) parts.length = 0;
   ctx.report({
     range: file.range(node),
     message: `${describeSource(value)} is returned as HTML by ${where} without escaping: a link with script in it runs in your users' browsers. Escape it (html.escape / markupsafe.escape) or render a template.`,

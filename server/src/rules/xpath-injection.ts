@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource, evidence } from '../engine/rule';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
-import { isTextPiece, methodName, pieces, pyQuote, sinkValue } from './support/python-sinks';
+import { isBuiltString, isTextPiece, methodName, pieces, pyQuote, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   else if (!name && methodName(node) === 'xpath' && file.importsModule('lxml')) expr = file.argument(node, 0, '_path');
   if (!expr) return;
   const { value, ev } = sinkValue(file, expr, 'xpath');
-  if (ev === 'safe' || (ev === 'unknown' && !pieces(file, expr))) return;
+  if (ev === 'safe' || (ev === 'unknown' && !pieces(file, expr) && !isBuiltString(value))) return;
   ctx.report({
     range: file.range(node),
     message: ev === 'tainted'

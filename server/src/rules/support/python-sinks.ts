@@ -29,6 +29,32 @@ export function fromOwnUrl(value: Value): boolean {
   return value.kind === 'tainted' && /(^|\.)request\.(path|path_info|full_path|get_full_path\(\)|get_full_path_info\(\)|url|base_url|build_absolute_uri\(\))$/.test(value.source.description);
 }
 
+// ---- facts the Python front adds to a value (see lang/python/values.ts `PV`) ----
+
+type FrontValue = Value & { elems?: Map<string, Value>; rest?: Value; seq?: boolean; built?: boolean; template?: string };
+
+/** A list, tuple or dict (the front tracks its elements). */
+export function isContainer(value: Value): boolean {
+  return (value as FrontValue).elems !== undefined;
+}
+
+/** Element `key` of a container value (`'0'` for the first list element), or the join of unknown keys. */
+export function elementOf(value: Value, key: string): Value | undefined {
+  const v = value as FrontValue;
+  return v.elems?.get(key) ?? v.rest;
+}
+
+/** A string built by formatting or concatenation (`f"<b>{x}</b>"` assigned to a name). */
+export function isBuiltString(value: Value): boolean {
+  return (value as FrontValue).built === true;
+}
+
+/** The constant text a built string starts with (`https://api.x/u/` for `"https://api.x/u/" + id`). */
+export function constantHead(value: Value): string | undefined {
+  const t = (value as FrontValue).template;
+  return t === undefined ? undefined : t.split('\u0000')[0];
+}
+
 /** The name of a builtin a call makes (`open`), when that name is not imported. */
 export function builtinCall(file: PyFile, call: Node): string | undefined {
   const fn = call.childForFieldName('function');
@@ -335,6 +361,20 @@ export function importName(file: PyFile, module: string, name: string): { local:
   return { local: `${mod.local}.${name}`, edits: mod.edits };
 }
 
+/** Does the function around `node` bind `name` itself (assignment, loop, `with`, parameter)? */
+export function boundInFunction(file: PyFile, node: Node, name: string): boolean {
+  const fn = file.enclosingFunction(node);
+  if (!fn) return false;
+  for (const id of fn.descendantsOfType('identifier')) {
+    if (id?.text !== name) continue;
+    const p = id.parent;
+    if (!p) continue;
+    if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.equals(id)) return true;
+    if (p.type === 'parameters' || p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'as_pattern_target' || p.type === 'pattern_list') return true;
+  }
+  return false;
+}
+
 // ---- web frameworks ----
 
 const ROUTE_DECORATORS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch']);
@@ -369,6 +409,7 @@ export function pinnedUrl(file: PyFile, node: Node, sameSiteOk: boolean): boolea
     if (v.kind !== 'constant' || v.value === undefined) break;
     head += v.value;
   }
+  if (!head && ps.length === 1 && !isText(ps[0])) head = constantHead(file.valueOf(ps[0].node)) ?? '';
   if (!head) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]+[/?#]/i.test(head)) return true;
   return sameSiteOk && /^\/[^/\\]/.test(head);
