@@ -98,7 +98,8 @@ export function namedSecret(name: string, value: string): Match | undefined {
   const isPassword = ['password', 'passwd', 'pwd', 'passphrase'].includes(last);
   if (isPassword) {
     // a real password has something besides lower-case letters (else it is a field name or a word)
-    if (value.length < 6 || /^[a-z_-]+$/.test(value)) return undefined;
+    // (`Passwort`, `Contraseña`: translations of the label)
+    if (value.length < 6 || /^[a-z_-]+$/.test(value) || /^\p{Lu}?\p{Ll}+$/u.test(value)) return undefined;
   } else if (value.length < 12 || entropy(value) < 3 || /^[a-z_.-]+$/i.test(value)) {
     return undefined;
   }
