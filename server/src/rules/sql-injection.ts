@@ -283,6 +283,8 @@ const JS_RAW_METHODS = new Set(['$queryRawUnsafe', '$executeRawUnsafe', 'whereRa
 /** Generic names that are SQL only when the text looks like SQL (the database object is not known). */
 const JS_GENERIC_METHODS = new Set(['query', 'execute', 'raw', 'unsafe', 'run', 'all', 'get', 'exec', 'prepare', 'each']);
 
+const JS_CANDIDATE_METHODS = new Set([...Object.values(JS_SQL_METHODS).flat(), ...JS_RAW_METHODS, ...JS_GENERIC_METHODS]);
+
 function jsDriver(name: string | undefined): JsDriver | undefined {
   if (!name) return undefined;
   for (const [re, d] of JS_DRIVERS) if (re.test(name)) return d;
@@ -298,6 +300,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   let driver: JsDriver | undefined;
   if (ts.isPropertyAccessExpression(callee)) {
     method = callee.name.text;
+    // evaluating the receiver analyses its function: only for method names that can run SQL
+    if (!JS_CANDIDATE_METHODS.has(method)) return;
     driver = jsDriver(file.callName(node)) ?? jsDriver(file.valueOf(callee.expression).origin);
   } else if (ts.isIdentifier(callee)) {
     // import { literal } from 'sequelize'

@@ -35,6 +35,10 @@ export interface Unit {
 
 const MAX_SUMMARY_DEPTH = 4;
 
+/** A line, or the node to take it from when it is needed (computing lines and texts eagerly is costly). */
+type Loc = number | ts.Node;
+type Desc = string | ts.Node;
+
 function newEnv(): Env {
   return { vars: new Map(), paths: new Map() };
 }
@@ -85,6 +89,14 @@ export class Flow {
 
   constructor(readonly file: JsFile) {}
 
+  private ln(l: Loc): number {
+    return typeof l === 'number' ? l : this.file.line(l);
+  }
+
+  private ds(d: Desc): string {
+    return typeof d === 'string' ? d : this.file.textOf(d);
+  }
+
   valueOf(node: ts.Node): V {
     const u = this.unit(unitNodeOf(node));
     const v = u.values.get(node);
@@ -120,7 +132,7 @@ export class Flow {
         this.stmts(fn.body.statements, env, u);
       } else if (ts.isFunctionLike(fn)) {
         const f = fn as ts.SignatureDeclaration & { body?: ts.Node };
-        f.parameters.forEach((p, i) => this.bind(p.name, this.paramValue(f, i, p, env, u), env, u, this.file.line(p)));
+        f.parameters.forEach((p, i) => this.bind(p.name, this.paramValue(f, i, p, env, u), env, u, p));
         if (f.body && ts.isBlock(f.body)) this.stmts(f.body.statements, env, u);
         else if (f.body) u.ret = this.ev(f.body, env, u);
       }
@@ -285,7 +297,7 @@ export class Flow {
         let out = t;
         if (st.catchClause) {
           const start = joinEnv(cloneEnv(env), t ? cloneEnv(t) : null)!;
-          if (st.catchClause.variableDeclaration) this.bind(st.catchClause.variableDeclaration.name, UNKNOWN, start, u, this.file.line(st.catchClause));
+          if (st.catchClause.variableDeclaration) this.bind(st.catchClause.variableDeclaration.name, UNKNOWN, start, u, st.catchClause);
           out = joinEnv(t, this.exec(st.catchClause.block, start, u));
         }
         if (st.finallyBlock) {
@@ -311,7 +323,7 @@ export class Flow {
     for (const d of list.declarations) {
       let v = d.initializer ? this.ev(d.initializer, env, u) : CONST;
       if (isInertType(d.type)) v = clear(v, ALL_SINKS);
-      this.bind(d.name, v, env, u, this.file.line(d), d.initializer);
+      this.bind(d.name, v, env, u, d, d.initializer);
     }
   }
 
@@ -331,8 +343,8 @@ export class Flow {
       if (iter && (ts.isForOfStatement(s) || ts.isForInStatement(s))) {
         const init = s.initializer;
         if (ts.isVariableDeclarationList(init)) {
-          for (const d of init.declarations) this.bind(d.name, iter, e, u, this.file.line(d));
-        } else this.assign(init, iter, e, u, this.file.line(init));
+          for (const d of init.declarations) this.bind(d.name, iter, e, u, d);
+        } else this.assign(init, iter, e, u, init);
       }
       if ((ts.isForStatement(s) && s.condition) || ts.isWhileStatement(s)) {
         const cond = ts.isForStatement(s) ? s.condition! : (s as ts.WhileStatement).expression;
@@ -382,9 +394,9 @@ export class Flow {
   // ---- bindings ----
 
   /** Binds a declared name (or destructuring pattern) to a value. */
-  bind(name: ts.BindingName, v: V, env: Env, u: Unit, line: number, def?: ts.Expression, desc?: string): void {
+  bind(name: ts.BindingName, v: V, env: Env, u: Unit, line: Loc, def?: ts.Expression, desc?: string): void {
     if (ts.isIdentifier(name)) {
-      const val: V = { ...step(v, name.text, line) };
+      const val: V = { ...(v.kind === 'tainted' ? step(v, name.text, this.ln(line)) : v) };
       if (def) val.def = def; else delete val.def;
       this.setVar(name, val, env, u);
       return;
@@ -474,12 +486,12 @@ export class Flow {
   }
 
   /** An assignment `target = v` (including destructuring assignment). */
-  assign(target: ts.Node, v: V, env: Env, u: Unit, line: number, def?: ts.Expression): void {
+  assign(target: ts.Node, v: V, env: Env, u: Unit, line: Loc, def?: ts.Expression): void {
     const t = ts.isExpression(target) ? skipParens(target) : target;
     if (ts.isIdentifier(t)) {
       const decl = this.scopes.declOf(t);
       if (!decl) return;
-      const val: V = { ...step(v, t.text, line) };
+      const val: V = { ...(v.kind === 'tainted' ? step(v, t.text, this.ln(line)) : v) };
       if (def) val.def = def; else delete val.def;
       this.setVar(decl, val, env, u);
       return;
@@ -587,7 +599,7 @@ export class Flow {
         const e = n as ts.PrefixUnaryExpression;
         const v = this.ev(e.operand, env, u);
         if (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) {
-          this.assign(e.operand, SAFE, env, u, this.file.line(e));
+          this.assign(e.operand, SAFE, env, u, e);
           return SAFE;
         }
         if (e.operator === ts.SyntaxKind.ExclamationToken) return SAFE;
@@ -689,7 +701,7 @@ export class Flow {
   }
 
   /** What reading property `key` of a value gives. `desc` names the access for messages. */
-  read(base: V, key: string | undefined, desc: string, line: number): V {
+  read(base: V, key: string | undefined, desc: Desc, line: Loc): V {
     if (base.fields) {
       if (key !== undefined) {
         const f = base.fields.get(key);
@@ -706,13 +718,13 @@ export class Flow {
     }
     if (base.origin && key !== undefined && UNTRUSTED_PROPS[base.origin]) {
       const p = UNTRUSTED_PROPS[base.origin][key];
-      if (p === true) return tainted({ description: shorten(desc), line });
+      if (p === true) return tainted({ description: shorten(this.ds(desc)), line: this.ln(line) });
       if (typeof p === 'string') return { kind: 'unknown', origin: p };
       return base.origin === '#location' ? CONST : UNKNOWN;
     }
     if (base.kind === 'tainted') {
       if (key === 'length') return clear(strip(base), ALL_SINKS);
-      return extend(strip(base), desc);
+      return extend(strip(base), this.ds(desc));
     }
     if (base.kind === 'constant') {
       if (key === 'length' && base.value !== undefined) return constant(String(base.value.length));
@@ -738,7 +750,7 @@ export class Flow {
       const o = pk && env.paths.get(pk);
       if (o) return o.v;
     }
-    return this.read(base, key, this.file.textOf(n), this.file.line(n));
+    return this.read(base, key, n, n);
   }
 
   private lookup(id: ts.Identifier, env: Env, u: Unit): V {
@@ -767,7 +779,7 @@ export class Flow {
     if (op === ts.SyntaxKind.EqualsToken) {
       const r = this.ev(n.right, env, u);
       this.evTargetBase(n.left, env, u);
-      this.assign(n.left, r, env, u, this.file.line(n), n.right);
+      this.assign(n.left, r, env, u, n, n.right);
       return r;
     }
     if (isAssignmentOp(op)) {
@@ -776,7 +788,7 @@ export class Flow {
       const v = op === ts.SyntaxKind.PlusEqualsToken ? concat([l, r])
         : op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken
           || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken ? join(l, r) : SAFE;
-      this.assign(n.left, v, env, u, this.file.line(n));
+      this.assign(n.left, v, env, u, n);
       return v;
     }
     const l = this.ev(n.left, env, u);
@@ -830,11 +842,11 @@ export class Flow {
     if (ts.isPropertyAccessExpression(callee) || (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression))) {
       recv = this.ev(callee.expression, env, u);
       method = ts.isPropertyAccessExpression(callee) ? callee.name.text : (callee.argumentExpression as ts.StringLiteral).text;
-      calleeV = this.read(recv, method, this.file.textOf(callee), this.file.line(callee));
+      calleeV = this.read(recv, method, callee, callee);
       u.values.set(callee, calleeV);
     } else calleeV = this.ev(callee, env, u);
     const args = n.arguments.map((a) => this.ev(a, env, u));
-    const line = this.file.line(n);
+    const line: Loc = n;
 
     if (isRequire(n)) return { kind: 'unknown', origin: moduleName((n.arguments[0] as ts.StringLiteral).text) };
     const name = this.file.callName(n) ?? this.globalName(callee);
@@ -855,7 +867,7 @@ export class Flow {
 
     if (recv && method) {
       const marker = recv.origin && UNTRUSTED_METHODS[recv.origin];
-      if (marker && marker.has(method)) return tainted({ description: shorten(this.file.textOf(n)), line });
+      if (marker && marker.has(method)) return tainted({ description: shorten(this.file.textOf(n)), line: this.ln(n) });
       if (method === 'sanitize' && /dompurify/i.test(recv.origin ?? '')) return clear(strip(args.length ? joinAll(args) : CONST), ['html']);
       const sm = SANITIZING_METHODS[method];
       if (sm && recv.kind !== 'tainted' && args.length) return clear(strip(joinAll(args)), sm);
@@ -908,13 +920,13 @@ export class Flow {
   }
 
   /** `arr.push(x)`: the container now holds `x` too. */
-  private storeInto(target: ts.Expression, v: V, env: Env, u: Unit, line: number): void {
+  private storeInto(target: ts.Expression, v: V, env: Env, u: Unit, line: Loc): void {
     const t = skipParens(target);
     if (ts.isIdentifier(t)) {
       const decl = this.scopes.declOf(t);
       if (!decl) return;
       const cur = this.lookup(t, env, u);
-      this.setVar(decl, { ...step(v, t.text, line), ...(cur.def ? { def: cur.def } : {}) }, env, u);
+      this.setVar(decl, { ...(v.kind === 'tainted' ? step(v, t.text, this.ln(line)) : v), ...(cur.def ? { def: cur.def } : {}) }, env, u);
     } else if (ts.isPropertyAccessExpression(t) || ts.isElementAccessExpression(t)) {
       this.assign(t, v, env, u, line);
     }

@@ -47,15 +47,18 @@ export class Scopes {
   }
 }
 
+const K = ts.SyntaxKind;
+const FUNCTION_SCOPES = new Set([K.SourceFile, K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction,
+  K.MethodDeclaration, K.Constructor, K.GetAccessor, K.SetAccessor, K.ModuleBlock, K.ClassStaticBlockDeclaration]);
+const SCOPES = new Set([...FUNCTION_SCOPES, K.Block, K.ForStatement, K.ForInStatement, K.ForOfStatement,
+  K.CatchClause, K.CaseBlock, K.ClassDeclaration, K.ClassExpression]);
+
 export function isFunctionScope(n: ts.Node): boolean {
-  return ts.isSourceFile(n) || ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n)
-    || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n)
-    || ts.isModuleBlock(n) || ts.isClassStaticBlockDeclaration(n);
+  return FUNCTION_SCOPES.has(n.kind);
 }
 
 function isScope(n: ts.Node): boolean {
-  return isFunctionScope(n) || ts.isBlock(n) || ts.isForStatement(n) || ts.isForInStatement(n) || ts.isForOfStatement(n)
-    || ts.isCatchClause(n) || ts.isCaseBlock(n) || ts.isClassDeclaration(n) || ts.isClassExpression(n);
+  return SCOPES.has(n.kind);
 }
 
 export function varKind(decl: ts.Identifier): 'var' | 'let' | 'const' | 'other' {

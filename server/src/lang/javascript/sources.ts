@@ -2,6 +2,11 @@ import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
 import { ALL_SINKS } from './values';
 
+/** A lookup table without a prototype: `table['constructor']` is undefined, not Object. */
+export function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 /**
  * What the JS/TS front knows about the outside world: untrusted sources, sanitizers and
  * functions that pass data through. Tables only; the interpreter in dataflow.ts applies them.
@@ -20,7 +25,7 @@ export const PROCESS = '#process';
 export const STORAGE = '#storage';
 
 /** Properties of a marker object that are untrusted; a string value is the marker of a nested object. */
-export const UNTRUSTED_PROPS: Record<string, Record<string, true | string>> = {
+export const UNTRUSTED_PROPS = table<Record<string, true | string>>({
   [REQUEST]: {
     params: true, query: true, body: true, headers: true, cookies: true, signedCookies: true, url: true,
     originalUrl: true, path: true, files: true, file: true, rawBody: true, nextUrl: true, search: true,
@@ -44,26 +49,28 @@ export const UNTRUSTED_PROPS: Record<string, Record<string, true | string>> = {
   },
   [PROCESS]: { argv: true },
   [STORAGE]: {},
-};
+});
+
+for (const k of Object.keys(UNTRUSTED_PROPS)) UNTRUSTED_PROPS[k] = table(UNTRUSTED_PROPS[k]);
 
 /** Methods of a marker object whose result is untrusted. */
-export const UNTRUSTED_METHODS: Record<string, Set<string>> = {
+export const UNTRUSTED_METHODS: Record<string, Set<string>> = table({
   [REQUEST]: new Set(['get', 'header', 'param', 'json', 'text', 'formData', 'arrayBuffer', 'blob']),
   [KOA_CTX]: new Set(['get']),
   [STORAGE]: new Set(['getItem', 'key']),
-};
+});
 
 /** Browser and Node globals that are (or hold) untrusted data. */
-export const GLOBALS: Record<string, string> = {
+export const GLOBALS: Record<string, string> = table({
   location: LOCATION, document: DOCUMENT, window: WINDOW, self: WINDOW, globalThis: WINDOW, top: WINDOW,
   parent: WINDOW, process: PROCESS, localStorage: STORAGE, sessionStorage: STORAGE,
-};
+});
 
 const URLISH: SinkClass[] = ['url', 'redirect', 'ssrf', 'header', 'log'];
 const HTML: SinkClass[] = ['html'];
 
 /** Global functions and qualified names (after import resolution) that sanitize: what they clear. */
-export const SANITIZERS: Record<string, SinkClass[]> = {
+export const SANITIZERS: Record<string, SinkClass[]> = table({
   parseInt: ALL_SINKS, parseFloat: ALL_SINKS, Number: ALL_SINKS, Boolean: ALL_SINKS, BigInt: ALL_SINKS,
   isNaN: ALL_SINKS, isFinite: ALL_SINKS, 'Number.parseInt': ALL_SINKS, 'Number.parseFloat': ALL_SINKS,
   'Number.isInteger': ALL_SINKS, 'Number.isFinite': ALL_SINKS, 'Number.isNaN': ALL_SINKS, 'Number.isSafeInteger': ALL_SINKS,
@@ -81,15 +88,15 @@ export const SANITIZERS: Record<string, SinkClass[]> = {
   'shell-quote.quote': ['command'], 'shell-escape': ['command'], 'shescape.quote': ['command'], 'shescape.escape': ['command'],
   'shescape.quoteAll': ['command'], 'mongo-sanitize': ['nosql'], 'express-mongo-sanitize.sanitize': ['nosql'],
   'validator.toInt': ALL_SINKS, 'validator.toFloat': ALL_SINKS, 'validator.toBoolean': ALL_SINKS, 'validator.toDate': ALL_SINKS,
-};
+});
 
 /** Methods that sanitize whatever object they are called on (`connection.escape(x)`). */
-export const SANITIZING_METHODS: Record<string, SinkClass[]> = {
+export const SANITIZING_METHODS: Record<string, SinkClass[]> = table({
   escape: ['sql'], escapeId: ['sql'], escapeLiteral: ['sql'], escapeIdentifier: ['sql'],
-};
+});
 
 /** Functions whose result carries their arguments (taint passes through). Value: argument index, or -1 for all. */
-export const PASS_THROUGH: Record<string, number> = {
+export const PASS_THROUGH: Record<string, number> = table({
   String: 0, decodeURIComponent: 0, decodeURI: 0, unescape: 0, atob: 0, btoa: 0, structuredClone: 0,
   'JSON.parse': 0, 'JSON.stringify': 0, 'Object.assign': -1, 'Object.keys': 0, 'Object.values': 0, 'Object.entries': 0,
   'Object.fromEntries': 0, 'Object.freeze': 0, 'Array.from': 0, 'Array.of': -1, 'Buffer.from': 0, 'Promise.resolve': 0,
@@ -97,7 +104,7 @@ export const PASS_THROUGH: Record<string, number> = {
   'path.posix.resolve': -1, 'path.posix.normalize': 0, 'url.parse': 0, 'url.format': 0, 'querystring.parse': 0,
   'querystring.unescape': 0, 'qs.parse': 0, 'util.format': -1, 'util.inspect': 0, 'buffer.Buffer.from': 0,
   'lodash.trim': 0, 'lodash.toLower': 0, 'lodash.toUpper': 0, 'lodash.get': 0, 'lodash.pick': 0, 'lodash.merge': -1,
-};
+});
 
 /** Methods that return a number or a boolean whatever the receiver holds. */
 export const SAFE_METHODS = new Set([
@@ -115,7 +122,7 @@ export const PURE_METHODS = new Set([
 ]);
 
 /** validator.js checks and what a passing check proves. */
-export const VALIDATOR_CHECKS: Record<string, SinkClass[]> = {};
+export const VALIDATOR_CHECKS: Record<string, SinkClass[]> = table({});
 for (const name of ['isInt', 'isFloat', 'isNumeric', 'isDecimal', 'isUUID', 'isMongoId', 'isAlphanumeric', 'isAlpha',
   'isHexadecimal', 'isBoolean', 'isIn', 'isPort', 'isHash', 'isISO8601', 'isDate', 'isIP', 'isFQDN', 'isMD5',
   'isHexColor', 'isOctal', 'isBase32', 'isSlug', 'isLength', 'isMACAddress', 'isCurrency', 'isPostalCode']) {
@@ -162,11 +169,11 @@ export const ROUTE_METHODS = new Set([
 export const NEXT_HANDLERS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** NestJS parameter decorators: the parameter is request data. */
-export const NEST_DECORATORS: Record<string, 'tainted' | 'request'> = {
+export const NEST_DECORATORS: Record<string, 'tainted' | 'request'> = table({
   Query: 'tainted', Param: 'tainted', Body: 'tainted', Headers: 'tainted', Cookies: 'tainted', Req: 'request',
   Request: 'request', RawBody: 'tainted', UploadedFile: 'tainted', UploadedFiles: 'tainted', Ip: 'tainted',
   HostParam: 'tainted',
-};
+});
 
 /** Event names of sockets that carry peer data. */
 export const LIFECYCLE_EVENTS = new Set(['connection', 'connect', 'disconnect', 'close', 'open', 'error', 'end',
