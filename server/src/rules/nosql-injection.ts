@@ -54,6 +54,24 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     if (node.arguments.length >= 1) whereCode(ctx, node.arguments[0]);
     return;
   }
+  if (m.name === 'aggregate' && node.arguments.length >= 1) {
+    // collection.aggregate([{ $match: { user: req.body.user } }, ...])
+    const pipeline = skipOuter(node.arguments[0]);
+    const callee = file.callName(node);
+    if (!ts.isArrayLiteralExpression(pipeline) || (callee && NOT_MONGO.test(callee)) || !isMongoReceiver(file, m.receiver)) return;
+    for (const stage of pipeline.elements) {
+      const st = skipOuter(stage);
+      if (!ts.isObjectLiteralExpression(st)) continue;
+      for (const p of st.properties) {
+        if (!ts.isPropertyAssignment(p) || propName(p.name) !== '$match') continue;
+        const match = skipOuter(p.initializer);
+        if (ts.isObjectLiteralExpression(match)) checkObject(ctx, match);
+        else reportFlow(ctx, match, file.valueOf(match), 'nosql',
+          (src) => `${capitalized(src)} is used as a whole \`$match\` filter: an object from the request can carry query operators.`, { unknown: false });
+      }
+    }
+    return;
+  }
   const index = FILTER_METHODS[m.name];
   if (index === undefined || node.arguments.length <= index) return;
   const callee = file.callName(node);
