@@ -151,6 +151,38 @@ describe('language server over stdio', function () {
     assert.ok(!acts.some((a) => a.kind === 'source.fixAll.secureHints'), 'the source action only comes when asked for');
   });
 
+  it('"ignore on this line" in JSX children writes a JSX comment; elsewhere a line comment', async function () {
+    const tsx = [
+      'export function Post({ body, intro }: { body: string; intro: string }) {',
+      '  return (',
+      '    <article>',
+      '      <div dangerouslySetInnerHTML={{ __html: body }} />',
+      '      <p',
+      '        dangerouslySetInnerHTML={{ __html: intro }}',
+      '      />',
+      '    </article>',
+      '  );',
+      '}',
+      '',
+    ].join('\n');
+    const file = fresh('post.tsx');
+    await client.open(file, tsx, 'typescriptreact');
+    const { diagnostics } = await client.waitForDiagnostics(file);
+    assert.deepStrictEqual(diagnostics.map((d) => d.range.start.line), [3, 5], JSON.stringify(diagnostics));
+    let text = tsx;
+    // bottom-up, so the first edit does not move the second line
+    for (const d of [...diagnostics].reverse()) {
+      const acts = await client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+      text = applyAction(text, acts.find((a) => a.title.startsWith('Ignore ')), uri(file));
+    }
+    const lines = text.split('\n');
+    assert.match(lines[3], /^      \{\/\* secure-hints: ignore\[[a-z-]+\] .+ \*\/\}$/);
+    assert.match(lines[6], /^        \/\/ secure-hints: ignore\[[a-z-]+\] /);
+    await client.change(file, text, 2);
+    const after = (await client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
+    assert.deepStrictEqual(after.filter((d) => d.range.start.line === 7), [], 'the line comment suppresses the attribute below it');
+  });
+
   it('hover explains the finding with CWE and OWASP links and the docs link', async function () {
     const file = fresh('app.py');
     await client.open(file, pyCommand.text, 'python');
@@ -162,6 +194,7 @@ describe('language server over stdio', function () {
     assert.match(md, /\[CWE-78\]\(https:\/\/cwe\.mitre\.org\/data\/definitions\/78\.html\)/);
     assert.match(md, /\[OWASP A03:2021-Injection\]\(https:\/\/owasp\.org\/Top10\/A03_2021-Injection\/\)/);
     assert.match(md, /\*\*Data path:\*\* .*`.+` on line 8 reaches this code\./);
+    assert.match(md, /\*\*Safe example:\*\*\n\n```python\n\S/, 'a safe example from the docs page, in the file\'s language');
     assert.match(md, new RegExp(`\\[Rule documentation\\]\\(\\S+/docs/rules/${pyCommand.rule}\\.md\\)`));
     const nothing = await client.request('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 0, character: 0 } });
     assert.strictEqual(nothing, null);
