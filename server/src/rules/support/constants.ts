@@ -272,7 +272,17 @@ export function envName(name: string): string {
 }
 
 /** Is this file a test, by the conventions of both ecosystems? (`test/fixtures/` folders are not tests.) */
+let lastPath: string | undefined;
+let lastIsTest = false;
+
 export function isTestFile(path: string): boolean {
+  if (path === lastPath) return lastIsTest;
+  lastPath = path;
+  lastIsTest = testPath(path);
+  return lastIsTest;
+}
+
+function testPath(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (/^(test_.*|.*_tests?|tests?|conftest)\.py$/.test(base)) return true;
