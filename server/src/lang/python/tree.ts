@@ -77,35 +77,33 @@ export class PTree {
 
   constructor(tree: Tree, readonly source: string) {
     const c = tree.walk();
-    const make = (parent: PNode | null): PNode => {
-      const n = new PNode(this, c.nodeId, c.nodeType, c.nodeIsNamed, c.currentFieldName, c.startIndex, c.endIndex);
+    const make = (parent: PNode | null, field: string | null): PNode => {
+      const n = new PNode(this, c.nodeId, c.nodeType, c.nodeIsNamed, field, c.startIndex, c.endIndex);
       n.parent = parent;
       this.byId.set(n.id, n);
       return n;
     };
-    this.root = make(null);
-    let current = this.root;
-    // iterative pre-order walk
+    this.root = make(null, null);
+    // iterative pre-order walk; punctuation and keywords without a field are not copied
+    const parents: PNode[] = [];
+    let current: PNode | undefined = this.root;
+    const visit = () => {
+      const parent = parents[parents.length - 1];
+      const field = c.currentFieldName;
+      if (!c.nodeIsNamed && !field) { current = undefined; return; }
+      current = make(parent, field);
+      parent.children.push(current);
+    };
     for (;;) {
-      if (c.gotoFirstChild()) {
-        const n = make(current);
-        current.children.push(n);
-        current = n;
+      if (current && c.gotoFirstChild()) {
+        parents.push(current);
+        visit();
         continue;
       }
-      let moved = false;
-      while (!moved) {
-        if (c.gotoNextSibling()) {
-          const n = make(current.parent);
-          current.parent!.children.push(n);
-          current = n;
-          moved = true;
-        } else if (c.gotoParent()) {
-          current = current.parent!;
-        } else {
-          c.delete();
-          return;
-        }
+      for (;;) {
+        if (c.gotoNextSibling()) { visit(); break; }
+        if (!c.gotoParent()) { c.delete(); return; }
+        parents.pop();
       }
     }
   }
