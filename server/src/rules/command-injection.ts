@@ -5,7 +5,7 @@ import { OWASP } from '../engine/types';
 // Python helpers
 import type { Fix, TextEdit } from '../engine/types';
 import { describeSource, evidence } from '../engine/rule';
-import { elementOf, importModule, isContainer, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
+import { elementOf, fromLocalUser, importModule, isContainer, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
 // JavaScript helpers
 import type { Value } from '../engine/types';
 import { describeSource as jsDescribeSource } from '../engine/rule';
@@ -67,7 +67,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
     ev = evidence(first, 'command');
     target = undefined;
   }
-  if (ev === 'safe' || (!shell && ev !== 'tainted')) return;
+  // without a shell only the program matters: one named on our own command line (sys.argv) is the user's choice
+  if (ev === 'safe' || (!shell && (ev !== 'tainted' || fromLocalUser(value)))) return;
   const message = !shell
     ? `${describeSource(value)} chooses the program this call runs.`
     : ev === 'tainted'

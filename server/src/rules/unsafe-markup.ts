@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource, evidence } from '../engine/rule';
 import { OWASP, type Fix, type TextEdit, type Value } from '../engine/types';
-import { importName, isBuiltString, isTextPiece, pieces, pyQuote, sinkValue } from './support/python-sinks';
+import { importName, isTextPiece, pieces, pyQuote, sinkValue } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -46,7 +46,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
   } else {
     const sv = sinkValue(file, text, 'html');
     // unknown text passed whole (mark_safe(render_to_string(...))) is the normal use; only text formatted here is reported
-    if (sv.ev === 'safe' || (sv.ev === 'unknown' && !ps && !isBuiltString(sv.value))) return;
+    // (a name holding joined, already rendered HTML - mark_safe("".join(bits)) - is the normal use too)
+    if (sv.ev === 'safe' || (sv.ev === 'unknown' && !ps)) return;
     value = sv.value;
   }
   const short = name.split('.').pop();
