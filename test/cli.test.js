@@ -177,6 +177,7 @@ describe('CLI: secure-hints scan', function () {
         '.venv/lib/x.py': pyCommand.text,
         'dist/bundle.js': tsToken.text,
         'public/vendor.min.js': tsToken.text,
+        'static/js/vendor/select2/select2.full.js': tsToken.text,
         'web/.gitignore': '!keep.ts\nold/\n',
         'web/old/legacy.ts': tsToken.text,
         'web/session.ts': tsToken.text,
@@ -189,7 +190,7 @@ describe('CLI: secure-hints scan', function () {
       return [...new Set(JSON.parse(r.stdout).findings.map((f) => f.path))].sort();
     };
 
-    it('honours .gitignore files and skips dependencies, virtualenvs, build output and minified files', function () {
+    it('honours .gitignore files and skips dependencies, vendored code, virtualenvs, build output and minified files', function () {
       assert.deepStrictEqual(scanned(['.']), ['src/app.py', 'web/session.ts']);
     });
 

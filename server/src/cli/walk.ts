@@ -9,7 +9,7 @@ import ignore, { type Ignore } from 'ignore';
 import { languageFor } from '../engine/analyze';
 
 const SKIPPED_DIRS = new Set([
-  'node_modules', 'bower_components', 'jspm_packages',
+  'node_modules', 'bower_components', 'jspm_packages', 'vendor', '_vendor', 'third_party',
   '.git', '.hg', '.svn',
   'venv', '.venv', 'virtualenv', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages',
   'dist', 'build', 'out', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', 'coverage', '.parcel-cache',
