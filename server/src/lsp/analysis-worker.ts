@@ -107,7 +107,7 @@ export class AnalysisWorkers {
     let w: Worker;
     try {
       // stdout/stderr: true keeps the worker's output off the LSP stream
-      w = new Worker(this.script, { workerData: { [WORKER_FLAG]: true }, argv: [], stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+      w = new Worker(this.script, { workerData: { [WORKER_FLAG]: true }, argv: [], execArgv: [], stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     } catch (err) {
       this.log(`Secure Hints: no analysis worker (${(err as Error).message}); analyzing on the main thread`);
       this.script = undefined;
