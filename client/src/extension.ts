@@ -20,9 +20,13 @@ export interface SecureHintsApi {
   scan: WorkspaceScan;
   /** Resolves when the server answered `initialize`. */
   ready: Promise<void>;
+  /** Milestones since activation started, in ms (for the activation-time measurement). */
+  timings: { serverReadyMs?: number };
 }
 
 export function activate(context: vscode.ExtensionContext): SecureHintsApi {
+  const activated = Date.now();
+  const timings: SecureHintsApi['timings'] = {};
   const output = vscode.window.createOutputChannel('Secure Hints', { log: true });
   const shield = new StatusShield();
   const scan = new WorkspaceScan(() => client, output);
@@ -41,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): SecureHintsApi {
       }
     });
     await client.start();
+    timings.serverReadyMs ??= Date.now() - activated;
+    output.info(`server ready ${Date.now() - activated} ms after activation`);
   };
 
   context.subscriptions.push(
@@ -60,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): SecureHintsApi {
     output.appendLine(`The Secure Hints server failed to start: ${err.stack ?? err.message}`);
     throw err;
   });
-  return { client: () => client, shield, scan, ready };
+  return { client: () => client, shield, scan, ready, timings };
 }
 
 export async function deactivate(): Promise<void> {
