@@ -4,7 +4,7 @@ import { MutEnv } from './env';
 import { binaryLit, compareLit, decodeContent, parseNumber, percentFormat, pyRepr, stringMethod, strFormat, truthy } from './fold';
 import { resolveCallee } from './scopes';
 import {
-  isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
+  CONSTANT_NAMES, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
   SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS,
 } from './sources';
 import {
@@ -336,6 +336,7 @@ function evalAttribute(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV
   const attr = n.childForFieldName('attribute')?.text ?? '';
   const q = qualifiedIn(n, f);
   if (q && SOURCE_NAMES[q]) return tainted({ description: SOURCE_NAMES[q], line: n.startPosition.row }, true);
+  if (q && CONSTANT_NAMES[q] !== undefined) return constant(CONSTANT_NAMES[q]);
   const obj = ev(n.childForFieldName('object'));
   if (obj.def?.type === 'class_definition') return f.flow.classAttribute(obj.def, attr);
   if (isRequestObject(obj.origin)) {
@@ -530,7 +531,11 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   const kw = new Map([...keywords].map(([k, v]) => [k, ev(v)] as const));
   const line = n.startPosition.row;
   if (isRequestObject(recv.origin)) {
-    if (REQUEST_METHODS.has(m)) return tainted({ description: compact(n.text), line });
+    if (REQUEST_METHODS.has(m)) {
+      const t = tainted({ description: compact(n.text), line });
+      // the path of this very request: attacker-chosen text, but on this site
+      return m === 'get_full_path' || m === 'get_full_path_info' ? clear(t, ['redirect']) : t;
+    }
     return unknown(`${recv.origin}.${m}()`);
   }
   if (recv.kind === 'tainted' && recv.srcObj) {

@@ -8,6 +8,9 @@ import { statementsOf } from './scopes';
 import { MUTATORS, TERMINATORS, VALIDATING_METHODS } from './sources';
 import { ALL_SINKS, clear, constant, hasLit, join, type PV, UNKNOWN } from './values';
 
+/** Functions that check a URL stays on an allowed host (Django's `url_has_allowed_host_and_scheme`). */
+const URL_VALIDATORS = /(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$/;
+
 interface Loop { breaks: Env[]; continues: Env[] }
 
 const MAX_LOOP_NESTING = 3;
@@ -350,7 +353,17 @@ export class Run {
           if (pathOf(obj)) bindTarget(obj, clear(evalExpression(obj!, f), ALL_SINKS), f);
           return;
         }
+        if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'startswith' && args.length >= 1) {
+          // `path.startswith(BASE)` with a constant base: the path stays under it
+          const obj = fn.childForFieldName('object');
+          if (pathOf(obj) && evalExpression(args[0], f).kind === 'constant') bindTarget(obj, clear(evalExpression(obj!, f), ['path']), f);
+          return;
+        }
         const q = fn ? qualifiedIn(fn, f) : undefined;
+        if (q && URL_VALIDATORS.test(q) && args.length >= 1 && pathOf(args[0])) {
+          bindTarget(args[0], clear(evalExpression(args[0], f), ['redirect', 'url']), f);
+          return;
+        }
         if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && /^(int|float|bool|\(\s*(int|float|bool)(\s*,\s*(int|float|bool))*\s*,?\s*\))$/.test(args[1].text)) {
           bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
           return;

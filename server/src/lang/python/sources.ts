@@ -127,3 +127,13 @@ export const INJECTED_ANNOTATIONS = /(^|\.)(Session|AsyncSession|BackgroundTasks
 
 // bracket lookups by qualified name must not find `constructor` or `toString`
 for (const table of [SOURCE_CALLS, SOURCE_NAMES, SANITIZERS]) Object.setPrototypeOf(table, null);
+
+/** Module attributes that are constants. */
+export const CONSTANT_NAMES: Record<string, string> = Object.assign(Object.create(null), {
+  'os.sep': '/', 'os.path.sep': '/', 'os.pathsep': ':', 'os.linesep': '\n', 'os.curdir': '.', 'os.pardir': '..',
+  'os.extsep': '.', 'os.altsep': '', 'os.devnull': '/dev/null', 'os.name': 'posix',
+  'string.ascii_letters': 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'string.ascii_lowercase': 'abcdefghijklmnopqrstuvwxyz', 'string.ascii_uppercase': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'string.digits': '0123456789', 'string.hexdigits': '0123456789abcdefABCDEF', 'string.octdigits': '01234567',
+  'string.punctuation': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', 'string.whitespace': ' \t\n\r\x0b\x0c',
+});
