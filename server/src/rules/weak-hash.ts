@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 import { nameWords, pyString } from './support/constants';
-import { contextName, isPasswordContextName, isSecretName, pyMentionsPassword, pyNameContext, isTestCode } from './support/auth';
+import { contextName, isPasswordContextName, isSecretName, pyClassName, pyMentionsPassword, pyNameContext, isTestCode } from './support/auth';
 
 /**
  * MD5 and SHA-1 in Python. For a digest that protects nothing (checksum, cache key, ETag) the fix states it with
@@ -28,7 +28,21 @@ export default defineRule({
 });
 
 /** Names of values that authenticate or protect something. */
-const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification|auth|authenticate|integrity|tamper|nonce|token|secret|otp|csrf|credential|credentials)$/;
+const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification|auth|authenticate|integrity|tamper|nonce|token|secret|otp|csrf|credential|credentials|crypt|encrypt|decrypt|cipher|kdf|derive|hasher)$/;
+
+/** Identifier and attribute names read by an expression (`app.secret + url` -> secret, url, app). */
+function namesIn(node: Node): string[] {
+  const out: string[] = [];
+  for (const n of [node, ...node.descendantsOfType(['identifier', 'attribute'])]) {
+    if (!n) continue;
+    if (n.type === 'identifier' && n.parent?.type !== 'attribute' && n.parent?.type !== 'keyword_argument') out.push(n.text);
+    if (n.type === 'attribute') {
+      const isCallee = n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n);
+      if (!isCallee) out.push(n.childForFieldName('attribute')!.text);
+    }
+  }
+  return out;
+}
 
 function pythonCall(node: Node, ctx: PyContext): void {
   const name = ctx.file.callName(node);
@@ -46,7 +60,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
   // a password: weak-password-hash reports it
   if ((data && pyMentionsPassword(data)) || isPasswordContextName(c.receiver) || (!c.receiver && isPasswordContextName(c.functionName))) return;
   const where = contextName(c);
-  const security = !!where && (isSecretName(where) || nameWords(where).some((w) => SECURITY_WORDS.test(w)));
+  const securityName = (n: string | undefined) => !!n && (isSecretName(n) || nameWords(n).some((w) => SECURITY_WORDS.test(w)));
+  // a digest of a secret (`md5(app.secret + url)`) or inside crypt/signing code is a security use
+  const secretInput = data ? namesIn(data).find((n) => isSecretName(n)) : undefined;
+  const security = securityName(where) || securityName(pyClassName(node)) || !!secretInput;
   const args = node.childForFieldName('arguments')!;
   const last = args.namedChildren.filter((a) => a && a.type !== 'comment').pop();
   const insertAt = last ? ctx.file.range(last).end : { line: args.startPosition.row, character: args.startPosition.column + 1 };
@@ -55,7 +72,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const callee = node.childForFieldName('function')!;
     ctx.report({
       range: ctx.file.range(callee),
-      message: `\`${algo}\` makes \`${where}\`, which looks security-relevant: ${algo.toUpperCase()} collisions are practical. Use \`hashlib.sha256\`, or \`hmac.new(key, msg, "sha256")\` to authenticate data.`,
+      message: `\`${algo}\` ${secretInput ? `digests \`${secretInput}\`` : `makes \`${where ?? pyClassName(node)}\``}, which looks security-relevant: ${algo.toUpperCase()} collisions are practical. Use \`hashlib.sha256\`, or \`hmac.new(key, msg, "sha256")\` to authenticate data.`,
       severity: 'warning',
       fixes: callee.type === 'attribute' && algo === name.slice(8) ? [{ title: 'Use hashlib.sha256', edits: [{ range: ctx.file.range(callee), newText: `${callee.text.replace(/(md5|sha1)$/, 'sha256')}` }] }] : [],
     });
