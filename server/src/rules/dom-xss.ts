@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { evidence } from '../engine/rule';
 import { defineRule, type JsContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { skipOuter, type JsFile } from '../lang/javascript/front';
@@ -60,8 +61,7 @@ function assignment(node: ts.BinaryExpression, ctx: JsContext): void {
   if (URL_PROPERTIES.has(prop) && op === ts.SyntaxKind.EqualsToken) {
     const object = memberObject(left);
     if (!object || isLocation(object)) return; // navigation: the open-redirect rule's concern
-    if (!mayBeElement(file, object)) return;
-    urlSink(ctx, node, node.right, `\`${prop}\``);
+    urlSink(ctx, node, node.right, `\`${prop}\``, object);
   }
 }
 
@@ -170,10 +170,13 @@ function jsxAttribute(node: ts.JsxAttribute, ctx: JsContext): void {
 }
 
 /** A URL sink: only request data counts (a `javascript:` URL), and a constant prefix that fixes the scheme clears it. */
-function urlSink(ctx: JsContext, at: ts.Node, expr: ts.Expression, what: string): void {
+function urlSink(ctx: JsContext, at: ts.Node, expr: ts.Expression, what: string, element?: ts.Expression): void {
   const file = ctx.file;
-  if (fixesScheme(leadingConstant(file, expr)) || startsWithPageUrl(file, expr, 0)) return;
   const value = file.valueOf(expr);
+  // only request data is reported: the cheap data-flow answer first, the finer checks after
+  if (evidence(value, 'url') !== 'tainted') return;
+  if (fixesScheme(leadingConstant(file, expr)) || startsWithPageUrl(file, expr, 0)) return;
+  if (element && !mayBeElement(file, element)) return;
   reportFlow(ctx, at, value, 'url', (src) => `${capitalized(src)} becomes the URL of ${what}: a \`javascript:\` URL would run script.`,
     { unknown: false });
 }

@@ -76,15 +76,14 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
   if (index === undefined || node.arguments.length <= index) return;
   const callee = file.callName(node);
   if (callee && NOT_MONGO.test(callee)) return;
-  if (!isMongoReceiver(file, m.receiver)) return;
   const filter = skipOuter(node.arguments[index]);
-  if (ts.isArrowFunction(filter) || ts.isFunctionExpression(filter)) return;
+  if (ts.isArrowFunction(filter) || ts.isFunctionExpression(filter) || ts.isStringLiteralLike(filter) || ts.isNumericLiteral(filter)) return;
+  if (!isMongoReceiver(file, m.receiver)) return;
   if (ts.isObjectLiteralExpression(filter)) {
     if (filter.properties.some((p) => p.name && ORM_OPTION_KEYS.has(propName(p.name) ?? ''))) return;
     checkObject(ctx, filter);
     return;
   }
-  if (m.name === 'where' && ts.isStringLiteralLike(filter)) return; // Query#where('path')
   reportFlow(ctx, filter, file.valueOf(filter), 'nosql',
     (src) => `${capitalized(src)} is used as the whole query filter: an object from the request can carry operators such as \`$ne\` or \`$where\`.`,
     { unknown: false });
@@ -175,18 +174,20 @@ function isStringTyped(e: ts.Expression): boolean {
  */
 function isMongoReceiver(file: JsFile, receiver: ts.Expression): boolean {
   const r = skipOuter(receiver);
-  if (isJQueryObject(file, r)) return false;
+  // jQuery's .find(selector): `$(...)` chains and `$`-named variables (checked without data flow)
+  const root = ts.isCallExpression(r) ? skipOuter(r.expression) : r;
+  if ((ts.isIdentifier(root) && root.text.startsWith('$')) || (ts.isPropertyAccessExpression(root) && root.name.text.startsWith('$'))) return false;
+  if (ts.isCallExpression(r) && isJQueryObject(file, r)) return false;
   if (ts.isArrayLiteralExpression(r)) return false;
-  const origin = file.valueOf(r).origin;
-  if (origin && /mongo|\.collection\(|\.model\(/i.test(origin)) return true;
   for (const q of file.imports.values()) if (MONGO_MODULES.test(q)) return true;
   if (ts.isCallExpression(r)) {
     const name = memberName(skipOuter(r.expression));
-    return name === 'collection' || name === 'model';
+    if (name === 'collection' || name === 'model') return true;
   }
   const name = ts.isIdentifier(r) ? r.text : ts.isPropertyAccessExpression(r) ? r.name.text : undefined;
-  if (!name) return false;
-  return /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(name) || /(Model|Collection|collection)$/.test(name);
+  if (name && (/^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)*$/.test(name) || /(Model|Collection|collection)$/.test(name))) return true;
+  const origin = file.valueOf(r).origin;
+  return !!origin && /mongo|\.collection\(|\.model\(/i.test(origin);
 }
 
 function propName(name: ts.PropertyName): string | undefined {

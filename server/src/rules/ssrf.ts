@@ -99,7 +99,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (index === undefined) {
     // an axios instance made with a fixed baseURL: `api.get(path)` (an absolute path still overrides the base)
     const m = methodCall(node);
-    const origin = m && JS_VERBS.has(m.name) ? file.valueOf(m.receiver).origin : undefined;
+    const origin = m && JS_VERBS.has(m.name) && file.importsModule('axios') ? file.valueOf(m.receiver).origin : undefined;
     if (!origin || !/^axios(\.default)?\.create\(/.test(origin)) return;
     index = 0;
     pinnedBase = true;
