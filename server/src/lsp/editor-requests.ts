@@ -30,7 +30,7 @@ export function registerEditorRequests(
   analyzeDocument: AnalyzeDocument,
 ): void {
   connection.onRequest(ScanWorkspaceRequest, async (params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> => {
-    const run = await scanFolders(params, documents, analyzeDocument, token, (p) => {
+    const run = await scanFolders(connection, params, documents, analyzeDocument, token, (p) => {
       void connection.sendNotification(ScanProgressNotification, p);
     });
     return {
@@ -46,7 +46,7 @@ export function registerEditorRequests(
 
   connection.onRequest(ExportSarifRequest, async (params: ExportSarifParams, token: CancellationToken): Promise<ExportSarifResult> => {
     const started = Date.now();
-    const run = await scanFolders(params, documents, analyzeDocument, token, () => {});
+    const run = await scanFolders(connection, params, documents, analyzeDocument, token, () => {});
     const sarif = toSarif({ root: run.root, files: run.files, config: run.config, missing: [], elapsedMs: Date.now() - started });
     return { sarif: JSON.stringify(sarif, null, 2), results: run.files.reduce((n, f) => n + f.findings.length, 0) };
   });
@@ -60,6 +60,7 @@ interface FolderRun {
 }
 
 async function scanFolders(
+  connection: Connection,
   params: ScanWorkspaceParams,
   documents: TextDocuments<TextDocument>,
   analyzeDocument: AnalyzeDocument,
@@ -74,7 +75,7 @@ async function scanFolders(
     const loaded = loadProjectConfig(folder, folder);
     firstConfig ??= loaded;
     const fromProject = excludeMatcher(loaded.root, loaded.config.exclude);
-    const fromSettings = excludeMatcher(folder, params.exclude);
+    const fromSettings = excludeMatcher(folder, await folderExcludes(connection, folder, params.exclude));
     const excluded = (p: string, isDir: boolean) => fromProject(p, isDir) || fromSettings(p, isDir);
     const maxBytes = loaded.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     for (const path of collectFiles([folder], { excluded }).files) work.push({ path, folder, maxBytes });
@@ -118,6 +119,16 @@ async function scanFolders(
   }
   progress({ done: files.length, total: work.length });
   return { root, files, config: firstConfig ?? { config: {}, root, problems: [] }, cancelled };
+}
+
+/** The folder's own `secureHints.exclude` (multi-root workspaces differ per folder); else what the client sent. */
+async function folderExcludes(connection: Connection, folder: string, fallback: string[] | undefined): Promise<string[]> {
+  try {
+    const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: pathToFileURL(folder).href, section: 'secureHints' });
+    const exclude = (raw as { exclude?: unknown } | null)?.exclude;
+    if (Array.isArray(exclude)) return exclude.filter((x): x is string => typeof x === 'string');
+  } catch { /* a client without workspace/configuration */ }
+  return fallback ?? [];
 }
 
 function readText(path: string, maxBytes: number): { text: string } | { note: string } {
