@@ -138,6 +138,17 @@ export function join(a: PV | undefined, b: PV | undefined): PV {
     if (rest) out.rest = rest;
     if (a.seq && b.seq && a.elems.size === b.elems.size) out.seq = true;
   }
+  else if ((a.elems || b.elems) && !(a.srcObj || b.srcObj)) {
+    // a container joined with a plain value (`return a, b` on one path, an unknown call on another):
+    // keep the element structure, each element possibly the other value
+    const c = a.elems ? a : b;
+    const o = plain(c === a ? b : a);
+    const elems = new Map<string, PV>();
+    for (const [k, e] of c.elems!) elems.set(k, join(e, o));
+    out.elems = elems;
+    out.rest = c.rest ? join(c.rest, o) : o;
+    if (c.seq) out.seq = true;
+  }
   if (a.def && a.def === b.def) out.def = a.def;
   return out;
 }
