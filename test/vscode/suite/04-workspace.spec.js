@@ -54,6 +54,14 @@ describe('workspace commands', () => {
       JSON.stringify(results.map((r) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri])));
   });
 
+  it('the walkthrough sample opens as a new Python file and shows its finding', async () => {
+    const editor = await vscode.commands.executeCommand('secureHints.openSample');
+    assert.strictEqual(editor.document.uri.scheme, 'untitled');
+    assert.strictEqual(editor.document.languageId, 'python');
+    const shown = await h.waitForDiagnostics(editor.document.uri, (d) => d.some((x) => h.code(x) === 'sql-injection'), 'the sample\'s sql-injection');
+    assert.strictEqual(shown[0].severity, vscode.DiagnosticSeverity.Error);
+  });
+
   it('Restart Server brings the diagnostics of open files back', async () => {
     const uri = h.copyFixture('tokens.py');
     await h.open(uri);
