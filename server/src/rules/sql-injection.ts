@@ -5,7 +5,7 @@ import { OWASP } from '../engine/types';
 import type { Fix, TextEdit, Value } from '../engine/types';
 import { describeSource, evidence } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
-import { leadingText, looksLikeSql, parameterize, type Parameterized } from '../lang/javascript/parameterize';
+import { inValuePosition, leadingText, looksLikeSql, parameterize, type Parameterized } from '../lang/javascript/parameterize';
 
 export default defineRule({
   meta: {
@@ -325,10 +325,18 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   }
   let reached: Value | undefined;
   if (parts) {
-    for (const p of parts) {
-      if (!p.expr || !p.value || evidence(p.value, 'sql') === 'safe') continue;
-      if (!reached || (p.value.kind === 'tainted' && reached.kind !== 'tainted')) reached = p.value;
-    }
+    let before = '';
+    parts.forEach((p, i) => {
+      const text = p.text !== undefined ? p.text : ' x ';
+      if (p.text === undefined && p.expr && p.value && evidence(p.value, 'sql') !== 'safe') {
+        // an identifier or SQL fragment of unknown origin is how query builders work; a value is how injection happens
+        const after = parts[i + 1]?.text ?? '';
+        if (p.value.kind === 'tainted' || inValuePosition(before, after)) {
+          if (!reached || (p.value.kind === 'tainted' && reached.kind !== 'tainted')) reached = p.value;
+        }
+      }
+      before += text;
+    });
     if (!reached) return;
   } else if (file.isBuilt(query) || value.kind === 'tainted') {
     reached = value;

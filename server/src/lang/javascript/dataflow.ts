@@ -81,7 +81,10 @@ export class Flow {
   readonly scopes = new Scopes();
   private readonly units = new Map<ts.Node, Unit>();
   private readonly summaries = new Map<ts.Node, Map<string, V>>();
+  /** Functions whose own analysis is running. */
   private readonly active = new Set<ts.Node>();
+  /** Functions being summarized for a call (recursion guard). */
+  private readonly summarizing = new Set<ts.Node>();
   private depth = 0;
   private index?: { ids: Map<string, ts.Identifier[]>; assigns: Map<string, { id: ts.Identifier; rhs?: ts.Expression }[]> };
   private readonly foreignMemo = new Map<ts.Identifier, V | null>();
@@ -121,10 +124,10 @@ export class Flow {
     return !!u && !u.done;
   }
 
-  private run(u: Unit): void {
+  private run(u: Unit, own = true): void {
     const fn = u.fn;
     const env = newEnv();
-    this.active.add(fn);
+    if (own) this.active.add(fn);
     try {
       if (ts.isSourceFile(fn) || ts.isModuleBlock(fn)) {
         this.stmts(fn.statements, env, u);
@@ -137,7 +140,7 @@ export class Flow {
         else if (f.body) u.ret = this.ev(f.body, env, u);
       }
     } finally {
-      this.active.delete(fn);
+      if (own) this.active.delete(fn);
       u.done = true;
     }
   }
@@ -180,8 +183,8 @@ export class Flow {
       if (call.arguments.slice(0, i + 1).some((a) => ts.isSpreadElement(a))) return UNKNOWN;
       const arg = call.arguments[i];
       if (!arg) { values.push(CONST); continue; }
-      if (this.active.has(unitNodeOf(arg))) continue;
-      values.push(this.valueOf(arg));
+      // a caller whose analysis is running (recursion): its argument could be anything
+      values.push(this.active.has(unitNodeOf(arg)) ? UNKNOWN : this.valueOf(arg));
     }
     return values.length ? strip(joinAll(values)) : undefined;
   }
@@ -947,7 +950,7 @@ export class Flow {
   summary(fn: ts.Node, args: V[], env: Env, caller: Unit): V {
     const f = fn as ts.FunctionLikeDeclaration;
     if (!ts.isFunctionLike(fn) || !f.body || f.asteriskToken) return UNKNOWN;
-    if (this.depth >= MAX_SUMMARY_DEPTH || this.active.has(fn)) return UNKNOWN;
+    if (this.depth >= MAX_SUMMARY_DEPTH || this.summarizing.has(fn)) return UNKNOWN;
     const closure = isAncestor(caller.fn, fn);
     const key = args.map(signature).join('|');
     let memo = this.summaries.get(fn);
@@ -955,10 +958,12 @@ export class Flow {
     const u: Unit = { fn, args, values: new Map(), all: new Map(), done: false, loopDepth: 0 };
     if (closure) u.outerEnv = env;
     this.depth++;
+    this.summarizing.add(fn);
     try {
-      this.run(u);
+      this.run(u, false);
     } finally {
       this.depth--;
+      this.summarizing.delete(fn);
     }
     const v = u.ret ? strip(u.ret) : CONST;
     if (!closure) {

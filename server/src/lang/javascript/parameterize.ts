@@ -142,6 +142,18 @@ export function parameterize(file: JsFile, e: ts.Expression, style: PlaceholderS
   return { query, values, names };
 }
 
+/**
+ * Does a value spliced between `before` and `after` sit where SQL expects a value (a comparison operand,
+ * a quoted string, LIMIT/OFFSET, an IN or VALUES list) rather than an identifier or a fragment of SQL?
+ */
+export function inValuePosition(before: string, after: string): boolean {
+  if (((before.match(/'/g) ?? []).length % 2) === 1) return true;
+  const trimmed = before.replace(/\s+$/, '');
+  if (/["`]$/.test(trimmed)) return false;
+  if (/^[\w"`.$]/.test(after)) return false;
+  return VALUE_BEFORE.test(trimmed) || LIST_OPEN.test(trimmed + ' ') || (/,$/.test(trimmed) && insideList(trimmed));
+}
+
 /** Is the end of `sql` inside an unclosed `IN (` or `VALUES (` list? */
 function insideList(sql: string): boolean {
   let depth = 0;
