@@ -113,11 +113,11 @@ for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts
   }
 }
 
-async function scanFigures(label, path) {
+async function scanFigures(label, path, jobs) {
   const lineCount = (files) => files.reduce((n, f) => n + (f.text ?? readSafe(f.path)).split('\n').length, 0);
   const t = performance.now();
   const c = process.cpuUsage();
-  const result = await engine.scan({ paths: [path] });
+  const result = await engine.scan({ paths: [path], jobs });
   const ms = performance.now() - t;
   const d = process.cpuUsage(c);
   const cpuS = (d.user + d.system) / 1e6;
@@ -126,7 +126,7 @@ async function scanFigures(label, path) {
   const findings = result.files.reduce((n, f) => n + f.findings.filter((x) => !x.suppressed).length, 0);
   const bySeverity = {};
   for (const f of result.files) for (const x of f.findings) if (!x.suppressed) bySeverity[x.severity] = (bySeverity[x.severity] ?? 0) + 1;
-  console.log(`  ${label}: ${num(files)} files, ${num(lines)} lines in ${(ms / 1000).toFixed(2)} s: ${num(files / (ms / 1000))} files/s, ${num(lines / (ms / 1000))} lines/s (cpu ${cpuS.toFixed(2)} s: ${num(files / cpuS)} files/s); ${findings} findings ${JSON.stringify(bySeverity)}`);
+  console.log(`  ${label} (jobs ${jobs}): ${num(files)} files, ${num(lines)} lines in ${(ms / 1000).toFixed(2)} s: ${num(files / (ms / 1000))} files/s, ${num(lines / (ms / 1000))} lines/s (cpu of this thread ${cpuS.toFixed(2)} s); ${findings} findings ${JSON.stringify(bySeverity)}`);
   return result;
 }
 
@@ -135,9 +135,12 @@ function readSafe(path) {
 }
 
 console.log('\nWhole scans (the CLI\'s scan: walk, read, analyze, syntax check)');
-await scanFigures('examples/', join(root, 'examples'));
+await scanFigures('examples/', join(root, 'examples'), 1);
 const big = process.env.SECURE_HINTS_BENCH_PATH ?? ['/usr/lib/python3/dist-packages/django'].find((p) => existsSync(p));
-if (big) await scanFigures(big, big);
+if (big) {
+  await scanFigures(big, big, 1);
+  await scanFigures(big, big, Math.min(4, (await import('node:os')).availableParallelism()));
+}
 else console.log('  (no large codebase: set SECURE_HINTS_BENCH_PATH to scan one)');
 
 console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

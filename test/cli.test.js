@@ -200,6 +200,23 @@ describe('CLI: secure-hints scan', function () {
     });
   });
 
+  it('gives the same report with worker threads (--jobs) as on one thread, in the same order', function () {
+    const files = {};
+    for (let i = 0; i < 70; i++) files[`pkg${i % 7}/mod${i}.py`] = i % 3 === 0 ? pyCommand.text : i % 3 === 1 ? pyToken.text : pySafe;
+    files['pkg0/broken.py'] = 'def f(:\n';
+    const dir = make(files);
+    const one = run(['scan', '.', '--format', 'json', '--jobs', '1'], { cwd: dir });
+    const two = run(['scan', '.', '--format', 'json', '--jobs', '2'], { cwd: dir });
+    assert.strictEqual(one.status, 1, one.stderr);
+    assert.strictEqual(two.status, 1, two.stderr);
+    const strip = (out) => { const r = JSON.parse(out); delete r.elapsedMs; return r; };
+    const a = strip(one.stdout);
+    assert.strictEqual(a.filesScanned, 71);
+    assert.strictEqual(a.findings.length, 47);
+    assert.deepStrictEqual(strip(two.stdout), a);
+    assert.strictEqual(run(['scan', '.', '--jobs', '0'], { cwd: dir }).status, 2);
+  });
+
   describe('suppressions', function () {
     it('honours ignore comments on the line and the line above, and suppressed findings never fail CI', function () {
       const above = pyCommand.text.replace('    return subprocess', '    # secure-hints: ignore[command-injection] name is validated by the router\n    return subprocess');

@@ -22,6 +22,7 @@ Scan options:
   --fail-on error|warning|none
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
+  --jobs N                   worker threads for large scans (default: CPU count, at most 4)
   -h, --help                 show this help
   -v, --version              show the version
 
@@ -35,6 +36,7 @@ interface ScanArgs {
   fix: boolean;
   failOn: 'error' | 'warning' | 'none';
   config?: string;
+  jobs?: number;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -101,6 +103,12 @@ function parseScanArgs(args: string[]): ScanArgs {
         break;
       }
       case '--config': out.config = value(); break;
+      case '--jobs': case '-j': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1) throw new UsageError('--jobs must be a whole number, at least 1');
+        out.jobs = v;
+        break;
+      }
       case '--': out.paths.push(...args.slice(i + 1)); i = args.length; break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
@@ -111,7 +119,7 @@ function parseScanArgs(args: string[]): ScanArgs {
 }
 
 async function runScan(args: ScanArgs): Promise<number> {
-  const result = await scan({ paths: args.paths, fix: args.fix, configFile: args.config });
+  const result = await scan({ paths: args.paths, fix: args.fix, configFile: args.config, jobs: args.jobs });
   if (result.missing.length > 0) {
     throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
   }

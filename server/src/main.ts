@@ -5,6 +5,8 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { main } from './cli';
 import { runAnalysisWorker, WORKER_FLAG } from './lsp/analysis-worker';
+import { runScanWorker, SCAN_WORKER_FLAG } from './cli/parallel';
+import { scanFile } from './cli/scan';
 import { languageFor } from './engine/analyze';
 import { JsFile } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
@@ -27,6 +29,9 @@ export function parseOnly(path: string, text: string): void {
 if (!isMainThread && workerData?.[WORKER_FLAG]) {
   // the language server's analysis worker (this bundle, started as a worker thread)
   runAnalysisWorker();
+} else if (!isMainThread && workerData?.[SCAN_WORKER_FLAG]) {
+  // a worker of a large `secure-hints scan`
+  runScanWorker(scanFile);
 } else if (isMainThread && require.main === module) {
   // VS Code's client forks this bundle directly with `lsp --node-ipc`
   void main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, ready, syntaxErro
 import { excludeMatcher, findConfigFile, loadConfigFile, type LoadedConfig, type ProjectConfig } from '../engine/config';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
+import { defaultJobs, PARALLEL_THRESHOLD, scanInWorkers } from './parallel';
 import { collectFiles } from './walk';
 
 export interface FixRecord { ruleId: string; line: number; title: string }
@@ -29,6 +30,8 @@ export interface ScanOptions {
   configFile?: string;
   /** Extra settings over the config file (tests, embedders). */
   config?: ProjectConfig;
+  /** Worker threads for large scans (default: up to 4, by CPU count); 1 scans on this thread. */
+  jobs?: number;
 }
 
 export interface ScanResult {
@@ -49,8 +52,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const config: ProjectConfig = { ...loaded.config, ...options.config };
   const excluded = excludeMatcher(loaded.root, config.exclude);
   const { files, missing } = collectFiles(paths, { excluded });
-  await ready();
-  const results = files.map((path) => scanFile(path, root, config, options.fix ?? false));
+  const jobs = options.jobs ?? defaultJobs();
+  const script = bundlePath();
+  let results: FileResult[];
+  if (jobs > 1 && files.length >= PARALLEL_THRESHOLD && script) {
+    results = await scanInWorkers(script, files, { root, config, fix: options.fix ?? false }, jobs);
+  } else {
+    await ready();
+    results = files.map((path) => scanFile(path, root, config, options.fix ?? false));
+  }
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
 }
 
@@ -96,9 +106,14 @@ export function relativePath(root: string, path: string): string {
   return (rel === '' || isAbsolute(rel) ? resolve(path) : rel).split(sep).join('/');
 }
 
+/** The server bundle, which worker threads load; undefined when not running from it. */
+function bundlePath(): string | undefined {
+  return typeof __filename === 'string' && /server\.js$/.test(__filename) ? __filename : undefined;
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean): FileResult {
+export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean): FileResult {
   const result: FileResult = { path, rel: relativePath(root, path), findings: [], notes: [] };
   if (!languageFor(path)) {
     result.notes.push('skipped: not a Python, JavaScript/TypeScript or XML file');

@@ -1,0 +1,64 @@
+/**
+ * Scans many files on several worker threads (each loads the bundle and the parsers once, then
+ * takes files one at a time). Results come back in the order of the file list, so reports do not
+ * depend on timing.
+ */
+import { availableParallelism } from 'node:os';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { ready } from '../engine/analyze';
+import type { ProjectConfig } from '../engine/config';
+import type { FileResult } from './scan';
+
+export const SCAN_WORKER_FLAG = 'secureHintsScanWorker';
+
+/** Below this many files, starting workers costs more than it saves. */
+export const PARALLEL_THRESHOLD = 64;
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+interface Shared { root: string; config: ProjectConfig; fix: boolean }
+
+export async function scanInWorkers(script: string, files: string[], shared: Shared, jobs: number): Promise<FileResult[]> {
+  const results: FileResult[] = new Array(files.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Promise<void>((resolve, reject) => {
+    const w = new Worker(script, { workerData: { [SCAN_WORKER_FLAG]: shared }, argv: [], execArgv: [] });
+    let current = -1;
+    const take = () => {
+      if (next >= files.length) {
+        void w.terminate().then(() => resolve());
+        return;
+      }
+      current = next++;
+      w.postMessage({ index: current, path: files[current] });
+    };
+    w.on('message', (m: { ready?: boolean; index?: number; result?: FileResult; error?: string }) => {
+      if (m.ready) return take();
+      if (m.error !== undefined) {
+        results[m.index!] = { path: files[m.index!], rel: files[m.index!], findings: [], notes: [`analysis failed: ${m.error}`] };
+      } else {
+        results[m.index!] = m.result!;
+      }
+      take();
+    });
+    w.on('error', (err) => reject(new Error(`scan worker failed on ${files[current] ?? 'start-up'}: ${err.message}`)));
+  }));
+  await Promise.all(workers);
+  return results;
+}
+
+/** The worker side: scan each file it is sent with the shared settings. */
+export function runScanWorker(scanFile: (path: string, root: string, config: ProjectConfig, fix: boolean) => FileResult): void {
+  const port = parentPort!;
+  const shared = (workerData as Record<string, Shared>)[SCAN_WORKER_FLAG];
+  port.on('message', ({ index, path }: { index: number; path: string }) => {
+    try {
+      port.postMessage({ index, result: scanFile(path, shared.root, shared.config, shared.fix) });
+    } catch (err) {
+      port.postMessage({ index, error: String((err as Error)?.message ?? err) });
+    }
+  });
+  void ready().then(() => port.postMessage({ ready: true }));
+}
