@@ -126,7 +126,7 @@ async function scanFigures(label, path, jobs) {
   const findings = result.files.reduce((n, f) => n + f.findings.filter((x) => !x.suppressed).length, 0);
   const bySeverity = {};
   for (const f of result.files) for (const x of f.findings) if (!x.suppressed) bySeverity[x.severity] = (bySeverity[x.severity] ?? 0) + 1;
-  console.log(`  ${label} (jobs ${jobs}): ${num(files)} files, ${num(lines)} lines in ${(ms / 1000).toFixed(2)} s: ${num(files / (ms / 1000))} files/s, ${num(lines / (ms / 1000))} lines/s (cpu of this thread ${cpuS.toFixed(2)} s); ${findings} findings ${JSON.stringify(bySeverity)}`);
+  console.log(`  ${label} (jobs ${jobs}): ${num(files)} files, ${num(lines)} lines in ${(ms / 1000).toFixed(2)} s: ${num(files / (ms / 1000))} files/s, ${num(lines / (ms / 1000))} lines/s (cpu ${cpuS.toFixed(2)} s, all threads); ${findings} findings ${JSON.stringify(bySeverity)}`);
   return result;
 }
 
