@@ -5,7 +5,7 @@ import { OWASP, type Fix } from '../engine/types';
 import { skipOuter, type JsFile } from '../lang/javascript/front';
 import {
   buildsHtml, capitalized, domPurifyFix, isFunctionLiteral, isJQueryObject, leadingConstant, memberName, memberObject,
-  methodCall, reportFlow, startsWithPageUrl,
+  methodCall, reportFlow, startsWithPageUrl, fromPageAddress,
 } from './support/javascript-web';
 
 /**
@@ -174,7 +174,7 @@ function urlSink(ctx: JsContext, at: ts.Node, expr: ts.Expression, what: string,
   const file = ctx.file;
   const value = file.valueOf(expr);
   // only request data is reported: the cheap data-flow answer first, the finer checks after
-  if (evidence(value, 'url') !== 'tainted') return;
+  if (evidence(value, 'url') !== 'tainted' || fromPageAddress(value, true)) return;
   if (fixesScheme(leadingConstant(file, expr)) || startsWithPageUrl(file, expr, 0)) return;
   if (element && !mayBeElement(file, element)) return;
   reportFlow(ctx, at, value, 'url', (src) => `${capitalized(src)} becomes the URL of ${what}: a \`javascript:\` URL would run script.`,

@@ -71,7 +71,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
 import {
   capitalized, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
-  startsWithPageUrl, type FlowPolicy,
+  startsWithPageUrl, fromPageAddress, type FlowPolicy,
 } from './support/javascript-web';
 
 /** Server-side redirect functions by qualified name (after import resolution). */
@@ -128,7 +128,9 @@ function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: str
   if (jsOwnHost(file, target)) return;
   // location.href.replace('/-/', '/#/'): the page's own address
   if (startsWithPageUrl(file, target, 0)) return;
-  reportFlow(ctx, at, file.valueOf(target), 'redirect',
+  const value = file.valueOf(target);
+  if (fromPageAddress(value)) return;
+  reportFlow(ctx, at, value, 'redirect',
     (src) => `${capitalized(src)} decides where ${where} sends the user: a crafted link can send them to any site. Allow only relative paths or known hosts.`,
     policy);
 }

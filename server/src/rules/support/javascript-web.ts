@@ -394,3 +394,16 @@ export function startsWithPageUrl(file: JsFile, expr: ts.Expression, depth: numb
     || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(text);
 }
 
+
+/**
+ * Data whose only source is the page's own address (`location.href`, `document.URL`...): it starts
+ * with the page's http(s) scheme and host, so it can be neither a `javascript:` URL nor another site.
+ * `withReferrer` adds `document.referrer` (another page's address: http(s), but any site).
+ */
+export function fromPageAddress(value: Value, withReferrer = false): boolean {
+  if (value.kind !== 'tainted') return false;
+  const d = value.source.description.replace(/\s+/g, '');
+  if (withReferrer && /^((window|self)\.)?document\.referrer$/.test(d)) return true;
+  return /^((window|self|globalThis|top|parent)\.)?(document\.)?location\.href$/.test(d)
+    || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(d);
+}
