@@ -4,6 +4,22 @@ import { stringTemplate, type StringTemplate } from './strings';
 import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
 
+/** What `from m import *` binds, for the modules rules care about. */
+const STAR_EXPORTS: Record<string, string[]> = Object.assign(Object.create(null), {
+  subprocess: ['call', 'check_call', 'check_output', 'run', 'Popen', 'getoutput', 'getstatusoutput'],
+  os: ['system', 'popen', 'execl', 'execle', 'execlp', 'execv', 'execve', 'execvp', 'spawnl', 'spawnv', 'environ', 'getenv', 'remove', 'unlink', 'chmod'],
+  'os.path': ['join', 'basename', 'abspath', 'realpath', 'normpath', 'exists', 'isfile'],
+  pickle: ['load', 'loads', 'Unpickler', 'dump', 'dumps'],
+  yaml: ['load', 'load_all', 'full_load', 'unsafe_load', 'safe_load', 'Loader', 'SafeLoader', 'FullLoader', 'UnsafeLoader'],
+  'xml.etree.ElementTree': ['parse', 'fromstring', 'XML', 'XMLParser', 'iterparse'],
+  'xml.dom.minidom': ['parse', 'parseString'],
+  flask: ['Flask', 'request', 'redirect', 'render_template_string', 'make_response', 'send_file', 'abort', 'Markup'],
+  sqlite3: ['connect'],
+  shlex: ['quote', 'split'],
+  random: ['random', 'randint', 'choice', 'choices', 'randrange', 'getrandbits', 'sample', 'shuffle', 'uniform'],
+  hashlib: ['md5', 'sha1', 'sha256', 'new'],
+});
+
 /**
  * The Python language front: one parsed file and the facts rules ask for.
  * Rules never walk assignments themselves: they ask `valueOf` and `qualifiedName`.
@@ -28,7 +44,13 @@ export class PyFile {
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
   qualifiedName(node: Node | PNode | null | undefined): string | undefined {
     if (!node) return undefined;
-    if (node.type === 'identifier') return this.imports.get(node.text);
+    if (node.type === 'identifier') {
+      const q = this.imports.get(node.text);
+      if (q || this.starImports.length === 0) return q;
+      // `from subprocess import *` (best effort: the names those modules are known to export)
+      for (const m of this.starImports) if (STAR_EXPORTS[m]?.includes(node.text)) return `${m}.${node.text}`;
+      return undefined;
+    }
     if (node.type === 'attribute') {
       const object = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute');
