@@ -108,6 +108,23 @@ function isSetting(node: Node): boolean {
   return false;
 }
 
+const ownHostnameCheck = new WeakMap<object, boolean>();
+
+/** A module that calls `match_hostname`/`check_hostname(...)` itself turns the context's check off on purpose. */
+function matchesHostnamesItself(ctx: PyContext): boolean {
+  const f = ctx.file;
+  let known = ownHostnameCheck.get(f);
+  if (known === undefined) {
+    known = f.tree.rootNode.descendantsOfType('call').some((c) => {
+      const fn = c?.childForFieldName('function');
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+      return !!name && /^_?(match_hostname|check_hostname|verify_hostname)$/.test(name);
+    });
+    ownHostnameCheck.set(f, known);
+  }
+  return known;
+}
+
 function isSelfDefault(node: Node): boolean {
   const p = node.parent;
   return p?.type === 'assignment' && p.childForFieldName('left')?.childForFieldName('object')?.text === 'self';
@@ -121,7 +138,7 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
   const attr = left.childForFieldName('attribute')?.text;
   // `self.check_hostname = False` in a class: a context implementation setting its own defaults
   if (left.childForFieldName('object')?.text === 'self' || inOptOutFunction(node, ctx)) return;
-  if (attr === 'check_hostname' && pyBool(f, right) === false) {
+  if (attr === 'check_hostname' && pyBool(f, right) === false && !matchesHostnamesItself(ctx)) {
     ctx.report({
       range: f.range(node),
       message: '`check_hostname = False` accepts a valid certificate for any host name: anyone with a certificate can impersonate the server.',
