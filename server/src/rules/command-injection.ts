@@ -56,7 +56,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!cmd) return;
   // With an argument list only element 0 (the program, or the shell script with shell=True) is parsed.
   let target: Node | undefined = cmd;
-  if (cmd.type === 'list' || cmd.type === 'tuple') target = cmd.namedChildren.find((c) => c?.type !== 'comment') ?? undefined;
+  // [sys.executable] + args: the list literal on the left holds the program
+  let list: Node | null = cmd;
+  while (list?.type === 'binary_operator' && list.childForFieldName('operator')?.text === '+') list = list.childForFieldName('left');
+  if (list && (list.type === 'list' || list.type === 'tuple')) target = list.namedChildren.find((c) => c?.type !== 'comment') ?? undefined;
   if (!target || target.type === 'list_splat') return;
   let { value, ev } = sinkValue(file, target, 'command');
   if (target === cmd && !pieces(file, cmd) && isContainer(value)) {
