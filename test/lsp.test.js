@@ -207,6 +207,19 @@ describe('language server over stdio', function () {
       await client.open(file, pyToken.text, 'python');
       const { diagnostics } = await client.waitForDiagnostics(file);
       assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.severity]), [[pyToken.rule, 1]]);
+      // editing the file re-analyzes open documents
+      const count = client.diagnostics.get(uri(file)).length;
+      fs.writeFileSync(path.join(dir, '.securehints.json'), JSON.stringify({ rules: { [pyToken.rule]: 'off' } }));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(path.join(dir, '.securehints.json')), type: 2 }] });
+      const again = await client.waitForDiagnostics(file, (p) => client.diagnostics.get(uri(file)).indexOf(p) >= count);
+      assert.deepStrictEqual(again.diagnostics, []);
+      // a broken file is reported to the user, and analysis goes on without it
+      fs.writeFileSync(path.join(dir, '.securehints.json'), '{ "rules": ');
+      const other = fresh('tokens.py');
+      await client.open(other, pyToken.text, 'python');
+      assert.strictEqual((await client.waitForDiagnostics(other)).diagnostics.length, 1);
+      const note = await client.waitForNote(path.join(dir, '.securehints.json'));
+      assert.match(note.notes[0], /invalid JSON/);
     } finally {
       fs.rmSync(path.join(dir, '.securehints.json'));
     }

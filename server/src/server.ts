@@ -4,15 +4,15 @@
  * merged with `.securehints.json`. Served over stdio (any editor) or node IPC (VS Code).
  */
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, createConnection, DidChangeConfigurationNotification, IPCMessageReader, IPCMessageWriter,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, IPCMessageReader, IPCMessageWriter,
   ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocuments, TextDocumentSyncKind,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFor } from './engine/analyze';
-import { ConfigCache, excludeMatcher, type ProjectConfig } from './engine/config';
+import { CONFIG_FILE, ConfigCache, excludeMatcher, type ProjectConfig } from './engine/config';
 import { AnalysisWorkers, type Outcome } from './lsp/analysis-worker';
 import type { Finding } from './engine/types';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
@@ -45,6 +45,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   let globalSettings: Settings = DEFAULT_SETTINGS;
   let documentChanges = false;
   let folderEvents = false;
+  let watchFiles = false;
 
   const logOnce = (key: string, message: string) => {
     if (told.has(key)) return;
@@ -57,6 +58,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     pullSettings = caps.workspace?.configuration === true;
     documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
     folderEvents = caps.workspace?.workspaceFolders === true;
+    watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
@@ -75,6 +77,10 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   });
 
   connection.onInitialized(() => {
+    // a changed .securehints.json re-analyzes open files (the cache re-reads it by modification time)
+    if (watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE}` }] }).catch(() => undefined);
+    }
     if (pullSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'secureHints' }).catch(() => undefined);
     if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
@@ -82,6 +88,8 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       reanalyzeAll();
     });
   });
+
+  connection.onDidChangeWatchedFiles(() => reanalyzeAll());
 
   connection.onDidChangeConfiguration((change) => {
     settingsCache.clear();
@@ -117,7 +125,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     if (path) {
       const folder = folderOf(path);
       const loaded = configs.load(dirname(path), folder);
-      for (const p of loaded.problems) logOnce(`config:${p}`, `Secure Hints: ${p}`);
+      if (loaded.path && loaded.problems.length > 0) note(pathToFileURL(loaded.path).href, loaded.problems);
       project = loaded.config;
       if (excludeMatcher(loaded.root, loaded.config.exclude)(path) || (folder && excludeMatcher(folder, settings.exclude)(path))) return undefined;
     }

@@ -43,7 +43,7 @@ class LspClient {
       rootUri: folder ? uri(folder) : null,
       workspaceFolders: folder ? [{ uri: uri(folder), name: path.basename(folder) }] : null,
       capabilities: this.options.capabilities ?? {
-        workspace: { configuration: true, workspaceEdit: { documentChanges: true }, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceEdit: { documentChanges: true }, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } }, hover: { contentFormat: ['markdown'] } },
       },
     });
