@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP, type Fix } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
 import { jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
-import { isTestCode } from './support/auth';
+import { isTestCode, jsFunctionName } from './support/auth';
 
 /**
  * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
@@ -138,7 +138,13 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const f = ctx.file;
   const callee = f.range(node.expression);
   if (fn === 'decode') {
-    if (!fileVerifies(ctx)) {
+    // only where a verification belongs: a request handler or middleware, or an auth-named function
+    const owner = ctx.file.enclosingFunction(node);
+    const params = (owner?.parameters ?? []).map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    const ownerName = owner ? jsFunctionName(node) : undefined;
+    const checks = params.some((p) => /^(req|request|ctx|event)$/.test(p))
+      || /(auth|verify|session|current_?user|getuser|middleware|protect|guard|login)/i.test(ownerName ?? '');
+    if (checks && !fileVerifies(ctx)) {
       ctx.report({
         range: callee,
         message: '`jwt.decode` does not check the signature, and this file never calls `jwt.verify`: a forged token is accepted. Use `jwt.verify(token, secret, { algorithms: [...] })`.',

@@ -340,5 +340,5 @@ export function pyModuleLogger(file: PyFile): string | undefined {
  * A `test/fixtures/` folder holds sample code to analyze, not tests.
  */
 export function isTestCode(path: string): boolean {
-  return isTestFile(path) || /(^|\/)test\/(?!fixtures\/)/.test(path.replace(/\\/g, '/'));
+  return isTestFile(path) || /(^|\/)(test\/(?!fixtures\/)|test[-_]?utils\/|test[-_]?helpers\/)/i.test(path.replace(/\\/g, '/'));
 }
