@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP } from '../engine/types';
-import { fromLocalUser, methodName } from './support/python-sinks';
+import { fromLocalUser, fromUrlRoute, methodName } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -53,7 +53,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
 function report(node: Node, valueNode: Node, ctx: PyContext): void {
   const value = ctx.file.valueOf(valueNode);
   // validated or converted data (int(), an allow-list check) has crossed the boundary properly
-  if (value.kind !== 'tainted' || value.cleared.length > 0 || fromLocalUser(value)) return;
+  // path arguments (ids, slugs) pass the URL converters; query, form, cookie and header data do not
+  if (value.kind !== 'tainted' || value.cleared.length > 0 || fromLocalUser(value) || fromUrlRoute(value)) return;
   ctx.report({
     range: ctx.file.range(node),
     message: `${describeSource(value)} is stored in the session without validation: later requests will trust it as server data. Validate it (type, allow-list, ownership) before storing.`,

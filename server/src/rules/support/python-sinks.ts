@@ -24,6 +24,14 @@ export function fromLocalUser(value: Value): boolean {
   return value.kind === 'tainted' && /^(sys\.(orig_)?argv\b|input\(|raw_input\(|argparse\b|getpass\b)/.test(value.source.description);
 }
 
+/**
+ * A Django view argument captured from the URL path (`<slug:slug>`): route converters constrain it,
+ * and the front also binds it for helpers whose first parameter is named `request`.
+ */
+export function fromUrlRoute(value: Value): boolean {
+  return value.kind === 'tainted' && /^URL parameter\b/.test(value.source.description);
+}
+
 /** `request.path`, `request.get_full_path()`: the URL that was requested, i.e. this site. */
 export function fromOwnUrl(value: Value): boolean {
   return value.kind === 'tainted' && /(^|\.)request\.(path|path_info|full_path|get_full_path\(\)|get_full_path_info\(\)|url|base_url|build_absolute_uri\(\))$/.test(value.source.description);
