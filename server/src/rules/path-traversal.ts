@@ -96,7 +96,7 @@ function pythonBasenameFix(arg: Node, ctx: PyContext): Fix[] {
 import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
 import type { Fix as JsFix } from '../engine/types';
 import { evidence as jsEvidence } from '../engine/rule';
-import { capitalized, ensureDefaultImport, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
+import { capitalized, ensureDefaultImport, fromCommandLine, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
 
 /** File-system functions: which arguments are paths. */
 const JS_FS_PATH_ARGS: Record<string, number[]> = {};
@@ -226,7 +226,9 @@ function jsConcatUnderFolder(file: JsFile, pathArg: ts.Expression): boolean {
 
 function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
   const file = ctx.file;
-  return reportFlow(ctx, at, file.valueOf(pathArg), 'path',
+  const value = file.valueOf(pathArg);
+  if (fromCommandLine(value)) return false; // a CLI opens the files its user names
+  return reportFlow(ctx, at, value, 'path',
     (src) => `${capitalized(src)} is part of the path ${what} opens: \`../\` can reach files outside the intended folder. Use \`path.basename\`, or resolve the path and check it stays under the base folder.`,
     { unknown: false }, () => jsBasenameFix(file, pathArg));
 }

@@ -67,7 +67,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 // ---- JavaScript / TypeScript ----
 // (imports of this section; ES imports are hoisted)
 import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
-import { capitalized, leadingConstant, methodCall, pinsDestination, reportFlow } from './support/javascript-web';
+import { capitalized, fromCommandLine, leadingConstant, methodCall, pinsDestination, reportFlow } from './support/javascript-web';
 
 /** HTTP clients by qualified name: the argument that holds the URL (or a config object with `url`/`host`). */
 const JS_CLIENTS: Record<string, number> = {
@@ -122,7 +122,9 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
 function jsUrl(ctx: JsContext, at: ts.Node, url: ts.Expression, what: string, pinnedBase: boolean): void {
   const file = ctx.file;
   const pinned = pinnedBase || pinsDestination(leadingConstant(file, url));
-  reportFlow(ctx, at, file.valueOf(url), 'ssrf',
+  const value = file.valueOf(url);
+  if (fromCommandLine(value)) return; // a CLI fetches the URLs its user names
+  reportFlow(ctx, at, value, 'ssrf',
     (src) => pinned
       ? `${capitalized(src)} is part of the path ${what} requests; the host is fixed, but check that the value cannot add \`../\`, \`?\` or \`#\`.`
       : `${capitalized(src)} decides which URL the server requests with ${what}: attackers can reach internal services (localhost, cloud metadata). Check the host against an allow-list.`,

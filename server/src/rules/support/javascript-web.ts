@@ -407,3 +407,11 @@ export function fromPageAddress(value: Value, withReferrer = false): boolean {
   return /^((window|self|globalThis|top|parent)\.)?(document\.)?location\.href$/.test(d)
     || /^((window|self)\.)?document\.(URL|documentURI|baseURI)$/.test(d);
 }
+
+/**
+ * Data from the command line (`process.argv`): the person running a CLI chooses its files and URLs,
+ * so paths and fetched URLs from it are not an attack (command injection is another matter).
+ */
+export function fromCommandLine(value: Value): boolean {
+  return value.kind === 'tainted' && /^((globalThis|window)\.)?process\.argv\b/.test(value.source.description.replace(/\s+/g, ''));
+}
