@@ -7,6 +7,8 @@ const { run, project, remove } = require('./helpers/cli');
 const { pyCommand, pyToken, tsToken, pySafe } = require('./helpers/samples');
 
 describe('CLI: secure-hints scan', function () {
+  // every case starts real processes; a loaded CI machine is slow to start them
+  this.timeout(300000);
   const dirs = [];
   const make = (files) => { const d = project(files); dirs.push(d); return d; };
   after(() => dirs.forEach(remove));

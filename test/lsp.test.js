@@ -19,6 +19,8 @@ function applyAction(text, action, fileUri) {
 }
 
 describe('language server over stdio', function () {
+  // every case starts real processes; a loaded CI machine is slow to start them
+  this.timeout(300000);
   let dir;
   let client;
   let n = 0;
@@ -253,6 +255,7 @@ describe('language server over stdio', function () {
 });
 
 describe('language server time budget', function () {
+  this.timeout(300000);
   it('stops an analysis over the budget, says so once, and stays responsive', async function () {
     const dir = project({ 'placeholder.txt': '' });
     const client = new LspClient({ workspaceFolder: dir, settings: { timeBudgetMs: 1 } });
@@ -282,6 +285,7 @@ describe('language server time budget', function () {
 });
 
 describe('language server over node IPC (how VS Code starts it)', function () {
+  this.timeout(300000);
   it('answers initialize and publishes diagnostics when dist/server.js is forked with lsp --node-ipc', async function () {
     const { fork } = require('child_process');
     const { createMessageConnection, IPCMessageReader, IPCMessageWriter } = require('vscode-jsonrpc/node');

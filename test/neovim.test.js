@@ -12,6 +12,8 @@ const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
 const haveNvim = !nvim.error && nvim.status === 0;
 
 describe('Neovim as the LSP client', function () {
+  // every case starts real processes; a loaded CI machine is slow to start them
+  this.timeout(300000);
   before(function () {
     if (!haveNvim) {
       console.log('    (skipped: nvim is not installed; `apt-get install neovim`, as .ci/run does)');
