@@ -294,7 +294,7 @@ describe('language server over node IPC (how VS Code starts it)', function () {
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     const published = new Promise((resolve, reject) => {
       connection.onNotification('textDocument/publishDiagnostics', resolve);
-      setTimeout(() => reject(new Error('no diagnostics over IPC within 40 s')), 40000).unref();
+      setTimeout(() => reject(new Error('no diagnostics over IPC within 90 s')), 90000).unref();
     });
     connection.listen();
     try {

@@ -33,7 +33,7 @@ describe('Neovim as the LSP client', function () {
         const r = spawnSync('nvim', ['--headless', '-n', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${path.join(__dirname, 'helpers', 'neovim-quickfix.lua')}`], {
           cwd: dir,
           encoding: 'utf8',
-          timeout: 90000,
+          timeout: 240000,
           env: { ...process.env, SH_NODE: process.execPath, SH_BIN: bin, SH_ROOT: dir, SH_FILE: path.join(dir, name), SH_RESULT: resultFile },
         });
         assert.ok(fs.existsSync(resultFile), `nvim wrote no result (status ${r.status}, signal ${r.signal}): ${r.stdout}${r.stderr}`);

@@ -10,7 +10,7 @@ const bin = path.join(root, 'bin', 'secure-hints.js');
 
 /** @returns {{ status: number, stdout: string, stderr: string }} */
 function run(args, options = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240000 });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

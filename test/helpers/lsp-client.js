@@ -60,7 +60,7 @@ class LspClient {
   }
 
   /** Resolves with the first diagnostics published for `file` that satisfy `accept` (already received ones count). */
-  waitForDiagnostics(file, accept = () => true, timeoutMs = 20000) {
+  waitForDiagnostics(file, accept = () => true, timeoutMs = 90000) {
     const u = uri(file);
     const seen = (this.diagnostics.get(u) ?? []).find(accept);
     if (seen) return Promise.resolve(seen);
@@ -76,7 +76,7 @@ class LspClient {
   }
 
   /** Resolves with the first `secureHints/analysisNote` for `file` that satisfies `accept`. */
-  waitForNote(file, accept = () => true, timeoutMs = 30000) {
+  waitForNote(file, accept = () => true, timeoutMs = 90000) {
     const u = uri(file);
     const seen = this.analysisNotes.find((p) => p.uri === u && accept(p));
     if (seen) return Promise.resolve(seen);

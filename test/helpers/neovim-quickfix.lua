@@ -23,7 +23,7 @@ local ok, err = pcall(function()
   vim.lsp.buf_attach_client(bufnr, client_id)
   log('attached')
 
-  assert(vim.wait(30000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50), 'no diagnostics within 30 s')
+  assert(vim.wait(90000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50), "no diagnostics within 90 s")
   result.diagnostics = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     local lsp = d.user_data and d.user_data.lsp or {}
@@ -39,7 +39,7 @@ local ok, err = pcall(function()
     -- what Neovim's own code_action() sends: the line's diagnostics in LSP form
     context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, first.lnum) },
   }
-  local response = client.request_sync('textDocument/codeAction', params, 20000, bufnr)
+  local response = client.request_sync("textDocument/codeAction", params, 60000, bufnr)
   assert(response and response.result, 'no code actions: ' .. vim.inspect(response))
   result.actions = {}
   local preferred
@@ -52,7 +52,7 @@ local ok, err = pcall(function()
   result.applied = preferred.title
   log('applied')
 
-  assert(vim.wait(30000, function() return #vim.diagnostic.get(bufnr) == 0 end, 50), 'diagnostics did not clear after the fix')
+  assert(vim.wait(90000, function() return #vim.diagnostic.get(bufnr) == 0 end, 50), 'diagnostics did not clear after the fix')
   log('cleared')
   vim.cmd('write')
   result.text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
