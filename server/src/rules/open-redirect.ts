@@ -70,7 +70,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 // (imports of this section; ES imports are hoisted)
 import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
 import {
-  capitalized, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
+  capitalized, chainRoot, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
   startsWithPageUrl, fromPageAddress, type FlowPolicy,
 } from './support/javascript-web';
 
@@ -107,7 +107,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (m.name === 'redirect' && (isResponseObject(m.receiver) || jsIsKoaContext(m.receiver))) {
     // res.redirect([status,] url), reply.redirect(url[, status]), ctx.redirect(url[, alt])
     const target = node.arguments.find((a) => !ts.isNumericLiteral(jsSkipOuter(a)));
-    if (target) jsTarget(ctx, node, target, '`redirect()`', JS_SERVER);
+    if (target) jsTarget(ctx, node, target, '`redirect()`', jsOnRequest(target) ? JS_SERVER : JS_BROWSER);
   }
 }
 
@@ -133,6 +133,18 @@ function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: str
   reportFlow(ctx, at, value, 'redirect',
     (src) => `${capitalized(src)} decides where ${where} sends the user: a crafted link can send them to any site. Allow only relative paths or known hosts.`,
     policy);
+}
+
+/**
+ * Data kept on the request (`req.session.returnTo`, `ctx.state.next`): of unknown origin, but often
+ * stored from an earlier request's parameters. Other unknown targets (configured URLs) stay quiet.
+ */
+function jsOnRequest(target: ts.Expression): boolean {
+  let e = jsSkipOuter(target);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) e = jsSkipOuter(e.left);
+  if (!ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return false;
+  const root = chainRoot(e);
+  return ts.isIdentifier(root) && ['req', 'request', 'ctx', 'context'].includes(root.text);
 }
 
 /** A URL made of a scheme, the request's own Host header and anything after it. */
