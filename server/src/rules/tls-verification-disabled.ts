@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-import { jsBool, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
+import { jsBool, jsBoolValue, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -166,7 +166,7 @@ function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
     });
     return;
   }
-  const off = (key === 'rejectUnauthorized' || key === 'strictSSL') && jsBool(node.initializer) === false;
+  const off = (key === 'rejectUnauthorized' || key === 'strictSSL') && jsBoolValue(f, node.initializer) === false;
   if (!off || !ts.isObjectLiteralExpression(node.parent) || jsInOptOut(node)) return;
   ctx.report({
     range: f.range(node),

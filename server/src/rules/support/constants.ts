@@ -150,6 +150,14 @@ export function jsBool(node: ts.Node | undefined): boolean | undefined {
   return undefined;
 }
 
+/** A boolean literal, or a constant the data flow folds to `true`/`false`. */
+export function jsBoolValue(file: JsFile, node: ts.Expression | undefined): boolean | undefined {
+  const literal = jsBool(node);
+  if (literal !== undefined || !node || !ts.isIdentifier(node)) return literal;
+  const v = file.valueOf(node);
+  return v.kind === 'constant' && (v.value === 'true' || v.value === 'false') ? v.value === 'true' : undefined;
+}
+
 export function jsNumber(file: JsFile, node: ts.Node | undefined): number | undefined {
   if (!node) return undefined;
   if (ts.isNumericLiteral(node)) return parseIntLiteral(node.getText(file.sourceFile));
