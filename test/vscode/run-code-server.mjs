@@ -3,7 +3,7 @@
 // Usage: node test/vscode/run-code-server.mjs   (after `npm run build`)
 // Exit code: the suite's (0 = all passed). On failure it prints the server log and saves a
 // screenshot to test-output/vscode-failure.png.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, log, root, scratch, startServer, workbenchUrl } from './vscode-server.mjs';
 
@@ -55,12 +55,29 @@ async function main() {
     if (code !== 0 && server) {
       log('last lines of the VS Code server log:');
       console.log(server.logLines.slice(-60).join('\n'));
+      printExtensionLog(tmp.dir);
     }
     await server?.stop();
     if (code === 0 && !process.env.SECURE_HINTS_KEEP_TMP) tmp.cleanup();
     else log(`scratch folder kept: ${tmp.dir}`);
   }
   process.exit(code);
+}
+
+/** The extension's output channel ("Secure Hints" log): the language server's errors and notes. */
+function printExtensionLog(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name === 'Secure Hints.log') found.push(join(d, e.name));
+    }
+  };
+  try { walk(join(dir, 'user-data', 'logs')); } catch { /* no logs */ }
+  for (const f of found) {
+    log(`last lines of ${f}:`);
+    console.log(readFileSync(f, 'utf8').split('\n').slice(-40).join('\n'));
+  }
 }
 
 async function saveScreenshot(page) {
