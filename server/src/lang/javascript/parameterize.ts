@@ -87,6 +87,8 @@ export function parameterize(file: JsFile, e: ts.Expression, style: PlaceholderS
     const s = segs[i];
     if ('text' in s) { lit(s.text); continue; }
     if (s.keep) { pieces.push({ code: text(file.textOf(s.expr)) }); continue; }
+    // a list joined into the text (`IN (${ids.join(',')})`) is several values, not one parameter
+    if (isJoin(s.expr)) return undefined;
     const before = litBefore();
     const quotes = (allLit().match(/'/g) ?? []).length;
     if (quotes % 2 === 1) {
@@ -112,7 +114,10 @@ export function parameterize(file: JsFile, e: ts.Expression, style: PlaceholderS
             break;
           }
           inner.push({ t: n.text });
-        } else inner.push({ x: n.expr });
+        } else {
+          if (isJoin(n.expr)) return undefined;
+          inner.push({ x: n.expr });
+        }
       }
       if (!closed || /["\\]$/.test(before.slice(0, open))) return undefined;
       const single = inner.length === 1 && 'x' in inner[0] ? inner[0].x : undefined;
@@ -152,6 +157,11 @@ export function inValuePosition(before: string, after: string): boolean {
   if (/["`]$/.test(trimmed)) return false;
   if (/^[\w"`.$]/.test(after)) return false;
   return VALUE_BEFORE.test(trimmed) || LIST_OPEN.test(trimmed + ' ') || (/,$/.test(trimmed) && insideList(trimmed));
+}
+
+function isJoin(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'join';
 }
 
 /** Is the end of `sql` inside an unclosed `IN (` or `VALUES (` list? */

@@ -30,7 +30,16 @@ function valueAt(flow: Flow, e: ts.Expression, u: Unit) {
 
 function clearTarget(flow: Flow, e: ts.Expression | undefined, sinks: SinkClass[], env: Env, u: Unit): void {
   if (!e || sinks.length === 0) return;
-  const t = skipParens(e);
+  let t = skipParens(e);
+  // validator.isUUID(id ?? ''), isInt(String(n)), check(x.trim()): the check is about `id`
+  for (;;) {
+    if (ts.isBinaryExpression(t) && (t.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken
+      || t.operatorToken.kind === ts.SyntaxKind.BarBarToken) && valueAt(flow, t.right, u).kind === 'constant') t = skipParens(t.left);
+    else if (ts.isCallExpression(t) && t.arguments.length === 1 && ts.isIdentifier(t.expression) && t.expression.text === 'String') t = skipParens(t.arguments[0]);
+    else if (ts.isCallExpression(t) && t.arguments.length === 0 && ts.isPropertyAccessExpression(t.expression)
+      && ['trim', 'toString', 'toLowerCase', 'toUpperCase'].includes(t.expression.name.text)) t = skipParens(t.expression.expression);
+    else break;
+  }
   if (!ts.isIdentifier(t) && !ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return;
   const cur = valueAt(flow, t, u);
   if (cur.kind === 'constant') return;
