@@ -3,7 +3,7 @@
  * actions and hovers from the analyzed version's findings, settings pulled from the client and
  * merged with `.securehints.json`. Served over stdio (any editor) or node IPC (VS Code).
  */
-import { dirname } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, IPCMessageReader, IPCMessageWriter,
@@ -96,7 +96,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     slow.clear();
     if (!pullSettings) {
       const s = (change.settings as { secureHints?: unknown } | undefined)?.secureHints;
-      globalSettings = normalizeSettings(s);
+      if (s !== undefined) globalSettings = normalizeSettings(s);
     }
     reanalyzeAll();
   });
@@ -113,7 +113,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   }
 
   function folderOf(path: string): string | undefined {
-    return folders.filter((f) => path === f || path.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
+    return folders.filter((f) => path === f || path.startsWith(f.endsWith(sep) ? f : f + sep)).sort((a, b) => b.length - a.length)[0];
   }
 
   /** The engine configuration for `uri` (settings + project file), or undefined when disabled or excluded. */
