@@ -3,7 +3,7 @@
 // Usage: node test/vscode/run-code-server.mjs   (after `npm run build`)
 // Exit code: the suite's (0 = all passed). On failure it prints the server log and saves a
 // screenshot to test-output/vscode-failure.png.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, log, root, scratch, startServer, workbenchUrl } from './vscode-server.mjs';
 
@@ -29,7 +29,7 @@ async function main() {
     });
     page.on('pageerror', (err) => console.log(`[page exception] ${err.message}`));
     const url = workbenchUrl(server, tmp.workspace, {
-      extensionDevelopmentPath: root,
+      extensionDevelopmentPath: snapshotExtension(tmp.dir),
       extensionTestsPath: join(root, 'test/vscode/suite/index.js'),
     });
     log(`opening ${url}`);
@@ -62,6 +62,19 @@ async function main() {
     else log(`scratch folder kept: ${tmp.dir}`);
   }
   process.exit(code);
+}
+
+/**
+ * A copy of the built extension (manifest, bundles, docs, snippets...) for this run, so a rebuild
+ * of dist/ during the run cannot pull the files from under it.
+ */
+function snapshotExtension(dir) {
+  const ext = join(dir, 'extension');
+  for (const item of ['package.json', 'dist', 'docs', 'snippets', 'walkthrough', 'images', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    if (existsSync(join(root, item))) cpSync(join(root, item), join(ext, item), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  }
+  log(`extension snapshot: ${ext}`);
+  return ext;
 }
 
 /** The extension's output channel ("Secure Hints" log): the language server's errors and notes. */

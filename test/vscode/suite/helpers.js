@@ -7,8 +7,9 @@ const path = require('node:path');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'secure-hints.secure-hints';
-const root = path.resolve(__dirname, '../../..');
-const engine = require(path.join(root, 'dist/server.js'));
+// the engine of the extension under test (the runner may load a snapshot of the build)
+const extension = vscode.extensions.getExtension(EXTENSION_ID);
+const engine = require(path.join(extension ? extension.extensionPath : path.resolve(__dirname, '../../..'), 'dist/server.js'));
 
 function log(line) {
   console.log(`[suite]     ${line}`);
