@@ -62,11 +62,24 @@ export class DataFlow {
     return n instanceof PNode ? n : this.tree.byId.get(n.id);
   }
 
+  private depth = 0;
+
   valueOf(input: { id: number }): PV {
     const hit = this.cache.get(input.id);
     if (hit) return hit;
     const node = this.node(input);
     if (!node) return UNKNOWN;
+    // chains of callers (f called by g called by h...) nest analyses: keep the stack bounded
+    if (this.depth > 40) return UNKNOWN;
+    this.depth++;
+    try {
+      return this.compute(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private compute(node: Node): PV {
     const scopeNode = enclosingScope(node) ?? this.tree.root;
     const ctx = this.context(scopeNode);
     if (ctx.running) return UNKNOWN;

@@ -124,7 +124,12 @@ export class PyFile {
   /** The data-flow answer for an expression: constant, tainted or unknown (flow-sensitive, memoized per file). */
   valueOf(node: Node | PNode | null | undefined): Value {
     if (!node) return { kind: 'unknown' };
-    return (this.flow ??= new DataFlow(this)).valueOf(node);
+    try {
+      return (this.flow ??= new DataFlow(this)).valueOf(node);
+    } catch {
+      // a defect in the data flow must not cost the file its other findings
+      return { kind: 'unknown' };
+    }
   }
 
   private flow?: DataFlow;
