@@ -23,9 +23,9 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; app
   const taken: typeof spans = [];
   let lastEnd = -1;
   for (const s of spans) {
-    if (s.start < lastEnd) continue;
     // identical insertions (e.g. two fixes adding the same import) are applied once
-    if (taken.length && s.start === s.end && taken[taken.length - 1].start === s.start && taken[taken.length - 1].newText === s.newText) continue;
+    if (s.start === s.end && taken.some((t) => t.start === t.end && t.start === s.start && t.newText === s.newText)) continue;
+    if (s.start < lastEnd) continue;
     taken.push(s);
     lastEnd = Math.max(lastEnd, s.end);
   }
