@@ -4,7 +4,7 @@ import { evidence, describeSource } from '../engine/rule';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Value } from '../engine/types';
 import { pyLiteral } from './support/constants';
-import { jsIsLogCall, pyIsLogCall, isTestCode } from './support/auth';
+import { jsIsLogCall, pyIsLogCall, isDevTooling, isTestCode } from './support/auth';
 
 /**
  * Attacker-controlled text written to a log unescaped (CWE-117): a line break in it forges log entries, and control
@@ -36,7 +36,7 @@ const MESSAGE = (v: Value) => `${describeSource(v)} is written to the log unesca
 // ---- Python ----
 
 function pythonCall(node: Node, ctx: PyContext): void {
-  if (!pyIsLogCall(ctx.file, node) || isTestCode(ctx.file.path)) return;
+  if (!pyIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const args = (node.childForFieldName('arguments')?.namedChildren ?? [])
     .filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment');
   // `log.info("%r %d", a, b)`: placeholders that escape (`%r`) or only take numbers
@@ -71,7 +71,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 // ---- JavaScript / TypeScript ----
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  if (!jsIsLogCall(ctx.file, node) || isTestCode(ctx.file.path)) return;
+  if (!jsIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   for (const [i, a] of node.arguments.entries()) {
     if (ts.isSpreadElement(a) || isEscaped(a)) continue;
     // a bare value after the message is the logger's to format: report text built into the message line

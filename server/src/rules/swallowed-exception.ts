@@ -32,9 +32,9 @@ export default defineRule({
 
 /**
  * Function and class names that say the code makes a security decision. Nouns like `token` or `auth` alone are
- * not enough: `storeToken`, `resolveAuthUrl` and `oidc_context` are plumbing around security, not checks.
+ * not enough: `storeToken`, `resolveAuthUrl` and `authorizationErrorHandler` are plumbing around security, not checks.
  */
-const SECURITY_WORDS = new Set(['authenticate', 'authentication', 'authorize', 'authorization', 'authz', 'authn',
+const SECURITY_WORDS = new Set(['authenticate', 'authorize', 'authz', 'authn',
   'login', 'logon', 'signin', 'password', 'passwd', 'verify', 'verification', 'signature', 'decrypt', 'decryption',
   'permission', 'permissions', 'perm', 'perms', 'csrf', 'otp', 'mfa', 'totp', 'credential', 'credentials', 'acl',
   'privilege', 'privileges', 'jwt', 'hmac']);

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
 import { pyImportEdit } from './support/constants';
-import { contextName, jsNameContext, namedAsSecret, pyNameContext, isTestCode } from './support/auth';
+import { contextName, jsNameContext, namedAsSecret, pyNameContext, isDevTooling, isTestCode } from './support/auth';
 
 export default defineRule({
   meta: {
@@ -35,7 +35,7 @@ const PY_RANDOM = new Set(['random', 'randint', 'randrange', 'choice', 'choices'
 function pythonCall(node: Node, ctx: PyContext): void {
   const name = ctx.file.callName(node);
   if (!name || !name.startsWith('random.') || !PY_RANDOM.has(name.slice(7))) return;
-  if (isTestCode(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const c = pyNameContext(ctx.file, node);
   if (c.functionName?.startsWith('test') || !namedAsSecret(c)) return;
   const fn = name.slice(7);
@@ -81,7 +81,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'random' || !ts.isIdentifier(callee.expression)
     || callee.expression.text !== 'Math' || node.arguments.length > 0) return;
-  if (isTestCode(ctx.file.path)) return;
+  if (isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const c = jsNameContext(node);
   if (/^(test|it|describe)$/.test(c.functionName ?? '') || !namedAsSecret(c)) return;
   const drop = 'crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32';

@@ -342,3 +342,8 @@ export function pyModuleLogger(file: PyFile): string | undefined {
 export function isTestCode(path: string): boolean {
   return isTestFile(path) || /(^|\/)(test\/(?!fixtures\/)|test[-_]?utils\/|test[-_]?helpers\/)/i.test(path.replace(/\\/g, '/'));
 }
+
+/** Development-only tooling (`next/dist/server/dev/`, `src/dev/`): it never runs in production. */
+export function isDevTooling(path: string): boolean {
+  return /(^|\/)dev\//.test(path.replace(/\\/g, '/'));
+}
