@@ -159,6 +159,23 @@ export class DataFlow {
     return ctx;
   }
 
+  private readonly moduleNames = new Map<string, PV | undefined>();
+
+  /** What a module-level name holds for code that runs later (functions): memoized once the module is analyzed. */
+  moduleValue(name: string, at: Node): PV | undefined {
+    if (this.moduleNames.has(name)) return this.moduleNames.get(name);
+    const root = this.tree.root;
+    const ctx = this.context(root);
+    if (ctx.running) return this.envIn(root, at)?.get(name);
+    // functions run after the module body: they see its final bindings
+    const info = this.scope(root);
+    const last = info.body[info.body.length - 1];
+    const env = ctx.final ?? (last ? ctx.envs.get(last.id) : undefined);
+    const v = env?.get(name);
+    this.moduleNames.set(name, v);
+    return v;
+  }
+
   /** The environment in force at a statement of a scope (for closures reading enclosing names). */
   envIn(scope: Node, at: Node): Env | undefined {
     const ctx = this.context(scope);

@@ -281,8 +281,7 @@ function outerLookup(name: string, f: Frame, at?: Node): PV {
   for (let s = f.info.parent; s; child = s, s = s.parent) {
     if (s.kind === 'class') continue;
     if (s.kind === 'function' && !s.locals.has(name)) continue;
-    const env = flow.envIn(s.node, child.node);
-    let v = env?.get(name);
+    let v = s.kind === 'module' ? flow.moduleValue(name, child.node) : flow.envIn(s.node, child.node)?.get(name);
     if (s.kind === 'module' && v && flow.idx.globalsWritten.has(name)) v = join(v, UNKNOWN);
     if (v) return v;
     if (s.kind === 'function') return UNKNOWN;
@@ -613,16 +612,15 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
 /** Binds a target (`x`, `a, b`, `self.x`, `d["k"]`) to a value in a frame. */
 export function bindTarget(t: Node | null | undefined, v: PV, f: Frame): void {
   if (!t) return;
-  const line = t.startPosition.row;
   switch (t.type) {
     case 'identifier':
-      f.env.set(t.text, step(v, `assigned to \`${t.text}\``, line));
+      f.env.set(t.text, v.kind === 'tainted' ? step(v, `assigned to \`${t.text}\``, t.startPosition.row) : v);
       return;
     case 'attribute': {
       const path = pathOf(t);
       if (!path) return;
       const owner = f.env.get(path.slice(0, path.indexOf('.'))) ?? lookup(path.slice(0, path.indexOf('.')), f, t);
-      f.env.set(path, { ...step(v, `assigned to \`${path}\``, line), owner } as Owned);
+      f.env.set(path, { ...(v.kind === 'tainted' ? step(v, `assigned to \`${path}\``, t.startPosition.row) : v), owner } as Owned);
       return;
     }
     case 'subscript': {
