@@ -28,7 +28,7 @@ export default defineRule({
 });
 
 /** Names of values that authenticate or protect something. */
-const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification|auth|authenticate|integrity|tamper|nonce|token|secret|otp|csrf|credential|credentials|crypt|encrypt|decrypt|cipher|kdf|derive|hasher)$/;
+const SECURITY_WORDS = /^(signature|sig|signed|sign|mac|hmac|verify|verification|auth|authenticate|integrity|tamper|nonce|token|secret|otp|csrf|credential|credentials|crypt|encrypt|decrypt|cipher|kdf|derive)$/;
 
 /** Identifier and attribute names read by an expression (`app.secret + url` -> secret, url, app). */
 function namesIn(node: Node): string[] {
@@ -63,7 +63,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const securityName = (n: string | undefined) => !!n && (isSecretName(n) || nameWords(n).some((w) => SECURITY_WORDS.test(w)));
   // a digest of a secret (`md5(app.secret + url)`) or inside crypt/signing code is a security use
   const secretInput = data ? namesIn(data).find((n) => isSecretName(n)) : undefined;
-  const security = securityName(where) || securityName(pyClassName(node)) || !!secretInput;
+  // receivers like `hasher` say nothing; the function or class implementing a crypt or hasher does
+  const codeName = (n: string | undefined) => securityName(n) || /hasher|crypt/i.test(n ?? '');
+  const security = securityName(where) || codeName(c.functionName) || codeName(pyClassName(node)) || !!secretInput;
   const args = node.childForFieldName('arguments')!;
   const last = args.namedChildren.filter((a) => a && a.type !== 'comment').pop();
   const insertAt = last ? ctx.file.range(last).end : { line: args.startPosition.row, character: args.startPosition.column + 1 };
