@@ -285,6 +285,15 @@ const JS_GENERIC_METHODS = new Set(['query', 'execute', 'raw', 'unsafe', 'run', 
 
 const JS_CANDIDATE_METHODS = new Set([...Object.values(JS_SQL_METHODS).flat(), ...JS_RAW_METHODS, ...JS_GENERIC_METHODS]);
 
+const jsImportsMemo = new WeakMap<object, boolean>();
+
+/** Does the file import a database driver at all (else no receiver can be one we know)? */
+function jsImportsDriver(file: JsContext['file']): boolean {
+  let v = jsImportsMemo.get(file);
+  if (v === undefined) jsImportsMemo.set(file, v = [...file.imports.values()].some((q) => jsDriver(q) !== undefined));
+  return v;
+}
+
 function jsDriver(name: string | undefined): JsDriver | undefined {
   if (!name) return undefined;
   for (const [re, d] of JS_DRIVERS) if (re.test(name)) return d;
@@ -300,9 +309,14 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   let driver: JsDriver | undefined;
   if (ts.isPropertyAccessExpression(callee)) {
     method = callee.name.text;
-    // evaluating the receiver analyses its function: only for method names that can run SQL
-    if (!JS_CANDIDATE_METHODS.has(method)) return;
-    driver = jsDriver(file.callName(node)) ?? jsDriver(file.valueOf(callee.expression).origin);
+    // evaluating the receiver analyses its function: only for method names that can run SQL,
+    // given something that can be a string built from pieces
+    if (!JS_CANDIDATE_METHODS.has(method) || !jsStringLike(arg)) return;
+    driver = jsDriver(file.callName(node));
+    if (!driver && !JS_RAW_METHODS.has(method) && !jsImportsDriver(file) && !file.hasSqlText(looksLikeSql)) return;
+    if (!driver && (jsImportsDriver(file) || method.startsWith('where') || method.endsWith('Where') || method.includes('aving'))) {
+      driver = jsDriver(file.valueOf(callee.expression).origin);
+    }
   } else if (ts.isIdentifier(callee)) {
     // import { literal } from 'sequelize'
     const q = file.callName(node);
@@ -346,6 +360,15 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     ? `${describeSource(reached)} reaches ${what}, built from strings. Pass it as a query parameter instead.`
     : `${what[0].toUpperCase()}${what.slice(1)} is built from strings with a value of unknown origin. Pass values as query parameters instead.`;
   ctx.report({ range: file.range(arg), message, value: reached, fixes: jsSqlFixes(node, method, driver, query, ctx) });
+}
+
+/** Syntactically a string that may be built from pieces (not a literal, function, object or number). */
+function jsStringLike(arg: ts.Expression): boolean {
+  const e = skipOuter(arg);
+  return ts.isTemplateExpression(e) || ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)
+    || ts.isCallExpression(e) || ts.isConditionalExpression(e)
+    || (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken
+      || e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken));
 }
 
 function definitionOrSelf(file: JsContext['file'], e: ts.Expression): ts.Expression {

@@ -59,7 +59,13 @@ export class JsFile {
     const seen = new Set<number>();
     const visit = (node: ts.Node) => {
       // comments are trivia before tokens: collect them from every token's leading and trailing ranges
-      for (const ranges of [ts.getLeadingCommentRanges(this.text, node.pos), ts.getTrailingCommentRanges(this.text, node.end)]) {
+      // a comment on the same line as the token before a node is "trailing" at node.pos, not leading
+      const positions = [ts.getLeadingCommentRanges(this.text, node.pos), ts.getTrailingCommentRanges(this.text, node.pos), ts.getTrailingCommentRanges(this.text, node.end)];
+      // `{/* ... */}` in JSX: the comment is trivia of the closing brace, which is no node
+      if (ts.isJsxExpression(node) && !node.expression) {
+        positions.push(ts.getTrailingCommentRanges(this.text, node.pos + 1), ts.getLeadingCommentRanges(this.text, node.pos + 1));
+      }
+      for (const ranges of positions) {
         for (const r of ranges ?? []) {
           if (seen.has(r.pos)) continue;
           seen.add(r.pos);
@@ -109,10 +115,33 @@ export class JsFile {
   resolvedCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
     const q = this.callName(call);
     if (q) return q;
-    const origin = this.valueOf(call.expression).origin;
-    const m = origin && /^util\.promisify\((.+)\)$/.exec(origin);
-    if (m) return m[1];
-    return this.flow.globalName(call.expression);
+    const g = this.flow.globalName(call.expression);
+    if (g) return g;
+    // const run = util.promisify(exec): read from the declaration, without running the data flow
+    const callee = skipOuter(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const decl = this.declarationOf(callee);
+    const init = decl && ts.isVariableDeclaration(decl.parent) && decl.parent.name === decl ? decl.parent.initializer : undefined;
+    const made = init && skipOuter(init);
+    if (!made || !ts.isCallExpression(made) || made.arguments.length !== 1) return undefined;
+    return this.callName(made) === 'util.promisify' ? this.qualifiedName(made.arguments[0]) : undefined;
+  }
+
+  private sqlText?: boolean;
+
+  /** Does any string literal of the file look like SQL? (A cheap gate before asking the data flow.) */
+  hasSqlText(test: (text: string) => boolean): boolean {
+    if (this.sqlText === undefined) {
+      let found = false;
+      const visit = (n: ts.Node): void => {
+        if (found) return;
+        if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n)) && test(n.text)) { found = true; return; }
+        n.forEachChild(visit);
+      };
+      visit(this.sourceFile);
+      this.sqlText = found;
+    }
+    return this.sqlText;
   }
 
   /** The constant string an expression folds to, when the data flow knows it. */
