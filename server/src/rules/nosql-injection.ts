@@ -72,7 +72,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     }
     return;
   }
-  const index = FILTER_METHODS[m.name];
+  const index = Object.hasOwn(FILTER_METHODS, m.name) ? FILTER_METHODS[m.name] : undefined;
   if (index === undefined || node.arguments.length <= index) return;
   const callee = file.callName(node);
   if (callee && NOT_MONGO.test(callee)) return;

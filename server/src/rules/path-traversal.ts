@@ -122,7 +122,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     const dot = name.lastIndexOf('.');
     const module = name.slice(0, dot).replace(/\.default$/, '');
     const fn = name.slice(dot + 1);
-    if (dot > 0 && JS_FS_MODULES.test(module) && JS_FS_PATH_ARGS[fn]) {
+    if (dot > 0 && JS_FS_MODULES.test(module) && Object.hasOwn(JS_FS_PATH_ARGS, fn)) {
       for (const i of JS_FS_PATH_ARGS[fn]) {
         if (i < node.arguments.length && jsPath(ctx, node, node.arguments[i], `\`${fn}()\``)) return;
       }

@@ -89,7 +89,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const callee = jsSkipOuter(node.expression);
   let name = file.callName(node);
   if (!name && ts.isIdentifier(callee) && callee.text === 'fetch') name = 'fetch';
-  let index = name !== undefined ? JS_CLIENTS[name] : undefined;
+  let index = name !== undefined && Object.hasOwn(JS_CLIENTS, name) ? JS_CLIENTS[name] : undefined;
   let pinnedBase = false;
   if (index === undefined && name) {
     const dot = name.lastIndexOf('.');
