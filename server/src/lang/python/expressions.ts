@@ -433,6 +433,8 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
     if (san) {
       const a = positional.length ? ev(positional[0]) : constant();
       argValues();
+      if (q === 'len' && hasLit(a) && typeof a.lit === 'string') return constant(a.lit.length);
+      if (q === 'len' && a.elems && !a.rest && (a.seq || a.kind === 'constant')) return constant(a.elems.size);
       if (a.kind === 'constant') {
         if ((q === 'int' || q === 'float') && hasLit(a)) {
           const num = typeof a.lit === 'string' ? parseNumber(a.lit.trim()) : typeof a.lit === 'number' ? a.lit : undefined;
