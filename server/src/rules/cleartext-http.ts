@@ -48,7 +48,7 @@ export function remoteCleartextHost(url: string): string | undefined {
 }
 
 const URL_WORDS = new Set(['url', 'uri', 'endpoint', 'host', 'server', 'base', 'api', 'webhook', 'callback', 'backend', 'service', 'proxy', 'broker', 'href', 'link']);
-const DOC_WORDS = new Set(['doc', 'docs', 'documentation', 'help', 'homepage', 'home', 'license', 'readme', 'website', 'author', 'repository', 'repo', 'issues', 'bugs', 'example', 'namespace', 'ns', 'xmlns', 'schema']);
+const DOC_WORDS = new Set(['doc', 'docs', 'documentation', 'help', 'homepage', 'home', 'license', 'readme', 'website', 'author', 'repository', 'repo', 'issues', 'bugs', 'example', 'namespace', 'ns', 'xmlns', 'schema', 'profile']);
 
 /** Does a binding name say the value is an address the program talks to (and not a documentation link)? */
 function isEndpointName(name: string | undefined): boolean {

@@ -175,7 +175,7 @@ function javascriptProperty(node: ts.PropertyAssignment, ctx: JsContext): void {
   });
 }
 
-const OPT_OUT_WORDS = /verif|validat|cert|insecure|reject|unauthori[sz]ed|tls|ssl|strict/i;
+const OPT_OUT_WORDS = /verif|validat|cert|insecure|reject|unauthori[sz]ed|tls|ssl|strict|trust/i;
 
 /**
  * Inside `if (options.tlsInsecure)`, `case 'no-verify':` or a function named like `insecureAgent`:
@@ -196,7 +196,7 @@ function jsInOptOut(node: ts.Node): boolean {
     const p = n.parent;
     if (ts.isIfStatement(p) && n !== p.expression && mentions(p.expression)) return true;
     if (ts.isConditionalExpression(p) && n !== p.condition && mentions(p.condition)) return true;
-    if (ts.isCaseClause(p) && n !== p.expression && mentions(p.expression)) return true;
+    if (ts.isCaseClause(p) && n !== p.expression && (mentions(p.expression) || mentions(p.parent.parent.expression))) return true;
     if (ts.isFunctionLike(p)) {
       const name = p.name && ts.isIdentifier(p.name) ? p.name.text
         : ts.isVariableDeclaration(p.parent) && ts.isIdentifier(p.parent.name) ? p.parent.name.text : '';
