@@ -453,6 +453,7 @@ export class Flow {
   /** `a.b["c"]` rooted at a variable: a key for refinements and stores; undefined for anything else. */
   pathKey(e: ts.Expression): string | undefined {
     e = skipParens(e);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
     if (ts.isIdentifier(e)) {
       const decl = this.scopes.declOf(e);
       return decl ? this.keyOf(decl) : `g:${e.text}`;
