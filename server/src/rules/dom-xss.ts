@@ -217,7 +217,12 @@ function madeAsElement(file: JsFile, def: ts.Expression, domish: RegExp): boolea
 
 /** `a.innerHTML = b.innerHTML`: markup copied from the page is not new markup. */
 function copiesMarkup(expr: ts.Expression): boolean {
-  const name = memberName(skipOuter(expr));
+  let e = skipOuter(expr);
+  // block.innerHTML.replace(/\t/g, '  '): the page's markup, rewritten
+  while (ts.isCallExpression(e) && ['replace', 'replaceAll', 'trim', 'trimStart', 'trimEnd'].includes(memberName(skipOuter(e.expression)) ?? '')) {
+    e = skipOuter(memberObject(skipOuter(e.expression))!);
+  }
+  const name = memberName(e);
   return name === 'innerHTML' || name === 'outerHTML';
 }
 
