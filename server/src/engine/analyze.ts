@@ -69,21 +69,22 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       try {
         const file = new PyFile(path, text, tree);
         comments = file.comments();
-        runPython(file, active, findings);
+        runPython(file, active, findings, notes);
       } finally {
         tree.delete();
       }
     } else if (language === 'javascript') {
       const file = new JsFile(path, text);
       comments = file.comments();
-      runJavaScript(file, active, findings);
+      runJavaScript(file, active, findings, notes);
     } else if (language === 'xml') {
       const file = new XmlFile(path, text);
       comments = file.comments();
       for (const rule of active) {
         if (!rule.xml) continue;
         const reporter = new Reporter(rule.meta);
-        rule.xml({ file, report: (r) => reporter.report(r) });
+        const xml = rule.xml;
+        callHandlers([{ rule: rule.meta.id, fn: () => xml({ file, report: (r) => reporter.report(r) }), ctx: undefined }], undefined, new Set(), notes);
         findings.push(...reporter.findings);
       }
     }
@@ -94,19 +95,20 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
   return { findings: configure(dedupe(findings), config), notes };
 }
 
-function runPython(file: PyFile, active: Rule[], out: Finding[]): void {
+function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]): void {
   const withVisitors = active.filter((r) => r.python);
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
-  const byType = new Map<string, { fn: (n: Node, c: typeof contexts[number]) => void; ctx: typeof contexts[number] }[]>();
+  const byType = new Map<string, Handler<Node, typeof contexts[number]>[]>();
   withVisitors.forEach((rule, i) => {
     for (const [type, fn] of Object.entries(rule.python!)) {
       if (!fn) continue;
       if (!byType.has(type)) byType.set(type, []);
-      byType.get(type)!.push({ fn, ctx: contexts[i] });
+      byType.get(type)!.push({ rule: rule.meta.id, fn, ctx: contexts[i] });
     }
   });
+  const failed = new Set<string>();
   const cursor = file.tree.walk();
   // iterative pre-order walk: deep trees must not overflow the stack
   let descending = true;
@@ -114,8 +116,7 @@ function runPython(file: PyFile, active: Rule[], out: Finding[]): void {
     if (descending) {
       const handlers = byType.get(cursor.nodeType);
       if (handlers) {
-        const node = cursor.currentNode;
-        for (const h of handlers) h.fn(node, h.ctx);
+        callHandlers(handlers, cursor.currentNode, failed, notes);
       }
       if (cursor.gotoFirstChild()) continue;
     }
@@ -127,27 +128,46 @@ function runPython(file: PyFile, active: Rule[], out: Finding[]): void {
   for (const r of reporters) out.push(...r.findings);
 }
 
-function runJavaScript(file: JsFile, active: Rule[], out: Finding[]): void {
+function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: string[]): void {
   const withVisitors = active.filter((r) => r.javascript);
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
-  const byKind = new Map<ts.SyntaxKind, { fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void; ctx: { file: JsFile; report: Reporter['report'] } }[]>();
+  const byKind = new Map<ts.SyntaxKind, Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>[]>();
   withVisitors.forEach((rule, i) => {
     const ctx = { file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) };
     for (const [kind, fn] of Object.entries(rule.javascript!)) {
       if (!fn) continue;
       const k = Number(kind) as ts.SyntaxKind;
       if (!byKind.has(k)) byKind.set(k, []);
-      byKind.get(k)!.push({ fn, ctx });
+      byKind.get(k)!.push({ rule: rule.meta.id, fn, ctx });
     }
   });
+  const failed = new Set<string>();
   const visit = (node: ts.Node): void => {
     const handlers = byKind.get(node.kind);
-    if (handlers) for (const h of handlers) h.fn(node, h.ctx);
+    if (handlers) callHandlers(handlers, node, failed, notes);
     ts.forEachChild(node, visit);
   };
   visit(file.sourceFile);
   for (const r of reporters) out.push(...r.findings);
+}
+
+interface Handler<N, C> { rule: string; fn: (n: N, c: C) => void; ctx: C }
+
+/**
+ * Runs each rule's visitor on a node. A rule that throws is switched off for the rest of the
+ * file with a note; the other rules' findings are kept.
+ */
+function callHandlers<N, C>(handlers: Handler<N, C>[], node: N, failed: Set<string>, notes: string[]): void {
+  for (const h of handlers) {
+    if (failed.has(h.rule)) continue;
+    try {
+      h.fn(node, h.ctx);
+    } catch (err) {
+      failed.add(h.rule);
+      notes.push(`rule ${h.rule} failed and was skipped for this file: ${(err as Error).message}`);
+    }
+  }
 }
 
 function looksMinified(text: string): boolean {

@@ -73,11 +73,8 @@ describe('code actions and hover', () => {
   });
 
   for (const name of ['sql.py', 'Profile.tsx']) {
-    // Profile.tsx: the server inserts `{/* secure-hints: ignore[...] */}` in JSX children, but the JS
-    // front's comments() does not see comments inside an empty JSX expression, so the finding stays.
-    // Pending until lang/javascript/front.ts collects them; then drop the skip.
-    const test = name === 'Profile.tsx' ? it.skip : it;
-    test(`"ignore on this line" inserts a suppression comment and the finding goes away (${name})`, async () => {
+    // Profile.tsx: in JSX children the server inserts `{/* secure-hints: ignore[...] */}`
+    it(`"ignore on this line" inserts a suppression comment and the finding goes away (${name})`, async () => {
       const { uri, doc, diagnostics } = await openFixture(name);
       const d = diagnostics[0];
       const rule = h.code(d);
