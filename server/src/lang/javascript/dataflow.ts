@@ -998,6 +998,8 @@ export function isAssignmentOp(k: ts.SyntaxKind): boolean {
 
 function global(name: string): V {
   if (name === 'undefined' || name === 'NaN' || name === 'Infinity') return CONST;
+  // the module's own folder and file: fixed by where the code lives, never by a request
+  if (name === '__dirname' || name === '__filename') return CONST;
   const marker = GLOBALS[name];
   if (marker) return { kind: 'unknown', origin: marker };
   return UNKNOWN;

@@ -60,9 +60,10 @@ export function join(a: V, b: V): V {
   const other = worst === a ? b : a;
   let out: V;
   if (worst.kind === 'tainted') {
-    const cleared = other.kind === 'constant' ? worst.cleared
-      : other.kind === 'tainted' ? intersect(worst.cleared, other.cleared)
-        : intersect(worst.cleared, other.cleared ?? []);
+    // A sink the tainted side was cleared for sees, at worst, the unknown side: that is a warning's
+    // worth of evidence, not an error's. Keeping the clearance trades that warning for precision
+    // (`path.join(base, path.basename(name))` with `base` unknown is the common safe idiom).
+    const cleared = other.kind === 'tainted' ? intersect(worst.cleared, other.cleared) : worst.cleared;
     out = { kind: 'tainted', source: worst.source, path: worst.path, cleared };
   } else {
     // unknown: constant sides do not weaken what was cleared
