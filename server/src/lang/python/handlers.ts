@@ -46,10 +46,10 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
     const isReq = ann ? isRequestType(ann) : (first.name === 'request' && django);
     if (isReq) {
       out.set(first.name, unknown(ann && ann.includes('.') ? ann : DJANGO_REQUEST));
-      for (const p of params.slice(1)) {
-        if (p.kind === 'star' || p.kind === 'kwstar') out.set(p.name, source(p, 'URL parameter'));
-        else out.set(p.name, source(p, 'URL parameter'));
-      }
+      // Only a view's other arguments come from the URL; `login(request, user)`, middleware and
+      // helpers that take the request are called by code with values of its own.
+      const fromUrl = looksLikeView(file, fn);
+      for (const p of params.slice(1)) out.set(p.name, fromUrl ? source(p, 'URL parameter') : UNKNOWN);
       return out;
     }
   }
@@ -61,6 +61,23 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
     return out;
   }
   return undefined;
+}
+
+const HTTP_METHODS = /^(get|post|put|patch|delete|head|options|dispatch|list|create|retrieve|update|partial_update|destroy)$/;
+const VIEW_DECORATORS = /(^|\.)(api_view|action|require_http_methods|require_GET|require_POST|require_safe|login_required|permission_required|csrf_exempt|never_cache|cache_page|staff_member_required)$/;
+
+/** A Django/DRF view: in a views module, a class-based view's HTTP method, or wearing a view decorator. */
+function looksLikeView(file: PyFile, fn: Node): boolean {
+  if (/(^|[\/])(views?|viewsets|api)(\.py$|[\/])/.test(file.path)) return true;
+  const inClass = fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition'
+    || fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition';
+  const name = fn.childForFieldName('name')?.text ?? '';
+  if (inClass && HTTP_METHODS.test(name)) return true;
+  return decoratorsOf(fn).some((d) => {
+    const expr = d.namedChildren[0];
+    const callee = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
+    return !!callee && VIEW_DECORATORS.test(callee.text);
+  });
 }
 
 function isRequestType(ann: string): boolean {
