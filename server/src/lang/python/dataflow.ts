@@ -194,7 +194,7 @@ export class DataFlow {
     const params = info.params;
     const selfParam = info.cls && !isStatic(fn) ? params[0] : undefined;
     if (selfParam) out.set(selfParam.name, { kind: 'unknown', def: info.cls, origin: info.cls!.childForFieldName('name')?.text });
-    const handler = handlerParams(this.file, fn, params.filter((p) => p !== selfParam));
+    const handler = handlerParams(this.file, fn, params.filter((p) => p !== selfParam), (this.idx.callSites.get(fn.id)?.length ?? 0) > 0);
     if (handler) {
       for (const [k, v] of handler) out.set(k, v);
       return out;

@@ -9,7 +9,7 @@ import { ALL_SINKS, clear, tainted, unknown, UNKNOWN, type PV } from './values';
  * route parameters, Django view arguments after `request`, AWS Lambda events. Undefined when the
  * function is not a handler.
  */
-export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<string, PV> | undefined {
+export function handlerParams(file: PyFile, fn: Node, params: Param[], calledLocally = false): Map<string, PV> | undefined {
   const line = fn.startPosition.row;
   const out = new Map<string, PV>();
   const source = (p: Param, what: string): PV => {
@@ -40,7 +40,8 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[]): Map<stri
   }
   // Django views (function-based and class-based methods), DRF, aiohttp: a `request` first parameter
   const first = params[0];
-  if (first) {
+  // a function the file itself calls is a helper: its parameters join the values at its call sites
+  if (first && !calledLocally) {
     const ann = annotationName(file, first);
     const django = file.importsModule('django') || file.importsModule('rest_framework');
     const isReq = ann ? isRequestType(ann) : (first.name === 'request' && django);
