@@ -142,5 +142,8 @@ if (big) {
   await scanFigures(big, big, Math.min(4, (await import('node:os')).availableParallelism()));
 }
 else console.log('  (no large codebase: set SECURE_HINTS_BENCH_PATH to scan one)');
+// a large real JS/TS codebase that every checkout has: the project's own dependencies
+// (nested node_modules are skipped by the walker; files over maxFileBytes, like typescript.js, too)
+if (!process.env.SECURE_HINTS_BENCH_PATH) await scanFigures('node_modules/ (JS/TS dependencies)', join(root, 'node_modules'), 1);
 
 console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

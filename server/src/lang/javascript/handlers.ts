@@ -62,9 +62,9 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
   // passed to a call: app.get('/x', fn), app.get('/x', wrap(fn)), el.addEventListener('message', fn), ws.on('message', fn)
   if (ts.isCallExpression(p) && p.arguments.includes(fn as unknown as ts.Expression)) {
     let call = p;
-    if (!isRouteCall(call) && call.arguments.length === 1 && ts.isCallExpression(call.parent)
-      && call.parent.arguments.includes(call) && isRouteCall(call.parent)) call = call.parent;
-    if (isRouteCall(call)) return 'route';
+    if (!isRouteCall(file, call) && call.arguments.length === 1 && ts.isCallExpression(call.parent)
+      && call.parent.arguments.includes(call) && isRouteCall(file, call.parent)) call = call.parent;
+    if (isRouteCall(file, call)) return 'route';
     const event = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
     const callee = call.expression;
     if (event && ts.isPropertyAccessExpression(callee) && call.arguments[1] === fn) {
@@ -107,9 +107,14 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
   return undefined;
 }
 
-function isRouteCall(call: ts.CallExpression): boolean {
+/** HTTP clients whose `get(url, callback)` hands the callback a response, not a request. */
+const HTTP_CLIENTS = new Set(['http', 'https', 'http2', 'axios', 'got', 'needle', 'request', 'superagent', 'node-fetch', 'undici', 'follow-redirects']);
+
+function isRouteCall(file: JsFile, call: ts.CallExpression): boolean {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || !ROUTE_METHODS.has(callee.name.text)) return false;
+  const client = file.qualifiedName(callee.expression);
+  if (client && HTTP_CLIENTS.has(client.split('.')[0])) return false;
   const first = call.arguments[0];
   if (!first) return false;
   if (callee.name.text === 'use') return true;
