@@ -194,7 +194,8 @@ function jsPolarity(cond: ts.Expression, ctx: JsContext): Polarity {
   const e = skip(cond);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return flip(jsPolarity(e.operand, ctx));
   if (jsAuthCall(e, ctx)) return 'success';
-  if (ts.isIdentifier(e)) {
+  // `const ok = await bcrypt.compare(...)`: only files that import a password library need the data flow
+  if (ts.isIdentifier(e) && ['bcrypt', 'bcryptjs', 'argon2'].some((m) => ctx.file.importsModule(m))) {
     const origin = ctx.file.valueOf(e).origin ?? '';
     return JS_AUTH_CALLS.test(origin.replace(/\(\)$/, '')) ? 'success' : undefined;
   }
