@@ -147,7 +147,8 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
 
   let analysis = analyzeDetailed(path, undefined, text, config);
   result.notes.push(...analysis.notes);
-  const errors = syntaxErrors(path, undefined, text);
+  // the analysis already parsed the file; parse again only where it did not (skipped files, XML)
+  const errors = analysis.syntaxErrors ?? syntaxErrors(path, undefined, text);
   if (errors.length > 0 && languageFor(path) !== 'xml') {
     result.notes.push(`syntax errors (${errors.length}, first: ${errors[0]}); analyzed what could be parsed`);
   }

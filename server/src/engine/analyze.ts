@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { JsFile } from '../lang/javascript/front';
 import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
@@ -41,6 +41,8 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Why the file was not analyzed, or was analyzed only in part. */
   notes: string[];
+  /** Syntax errors found by the parse the analysis already made (absent when the file was not parsed). */
+  syntaxErrors?: string[];
 }
 
 /** The engine's one entry point: findings for one file. Never throws for bad input. */
@@ -63,12 +65,14 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
   const findings: Finding[] = [];
   const notes: string[] = [];
   let comments: { line: number; text: string }[] = [];
+  let errors: string[] | undefined;
   // collecting comments walks the whole tree: skip it when no suppression can be there
   const mayHaveSuppressions = text.includes('secure-hints:');
   try {
     if (language === 'python') {
       const tree = parsePython(text);
       try {
+        errors = pythonTreeErrors(tree);
         const file = new PyFile(path, text, tree);
         comments = mayHaveSuppressions ? file.comments() : [];
         runPython(file, active, findings, notes);
@@ -77,6 +81,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       }
     } else if (language === 'javascript') {
       const file = new JsFile(path, text);
+      errors = jsParseErrors(file);
       comments = mayHaveSuppressions ? file.comments() : [];
       runJavaScript(file, active, findings, notes);
     } else if (language === 'xml') {
@@ -94,7 +99,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
     notes.push(`analysis stopped early: ${(err as Error).message}`);
   }
   applySuppressions(findings, parseSuppressions(comments));
-  return { findings: configure(dedupe(findings), config), notes };
+  return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
 }
 
 function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]): void {
@@ -216,24 +221,29 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
   if (language === 'python') {
     const tree = parsePython(text);
     try {
-      const errors: string[] = [];
-      const visit = (n: Node) => {
-        if (n.type === 'ERROR' || n.isMissing) errors.push(`line ${n.startPosition.row + 1}: syntax error near \`${n.text.slice(0, 40)}\``);
-        else if (n.hasError) for (const c of n.children) if (c) visit(c);
-      };
-      visit(tree.rootNode);
-      return errors;
+      return pythonTreeErrors(tree);
     } finally {
       tree.delete();
     }
   }
-  if (language === 'javascript') {
-    const file = new JsFile(path, text);
-    return file.parseDiagnostics.map((d) => `line ${file.sourceFile.getLineAndCharacterOfPosition(d.start).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
-  }
+  if (language === 'javascript') return jsParseErrors(new JsFile(path, text));
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
   return [];
+}
+
+function pythonTreeErrors(tree: Tree): string[] {
+  const errors: string[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'ERROR' || n.isMissing) errors.push(`line ${n.startPosition.row + 1}: syntax error near \`${n.text.slice(0, 40)}\``);
+    else if (n.hasError) for (const c of n.children) if (c) visit(c);
+  };
+  visit(tree.rootNode);
+  return errors;
+}
+
+function jsParseErrors(file: JsFile): string[] {
+  return file.parseDiagnostics.map((d) => `line ${file.sourceFile.getLineAndCharacterOfPosition(d.start).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
