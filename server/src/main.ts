@@ -16,6 +16,7 @@ export { rules } from './rules';
 export { applyEdits, applyPreferredFixes } from './engine/edits';
 export { loadProjectConfig, loadConfigFile, parseConfig, mergeConfigs } from './engine/config';
 export { scan } from './cli/scan';
+export { collectFiles } from './cli/walk';
 export { toSarif } from './cli/sarif';
 export { main };
 

@@ -139,23 +139,22 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
   const withVisitors = active.filter((r) => r.javascript);
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
-  const byKind = new Map<ts.SyntaxKind, Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>[]>();
+  // handlers by kind, in an array indexed by the kind: looked up for every node of the file
+  const byKind: (Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>[] | undefined)[] = [];
   withVisitors.forEach((rule, i) => {
     const ctx = { file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) };
     for (const [kind, fn] of Object.entries(rule.javascript!)) {
       if (!fn) continue;
       const k = Number(kind) as ts.SyntaxKind;
-      if (!byKind.has(k)) byKind.set(k, []);
-      byKind.get(k)!.push({ rule: rule.meta.id, fn, ctx });
+      (byKind[k] ??= []).push({ rule: rule.meta.id, fn, ctx });
     }
   });
   const failed = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    const handlers = byKind.get(node.kind);
-    if (handlers) callHandlers(handlers, node, failed, notes);
-    ts.forEachChild(node, visit);
-  };
-  visit(file.sourceFile);
+  const { nodes, kinds } = file;
+  for (let i = 0; i < nodes.length; i++) {
+    const handlers = byKind[kinds[i]];
+    if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+  }
   for (const r of reporters) out.push(...r.findings);
 }
 

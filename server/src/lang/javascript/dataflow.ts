@@ -67,10 +67,18 @@ export function unitNodeOf(node: ts.Node): ts.Node {
   return node;
 }
 
+/** The expression inside parentheses, `!` and type assertions (unlike `skipOuter`, not `await`). */
 export function skipParens(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)
-    || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return e;
+  for (;;) {
+    switch (e.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression: case ts.SyntaxKind.AsExpression: case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression: case ts.SyntaxKind.SatisfiesExpression:
+        e = (e as ts.ParenthesizedExpression).expression;
+        continue;
+      default:
+        return e;
+    }
+  }
 }
 
 /**
@@ -78,7 +86,6 @@ export function skipParens(e: ts.Expression): ts.Expression {
  * Flow-sensitive inside a function (branches join, early returns prune), flow-insensitive across closures.
  */
 export class Flow {
-  readonly scopes = new Scopes();
   private readonly units = new Map<ts.Node, Unit>();
   private readonly summaries = new Map<ts.Node, Map<string, V>>();
   /** Functions whose own analysis is running. */
@@ -86,11 +93,16 @@ export class Flow {
   /** Functions being summarized for a call (recursion guard). */
   private readonly summarizing = new Set<ts.Node>();
   private depth = 0;
-  private index?: { ids: Map<string, ts.Identifier[]>; assigns: Map<string, { id: ts.Identifier; rhs?: ts.Expression }[]> };
+  private ids?: Map<ts.__String, ts.Identifier[]>;
+  private assigns?: Map<ts.__String, { id: ts.Identifier; rhs?: ts.Expression }[]>;
   private readonly foreignMemo = new Map<ts.Identifier, V | null>();
   private readonly declIds = new Map<ts.Node, number>();
 
-  constructor(readonly file: JsFile) {}
+  readonly scopes: Scopes;
+
+  constructor(readonly file: JsFile) {
+    this.scopes = new Scopes(file.nodes, file.kinds);
+  }
 
   private ln(l: Loc): number {
     return typeof l === 'number' ? l : this.file.line(l);
@@ -174,7 +186,7 @@ export class Flow {
     else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent)
       && fn.parent.initializer === fn && ts.isIdentifier(fn.parent.name)) name = fn.parent.name;
     if (!name || isExported(fn)) return undefined;
-    const refs = (this.idx().ids.get(name.text) ?? []).filter((id) => id !== name && this.scopes.declOf(id) === name);
+    const refs = (this.identifierIndex().get(name.escapedText) ?? []).filter((id) => id !== name && this.scopes.declOf(id) === name);
     if (refs.length === 0) return undefined;
     const values: V[] = [];
     for (const ref of refs) {
@@ -190,39 +202,43 @@ export class Flow {
   }
 
   identifiersNamed(name: string): ts.Identifier[] {
-    return this.idx().ids.get(name) ?? [];
+    return this.identifierIndex().get(ts.escapeLeadingUnderscores(name)) ?? [];
   }
 
-  private idx(): NonNullable<Flow['index']> {
-    if (this.index) return this.index;
-    const ids = new Map<string, ts.Identifier[]>();
-    const assigns = new Map<string, { id: ts.Identifier; rhs?: ts.Expression }[]>();
-    const add = (id: ts.Identifier, rhs?: ts.Expression) => {
-      if (!assigns.has(id.text)) assigns.set(id.text, []);
-      assigns.get(id.text)!.push({ id, rhs });
-    };
-    const visit = (n: ts.Node): void => {
-      if (ts.isIdentifier(n)) {
-        let list = ids.get(n.text);
-        if (!list) ids.set(n.text, list = []);
-        list.push(n);
-      } else if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind) && ts.isIdentifier(skipParens(n.left))) {
-        add(skipParens(n.left) as ts.Identifier, n.operatorToken.kind === ts.SyntaxKind.EqualsToken ? n.right : undefined);
-      } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)
-        && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-        // numbers stay numbers: not a way for data to get in
-      }
-      n.forEachChild(visit);
-    };
-    visit(this.file.sourceFile);
-    return this.index = { ids, assigns };
+  /** Every identifier of the file by name (built on first use). */
+  private identifierIndex(): Map<ts.__String, ts.Identifier[]> {
+    if (this.ids) return this.ids;
+    const ids = new Map<ts.__String, ts.Identifier[]>();
+    for (const n of this.file.nodesOfKind(ts.SyntaxKind.Identifier)) {
+      const key = (n as ts.Identifier).escapedText;
+      const list = ids.get(key);
+      if (list) list.push(n as ts.Identifier);
+      else ids.set(key, [n as ts.Identifier]);
+    }
+    return this.ids = ids;
+  }
+
+  /** Assignments (`x = e`, `x += e`) to plain variables by name, with the assigned expression for `=`. */
+  private assignIndex(): Map<ts.__String, { id: ts.Identifier; rhs?: ts.Expression }[]> {
+    if (this.assigns) return this.assigns;
+    const assigns = new Map<ts.__String, { id: ts.Identifier; rhs?: ts.Expression }[]>();
+    for (const n of this.file.nodesOfKind(ts.SyntaxKind.BinaryExpression)) {
+      const b = n as ts.BinaryExpression;
+      const left = skipParens(b.left);
+      if (!isAssignmentOp(b.operatorToken.kind) || !ts.isIdentifier(left)) continue;
+      const entry = { id: left, rhs: b.operatorToken.kind === ts.SyntaxKind.EqualsToken ? b.right : undefined };
+      const list = assigns.get(left.escapedText);
+      if (list) list.push(entry);
+      else assigns.set(left.escapedText, [entry]);
+    }
+    return this.assigns = assigns;
   }
 
   /** What assignments from other functions (closures) may have stored in a variable. */
   private foreign(decl: ts.Identifier, owner: ts.Node): V | undefined {
     if (this.foreignMemo.has(decl)) return this.foreignMemo.get(decl) ?? undefined;
     this.foreignMemo.set(decl, null);
-    const list = this.idx().assigns.get(decl.text);
+    const list = this.assignIndex().get(decl.escapedText);
     if (!list) return undefined;
     const values: V[] = [];
     for (const a of list) {

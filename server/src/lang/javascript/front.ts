@@ -24,10 +24,33 @@ export class JsFile {
   /** Local name -> qualified name: `cp` -> `child_process`, `run` -> `child_process.exec`. */
   readonly imports = new Map<string, string>();
   readonly sourceFile: ts.SourceFile;
+  /**
+   * Every node of the file in document (pre-)order. Built once, by the same walk that sets the parent
+   * pointers, so that later passes (rule dispatch, imports, the data flow's indexes) are loops over an
+   * array instead of tree walks of their own.
+   */
+  readonly nodes: ts.Node[];
+  /**
+   * `nodes[i].kind`, copied into an array of small integers: reading `kind` off nodes of many shapes is a
+   * slow (megamorphic) property load, so passes that look for a few kinds scan this array instead.
+   */
+  readonly kinds: ts.SyntaxKind[];
 
   constructor(readonly path: string, readonly text: string) {
-    this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+    this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+    ({ nodes: this.nodes, kinds: this.kinds } = linkNodes(this.sourceFile));
     this.collectImports();
+  }
+
+  /** The file's nodes of one kind, in document order. */
+  *nodesOfKind(...wanted: ts.SyntaxKind[]): Generator<ts.Node> {
+    const { nodes, kinds } = this;
+    if (wanted.length === 1) {
+      const k = wanted[0];
+      for (let i = 0; i < kinds.length; i++) if (kinds[i] === k) yield nodes[i];
+    } else {
+      for (let i = 0; i < kinds.length; i++) if (wanted.includes(kinds[i])) yield nodes[i];
+    }
   }
 
   /** Syntax errors the parser reported (half-typed code still yields findings for the intact parts). */
@@ -104,8 +127,14 @@ export class JsFile {
     return undefined;
   }
 
+  private readonly callNames = new Map<ts.Node, string | undefined>();
+
+  /** The qualified name of the function a call calls (memoized: most rules ask it of every call). */
   callName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-    return this.qualifiedName(call.expression);
+    if (this.callNames.has(call)) return this.callNames.get(call);
+    const q = this.qualifiedName(call.expression);
+    this.callNames.set(call, q);
+    return q;
   }
 
   /**
@@ -113,6 +142,15 @@ export class JsFile {
    * (`promisify(exec)` -> `child_process.exec`) or an unshadowed global (`eval`, `setTimeout`, `JSON.parse`).
    */
   resolvedCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+    if (this.resolvedNames.has(call)) return this.resolvedNames.get(call);
+    const q = this.resolveCallName(call);
+    this.resolvedNames.set(call, q);
+    return q;
+  }
+
+  private readonly resolvedNames = new Map<ts.Node, string | undefined>();
+
+  private resolveCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
     const q = this.callName(call);
     if (q) return q;
     const g = this.flow.globalName(call.expression);
@@ -132,14 +170,10 @@ export class JsFile {
   /** Does any string literal of the file look like SQL? (A cheap gate before asking the data flow.) */
   hasSqlText(test: (text: string) => boolean): boolean {
     if (this.sqlText === undefined) {
-      let found = false;
-      const visit = (n: ts.Node): void => {
-        if (found) return;
-        if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n)) && test(n.text)) { found = true; return; }
-        n.forEachChild(visit);
-      };
-      visit(this.sourceFile);
-      this.sqlText = found;
+      this.sqlText = false;
+      for (const n of this.nodesOfKind(ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead)) {
+        if (test((n as ts.LiteralLikeNode).text)) { this.sqlText = true; break; }
+      }
     }
     return this.sqlText;
   }
@@ -280,7 +314,8 @@ export class JsFile {
         }
       }
     };
-    const visit = (node: ts.Node): void => {
+    const K = ts.SyntaxKind;
+    for (const node of this.nodesOfKind(K.ImportDeclaration, K.ImportEqualsDeclaration, K.VariableDeclaration)) {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         const module = moduleName(node.moduleSpecifier.text);
         const clause = node.importClause;
@@ -318,10 +353,76 @@ export class JsFile {
           if (q) this.imports.set(node.name.text, q);
         }
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(this.sourceFile);
+    }
   }
+}
+
+/**
+ * Sets every node's `parent` (what `createSourceFile(..., setParentNodes)` does in a walk of its own) and
+ * returns the nodes in document order with their kinds. Recursive, which is fastest, down to a depth
+ * where a left-nested chain (`a + b + c + ...` of thousands of terms) could overflow the stack; deeper
+ * subtrees are walked with an explicit stack.
+ */
+function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: ts.SyntaxKind[] } {
+  const nodes: ts.Node[] = [root];
+  const kinds: ts.SyntaxKind[] = [root.kind];
+  let parent: ts.Node = root;
+  let depth = 0;
+  const visit = (c: ts.Node): undefined => {
+    (c as { parent: ts.Node }).parent = parent;
+    const kind = c.kind;
+    nodes.push(c);
+    kinds.push(kind);
+    // tokens, identifiers and literals have no children
+    if (kind >= ts.SyntaxKind.FirstNode) {
+      if (depth > 1000) linkDeep(c, nodes, kinds);
+      else {
+        const saved = parent;
+        parent = c;
+        depth++;
+        c.forEachChild(visit);
+        depth--;
+        parent = saved;
+      }
+    }
+    if ((c as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(c);
+    return undefined;
+  };
+  root.forEachChild(visit);
+  return { nodes, kinds };
+}
+
+/** `linkNodes` below `top` (already linked and listed) with an explicit stack. */
+function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: ts.SyntaxKind[]): void {
+  const stack: ts.Node[] = [];
+  const kids: ts.Node[] = [];
+  const collect = (c: ts.Node): undefined => { kids.push(c); return undefined; };
+  const children = (n: ts.Node) => {
+    kids.length = 0;
+    n.forEachChild(collect);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      (kids[i] as { parent: ts.Node }).parent = n;
+      stack.push(kids[i]);
+    }
+  };
+  children(top);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const kind = n.kind;
+    nodes.push(n);
+    kinds.push(kind);
+    if (kind >= ts.SyntaxKind.FirstNode) children(n);
+    if ((n as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(n);
+  }
+}
+
+function linkDocs(n: ts.Node): void {
+  for (const d of (n as { jsDoc?: ts.Node[] }).jsDoc ?? []) linkJsDoc(d, n);
+}
+
+function linkJsDoc(node: ts.Node, parent: ts.Node): void {
+  (node as { parent: ts.Node }).parent = parent;
+  node.forEachChild((c) => { linkJsDoc(c, node); });
 }
 
 /** A piece of a built string: constant text, or an expression and its value. */
@@ -332,12 +433,19 @@ export interface StringPart {
   value?: Value;
 }
 
+/** The expression inside parentheses, `await`, `!` and type assertions (`as`, `<T>`, `satisfies`). */
 export function skipOuter(node: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)
-    || ts.isAwaitExpression(node) || ts.isTypeAssertionExpression(node) || ts.isSatisfiesExpression(node)) {
-    node = node.expression;
+  // a switch on the kind: this runs for nearly every node a rule looks at
+  for (;;) {
+    switch (node.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression: case ts.SyntaxKind.AsExpression: case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.AwaitExpression: case ts.SyntaxKind.TypeAssertionExpression: case ts.SyntaxKind.SatisfiesExpression:
+        node = (node as ts.ParenthesizedExpression).expression;
+        continue;
+      default:
+        return node;
+    }
   }
-  return node;
 }
 
 export function isRequire(node: ts.CallExpression): boolean {

@@ -6,9 +6,16 @@ import ts from 'typescript';
  */
 export class Scopes {
   private readonly tables = new Map<ts.Node, Map<string, ts.Identifier>>();
+  /** Names declared anywhere in the file, and `var` lists by the function they hoist to (one pass, on first use). */
+  private facts?: { declared: Set<ts.__String>; vars: Map<ts.Node, ts.VariableDeclarationList[]> };
+
+  /** @param nodes every node of the file, in document order; `kinds` their kinds */
+  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: readonly ts.SyntaxKind[]) {}
 
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
+    // a name the file never declares is a global: no scope to look through
+    if (!(this.facts ??= collectFacts(this.nodes, this.kinds)).declared.has(id.escapedText)) return undefined;
     const name = id.text;
     for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
       if (!isScope(n)) continue;
@@ -41,10 +48,43 @@ export class Scopes {
     let t = this.tables.get(scope);
     if (t) return t;
     t = new Map();
-    this.tables.set(scope, t);
-    fill(scope, t);
+    fill(scope, t, this.facts!.vars);
+    // most blocks declare nothing: share one empty table
+    this.tables.set(scope, t.size ? t : EMPTY);
     return t;
   }
+}
+
+const EMPTY = new Map<string, ts.Identifier>();
+
+function collectFacts(nodes: readonly ts.Node[], kinds: readonly ts.SyntaxKind[]): NonNullable<Scopes['facts']> {
+  const declared = new Set<ts.__String>();
+  const vars = new Map<ts.Node, ts.VariableDeclarationList[]>();
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    switch (kinds[i]) {
+      case K.VariableDeclaration: case K.Parameter: case K.BindingElement: case K.FunctionDeclaration:
+      case K.FunctionExpression: case K.ClassDeclaration: case K.ClassExpression: case K.ImportClause:
+      case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration: case K.EnumDeclaration: {
+        const name = (n as ts.NamedDeclaration).name;
+        if (name && ts.isIdentifier(name)) declared.add(name.escapedText);
+        break;
+      }
+      case K.VariableDeclarationList: {
+        if (!isVarList(n as ts.VariableDeclarationList)) break;
+        // `var` belongs to the nearest function (or the file); a class body in between stops it
+        let owner: ts.Node | undefined = n.parent;
+        while (owner && !ts.isFunctionLike(owner) && !ts.isClassLike(owner) && !ts.isSourceFile(owner)
+          && !ts.isModuleBlock(owner) && !ts.isClassStaticBlockDeclaration(owner)) owner = owner.parent;
+        if (!owner || ts.isClassLike(owner)) break;
+        const list = vars.get(owner);
+        if (list) list.push(n as ts.VariableDeclarationList);
+        else vars.set(owner, [n as ts.VariableDeclarationList]);
+        break;
+      }
+    }
+  }
+  return { declared, vars };
 }
 
 const K = ts.SyntaxKind;
@@ -78,7 +118,10 @@ function bindNames(name: ts.BindingName, t: Map<string, ts.Identifier>): void {
   for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindNames(el.name, t);
 }
 
-function fill(scope: ts.Node, t: Map<string, ts.Identifier>): void {
+function fill(scope: ts.Node, t: Map<string, ts.Identifier>, vars: Map<ts.Node, ts.VariableDeclarationList[]>): void {
+  const hoistVars = (owner: ts.Node) => {
+    for (const list of vars.get(owner) ?? []) for (const d of list.declarations) bindNames(d.name, t);
+  };
   if (ts.isFunctionLike(scope)) {
     const fn = scope as ts.SignatureDeclaration;
     for (const p of fn.parameters) bindNames(p.name, t);
@@ -86,14 +129,14 @@ function fill(scope: ts.Node, t: Map<string, ts.Identifier>): void {
     const body = (scope as ts.FunctionLikeDeclarationBase).body;
     if (body && ts.isBlock(body)) {
       declareStatements(body.statements, t);
-      hoistVars(body, t);
+      hoistVars(scope);
     }
     return;
   }
   if (ts.isSourceFile(scope) || ts.isModuleBlock(scope) || ts.isClassStaticBlockDeclaration(scope)) {
     const stmts = ts.isClassStaticBlockDeclaration(scope) ? scope.body.statements : scope.statements;
     declareStatements(stmts, t);
-    hoistVars(scope, t);
+    hoistVars(scope);
     return;
   }
   if (ts.isBlock(scope)) { declareStatements(scope.statements, t); return; }
@@ -127,15 +170,4 @@ function declareStatements(stmts: ts.NodeArray<ts.Statement>, t: Map<string, ts.
       t.set(s.name.text, s.name);
     }
   }
-}
-
-/** `var` declarations anywhere in a function body, not inside nested functions. */
-function hoistVars(root: ts.Node, t: Map<string, ts.Identifier>): void {
-  const visit = (n: ts.Node): void => {
-    if (ts.isVariableDeclarationList(n) && isVarList(n)) for (const d of n.declarations) bindNames(d.name, t);
-    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    // function declarations in nested blocks belong to those blocks (sloppy-mode hoisting is ignored)
-    n.forEachChild(visit);
-  };
-  root.forEachChild(visit);
 }
