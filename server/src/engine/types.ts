@@ -10,7 +10,7 @@ export type Language = 'python' | 'javascript' | 'xml' | 'yaml' | 'json' | 'dock
 /** What a sanitizer can make safe. A value is only safe for the sink classes it was cleared for. */
 export type SinkClass =
   | 'sql' | 'nosql' | 'command' | 'code' | 'html' | 'path' | 'url' | 'redirect' | 'ssrf'
-  | 'xml' | 'deserialization' | 'ldap' | 'xpath' | 'log' | 'header' | 'template';
+  | 'xml' | 'deserialization' | 'ldap' | 'xpath' | 'log' | 'header' | 'template' | 'regex';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }

@@ -71,7 +71,8 @@ const HTML: SinkClass[] = ['html'];
 
 /** Global functions and qualified names (after import resolution) that sanitize: what they clear. */
 export const SANITIZERS: Record<string, SinkClass[]> = table({
-  parseInt: ALL_SINKS, parseFloat: ALL_SINKS, Number: ALL_SINKS, Boolean: ALL_SINKS, BigInt: ALL_SINKS,
+  // a string cannot be an object that smuggles query operators
+  String: ['nosql'], parseInt: ALL_SINKS, parseFloat: ALL_SINKS, Number: ALL_SINKS, Boolean: ALL_SINKS, BigInt: ALL_SINKS,
   isNaN: ALL_SINKS, isFinite: ALL_SINKS, 'Number.parseInt': ALL_SINKS, 'Number.parseFloat': ALL_SINKS,
   'Number.isInteger': ALL_SINKS, 'Number.isFinite': ALL_SINKS, 'Number.isNaN': ALL_SINKS, 'Number.isSafeInteger': ALL_SINKS,
   'Date.parse': ALL_SINKS, 'Array.isArray': ALL_SINKS,
@@ -87,7 +88,9 @@ export const SANITIZERS: Record<string, SinkClass[]> = table({
   'pg-format.ident': ['sql'], 'pg-escape': ['sql'], 'pg-escape.literal': ['sql'], 'pg-escape.ident': ['sql'],
   'shell-quote.quote': ['command'], 'shell-escape': ['command'], 'shescape.quote': ['command'], 'shescape.escape': ['command'],
   'shescape.quoteAll': ['command'], 'mongo-sanitize': ['nosql'], 'express-mongo-sanitize.sanitize': ['nosql'],
-  'validator.toInt': ALL_SINKS, 'validator.toFloat': ALL_SINKS, 'validator.toBoolean': ALL_SINKS, 'validator.toDate': ALL_SINKS,
+  'escape-string-regexp': ['regex'], 'lodash.escapeRegExp': ['regex'], 'lodash/escapeRegExp': ['regex'], '_.escapeRegExp': ['regex'],
+  'lodash.escaperegexp': ['regex'], 'underscore.escapeRegExp': ['regex'], 'escape-regexp': ['regex'], 'regexp.escape': ['regex'],
+  'RegExp.escape': ['regex'], 'validator.toInt': ALL_SINKS, 'validator.toFloat': ALL_SINKS, 'validator.toBoolean': ALL_SINKS, 'validator.toDate': ALL_SINKS,
 });
 
 /** Methods that sanitize whatever object they are called on (`connection.escape(x)`). */
@@ -97,7 +100,7 @@ export const SANITIZING_METHODS: Record<string, SinkClass[]> = table({
 
 /** Functions whose result carries their arguments (taint passes through). Value: argument index, or -1 for all. */
 export const PASS_THROUGH: Record<string, number> = table({
-  String: 0, decodeURIComponent: 0, decodeURI: 0, unescape: 0, atob: 0, btoa: 0, structuredClone: 0,
+  decodeURIComponent: 0, decodeURI: 0, unescape: 0, atob: 0, btoa: 0, structuredClone: 0,
   'JSON.parse': 0, 'JSON.stringify': 0, 'Object.assign': -1, 'Object.keys': 0, 'Object.values': 0, 'Object.entries': 0,
   'Object.fromEntries': 0, 'Object.freeze': 0, 'Array.from': 0, 'Array.of': -1, 'Buffer.from': 0, 'Promise.resolve': 0,
   'String.raw': -1, 'path.join': -1, 'path.resolve': -1, 'path.normalize': 0, 'path.relative': -1, 'path.posix.join': -1,
@@ -111,6 +114,13 @@ export const SAFE_METHODS = new Set([
   'indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'test', 'has', 'charCodeAt', 'codePointAt',
   'localeCompare', 'search', 'every', 'some', 'findIndex', 'findLastIndex', 'getTime', 'toFixed', 'isArray',
   'hasOwnProperty', 'isInteger', 'isSafeInteger',
+]);
+
+/** Methods that give a string whatever the receiver held: the result cannot carry NoSQL operators. */
+export const STRING_RESULT_METHODS = new Set([
+  'toString', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd',
+  'trimLeft', 'trimRight', 'substring', 'substr', 'padStart', 'padEnd', 'replace', 'replaceAll', 'normalize', 'charAt',
+  'repeat', 'join',
 ]);
 
 /** Pure string/array methods: over constants they give constants. */

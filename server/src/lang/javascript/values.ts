@@ -21,11 +21,13 @@ export interface V {
   built?: boolean;
   /** The expression last assigned to the variable this value was read from, when unique. */
   def?: object;
+  /** HTML metacharacters a `.replace(/</g, '&lt;')` chain has escaped so far (see escapes.ts). */
+  escaped?: string;
 }
 
 export const ALL_SINKS: SinkClass[] = [
   'sql', 'nosql', 'command', 'code', 'html', 'path', 'url', 'redirect', 'ssrf',
-  'xml', 'deserialization', 'ldap', 'xpath', 'log', 'header', 'template',
+  'xml', 'deserialization', 'ldap', 'xpath', 'log', 'header', 'template', 'regex',
 ];
 
 export const UNKNOWN: V = { kind: 'unknown' };
@@ -104,6 +106,18 @@ export function clear(v: V, sinks: SinkClass[]): V {
   const cleared = [...prev, ...sinks.filter((s) => !prev.includes(s))];
   if (v.kind === 'tainted') return { kind: 'tainted', source: v.source, path: v.path, cleared };
   return { kind: 'unknown', cleared };
+}
+
+/**
+ * A value known to be a string (`String(x)`, a template, `+`, `x.toString()`): whatever it came from,
+ * it cannot be an object that smuggles query operators (`{"$ne": null}`) into a NoSQL filter.
+ */
+export function asString(v: V): V {
+  if (v.kind === 'constant' || v.cleared?.includes('nosql')) return v;
+  const out = clear(v, ['nosql']);
+  if (v.built) out.built = true;
+  if (v.escaped) out.escaped = v.escaped;
+  return out;
 }
 
 /** Adds a step to a tainted value's path (kept short). */

@@ -4,7 +4,7 @@ import type { SinkClass, Source, Step, Value } from '../../engine/types';
 /** Every sink class: what `int()` and friends make safe. */
 export const ALL_SINKS: SinkClass[] = [
   'sql', 'nosql', 'command', 'code', 'html', 'path', 'url', 'redirect', 'ssrf',
-  'xml', 'deserialization', 'ldap', 'xpath', 'log', 'header', 'template',
+  'xml', 'deserialization', 'ldap', 'xpath', 'log', 'header', 'template', 'regex',
 ];
 
 /** A Python literal the data flow can fold: str, int/float, bool, None. */

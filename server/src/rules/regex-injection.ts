@@ -1,0 +1,91 @@
+import ts from 'typescript';
+import { defineRule, type JsContext } from '../engine/rule-types';
+import { OWASP, type Fix, type TextEdit, type Value } from '../engine/types';
+import { describeSource } from '../engine/rule';
+import { skipOuter } from '../lang/javascript/front';
+
+/**
+ * Untrusted text compiled into a regular expression: the sender chooses the pattern, so it can match
+ * more than intended or backtrack for minutes (ReDoS). Only tainted data is reported: libraries build
+ * regexes from their own options everywhere, and that is not an attack.
+ */
+export default defineRule({
+  meta: {
+    id: 'regex-injection',
+    title: 'Untrusted data compiled into a regular expression',
+    description: 'Request data used as a regular expression lets the sender choose the pattern: it can match anything or backtrack for minutes (ReDoS).',
+    cwe: ['CWE-1333', 'CWE-625'],
+    owasp: OWASP.A03,
+    severity: 'error',
+    confidence: 'high',
+    securitySeverity: 7.5,
+    languages: ['javascript'],
+  },
+  javascript: {
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
+    [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptCall(node, ctx),
+  },
+});
+
+/** String methods that turn a string argument into a RegExp (`replace` and `split` do not). */
+const STRING_REGEX_METHODS = new Set(['match', 'matchAll', 'search']);
+
+/** The usual escape: every regex metacharacter gets a backslash. Needs no dependency. */
+const ESCAPE = ".replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')";
+
+function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsContext): void {
+  const file = ctx.file;
+  const arg = node.arguments?.[0];
+  if (!arg || ts.isSpreadElement(arg)) return;
+  const callee = node.expression;
+  let sink: string;
+  if (ts.isPropertyAccessExpression(callee) && STRING_REGEX_METHODS.has(callee.name.text) && ts.isCallExpression(node)) {
+    // `s.match(x)`: only when the receiver is a string we know of (a constant or request data), not `router.match(...)`
+    if (file.callName(node) || node.arguments.length !== 1 || isRegExp(arg, ctx) || isRegExp(file.definitionOf(arg), ctx)) return;
+    const recv = file.valueOf(callee.expression);
+    if (recv.kind === 'unknown') return;
+    sink = `\`.${callee.name.text}()\``;
+  } else {
+    if (file.resolvedCallName(node) !== 'RegExp') return;
+    sink = ts.isNewExpression(node) ? '`new RegExp()`' : '`RegExp()`';
+  }
+  if (!file.mayHaveTaint()) return;
+  const reached = file.sinkValue(arg, 'regex');
+  if (!reached || reached.kind !== 'tainted') return;
+  ctx.report({
+    range: file.range(arg),
+    message: `${describeSource(reached)} becomes the pattern of ${sink}: the sender can match anything or make it backtrack for minutes (ReDoS). `
+      + 'Escape it (`escape-string-regexp`, `_.escapeRegExp`, or `.replace(/[.*+?^${}()|[\\]\\\\]/g, \'\\\\$&\')`) when it is meant literally.',
+    value: reached,
+    fixes: escapeFix(arg, ctx),
+  });
+}
+
+/** A regex literal or a `RegExp` construction: reported where it is built, not again where it is used. */
+function isRegExp(node: ts.Expression | undefined, ctx: JsContext): boolean {
+  const e = node && skipOuter(node);
+  if (!e) return false;
+  if (ts.isRegularExpressionLiteral(e)) return true;
+  return (ts.isNewExpression(e) || ts.isCallExpression(e)) && ctx.file.resolvedCallName(e) === 'RegExp';
+}
+
+/** Wrap each tainted piece of the pattern in the regex escape (the literal parts of a built pattern stay). */
+function escapeFix(arg: ts.Expression, ctx: JsContext): Fix[] {
+  const file = ctx.file;
+  const e = skipOuter(arg);
+  const targets: ts.Expression[] = [];
+  const dangerous = (v: Value | undefined) => v?.kind === 'tainted' && !v.cleared.includes('regex');
+  const parts = file.stringParts(e);
+  if (parts) {
+    for (const p of parts) {
+      if (!p.expr || !dangerous(p.value)) continue;
+      if (p.expr.pos < arg.pos || p.expr.end > arg.end) return []; // built elsewhere: no local edit
+      targets.push(p.expr);
+    }
+  } else if (dangerous(file.valueOf(e))) {
+    targets.push(e);
+  }
+  if (targets.length === 0) return [];
+  const edits: TextEdit[] = targets.map((t) => ({ range: file.range(t), newText: `String(${file.textOf(t)})${ESCAPE}` }));
+  return [{ title: 'Escape the input so it matches literally', edits, preferred: true }];
+}
