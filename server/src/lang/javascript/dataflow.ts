@@ -921,6 +921,8 @@ export class Flow {
         if (method === 'concat') return concat([recv, ...args]);
         return recv.elems || recv.fields ? CONST : UNKNOWN;
       }
+      if ((method === 'replace' || method === 'replaceAll') && args[1]?.kind === 'constant' && /^\\\$[&1]$/.test(args[1].value ?? '')
+        && regexEscaper(n.arguments[0])) return clear(strip(recv), ['regex']);
       if (recv.kind === 'tainted') {
         if ((method === 'replace' || method === 'replaceAll') && n.arguments[0] && args[1]?.kind === 'constant'
           && strictRegex(n.arguments[0], true)) return clear(strip(recv), ALL_SINKS);
@@ -1072,6 +1074,12 @@ function foldString(recv: V, method: string, args: V[]): V {
     case 'toString': case 'valueOf': case 'normalize': return constant(s);
     default: return CONST;
   }
+}
+
+/** `/[.*+?^${}()|[\]\\]/g`: a global character class of regex metacharacters (with `'\\$&'`, the usual regex escape). */
+function regexEscaper(node: ts.Node | undefined): boolean {
+  const m = node && ts.isRegularExpressionLiteral(node) ? /^\/\(?\[(.*)\]\)?\/([a-z]*)$/s.exec(node.text) : null;
+  return !!m && m[2].includes('g') && ['.', '*', '+', '?', '(', '|'].every((c) => m[1].includes(c));
 }
 
 /** A regex literal that only accepts (or, negated, only keeps) word characters: `/^\d+$/`, `/[^\w-]/g`. */
