@@ -43,6 +43,7 @@ import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
 import permissiveFilePermissions from './permissive-file-permissions';
 import bindAllInterfaces from './bind-all-interfaces';
+import regexInjection from './regex-injection';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -63,6 +64,7 @@ export const rules: Rule[] = [
   domXss,
   angularBypassSecurityTrust,
   reactDangerouslySetInnerHtml,
+  regexInjection,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,
