@@ -205,12 +205,13 @@ function isResponse(expr: ts.Expression): boolean {
 function isCookieStore(expr: ts.Expression, ctx: JsContext): boolean {
   const e = skipOuter(expr);
   if (ts.isCallExpression(e)) return ctx.file.callName(e) === 'next/headers.cookies';
+  // the data flow is asked only in files that import Next.js (it is costly, and `x.set()` is everywhere)
   if (ts.isPropertyAccessExpression(e) && e.name.text === 'cookies') {
     const recv = skipOuter(e.expression);
-    const origin = ctx.file.valueOf(recv).origin ?? '';
-    return origin.startsWith('next/server.NextResponse') || isResponse(recv);
+    if (isResponse(recv)) return true;
+    return ctx.file.importsModule('next/server') && (ctx.file.valueOf(recv).origin ?? '').startsWith('next/server.NextResponse');
   }
-  if (ts.isIdentifier(e)) return (ctx.file.valueOf(e).origin ?? '').startsWith('next/headers.cookies');
+  if (ts.isIdentifier(e)) return ctx.file.importsModule('next/headers') && (ctx.file.valueOf(e).origin ?? '').startsWith('next/headers.cookies');
   return false;
 }
 

@@ -4,7 +4,7 @@ import type { JsFile } from './front';
 import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
 import {
-  GLOBALS, NEST_DECORATORS, PASS_THROUGH, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
+  GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
   UNTRUSTED_METHODS, UNTRUSTED_PROPS, isInertType,
 } from './sources';
 import { refine } from './refine';
@@ -167,6 +167,40 @@ export class Flow {
       if (p.initializer) v = join(v, this.ev(p.initializer, env, u));
     }
     return isInertType(p.type) ? clear(v, ALL_SINKS) : v;
+  }
+
+  private taintPossible?: boolean;
+
+  /**
+   * False when nothing in the file can produce a tainted value: no parameter of any function is a
+   * source (request handlers, message handlers, decorated controller parameters) and no global source
+   * (`location`, `document`, `window`, `localStorage`, `process.argv`...) is read. Rules that report
+   * only tainted data ask this first, so that library code without sources skips the data flow.
+   * Every way the interpreter creates taint starts from `sourceOf` or `global`: keep this in step.
+   */
+  mayHaveTaint(): boolean {
+    if (this.taintPossible !== undefined) return this.taintPossible;
+    const { nodes, kinds } = this.file;
+    const K = ts.SyntaxKind;
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i];
+      if (k === K.Identifier) {
+        const id = nodes[i] as ts.Identifier;
+        const marker = GLOBALS[id.text];
+        if (!marker || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
+        // `process` is a source only through `process.argv`
+        if (marker === PROCESS && !this.identifierIndex().has('argv' as ts.__String)) continue;
+        return this.taintPossible = true;
+      }
+      if (k === K.FunctionDeclaration || k === K.FunctionExpression || k === K.ArrowFunction || k === K.MethodDeclaration
+        || k === K.Constructor || k === K.GetAccessor || k === K.SetAccessor) {
+        const fn = nodes[i] as ts.SignatureDeclaration;
+        for (let j = 0; j < fn.parameters.length; j++) {
+          if (this.sourceOf(fn, j, fn.parameters[j])) return this.taintPossible = true;
+        }
+      }
+    }
+    return this.taintPossible = false;
   }
 
   private sourceOf(fn: ts.SignatureDeclaration, i: number, p: ts.ParameterDeclaration): V | undefined {
@@ -921,8 +955,6 @@ export class Flow {
         if (method === 'concat') return concat([recv, ...args]);
         return recv.elems || recv.fields ? CONST : UNKNOWN;
       }
-      if ((method === 'replace' || method === 'replaceAll') && args[1]?.kind === 'constant' && /^\\\$[&1]$/.test(args[1].value ?? '')
-        && regexEscaper(n.arguments[0])) return clear(strip(recv), ['regex']);
       if (recv.kind === 'tainted') {
         if ((method === 'replace' || method === 'replaceAll') && n.arguments[0] && args[1]?.kind === 'constant'
           && strictRegex(n.arguments[0], true)) return clear(strip(recv), ALL_SINKS);
@@ -957,7 +989,7 @@ export class Flow {
   /** The dotted name of a global (`Math.max`, `JSON.parse`, `DOMPurify.sanitize`), when nothing local shadows it. */
   globalName(e: ts.Expression): string | undefined {
     e = skipParens(e);
-    if (ts.isIdentifier(e)) return this.scopes.declOf(e) ? undefined : e.text;
+    if (ts.isIdentifier(e)) return this.scopes.isDeclaredAt(e) ? undefined : e.text;
     if (ts.isPropertyAccessExpression(e)) {
       const base = this.globalName(e.expression);
       return base && `${base.replace(/^(window|globalThis|self)\./, '')}.${e.name.text}`.replace(/^(window|globalThis|self)\./, '');
@@ -1008,6 +1040,14 @@ function isExported(fn: ts.Node): boolean {
 function isImportName(decl: ts.Identifier): boolean {
   const p = decl.parent;
   return ts.isImportClause(p) || ts.isImportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p);
+}
+
+/** `name` in `x.name`, `{ name: ... }`, `class { name() {} }`: a property, not a variable. */
+function isPropertyName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isPropertyAccessExpression(p) && p.name === id)
+    || ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p)
+      || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && p.name === id);
 }
 
 export function isAssignmentOp(k: ts.SyntaxKind): boolean {
@@ -1074,12 +1114,6 @@ function foldString(recv: V, method: string, args: V[]): V {
     case 'toString': case 'valueOf': case 'normalize': return constant(s);
     default: return CONST;
   }
-}
-
-/** `/[.*+?^${}()|[\]\\]/g`: a global character class of regex metacharacters (with `'\\$&'`, the usual regex escape). */
-function regexEscaper(node: ts.Node | undefined): boolean {
-  const m = node && ts.isRegularExpressionLiteral(node) ? /^\/\(?\[(.*)\]\)?\/([a-z]*)$/s.exec(node.text) : null;
-  return !!m && m[2].includes('g') && ['.', '*', '+', '?', '(', '|'].every((c) => m[1].includes(c));
 }
 
 /** A regex literal that only accepts (or, negated, only keeps) word characters: `/^\d+$/`, `/[^\w-]/g`. */

@@ -157,7 +157,7 @@ export class JsFile {
     if (g) return g;
     // const run = util.promisify(exec): read from the declaration, without running the data flow
     const callee = skipOuter(call.expression);
-    if (!ts.isIdentifier(callee)) return undefined;
+    if (!ts.isIdentifier(callee) || !this.importsModule('util')) return undefined;
     const decl = this.declarationOf(callee);
     const init = decl && ts.isVariableDeclaration(decl.parent) && decl.parent.name === decl ? decl.parent.initializer : undefined;
     const made = init && skipOuter(init);
@@ -201,6 +201,11 @@ export class JsFile {
   /** The data-flow engine of this file (built on first use, one pass per function, memoized). */
   get flow(): Flow {
     return this.flowState ??= new Flow(this);
+  }
+
+  /** False when no value of the file can be tainted (no source anywhere): see `Flow.mayHaveTaint`. */
+  mayHaveTaint(): boolean {
+    return this.flow.mayHaveTaint();
   }
 
   /** The data-flow answer for an expression: constant, tainted or unknown. */

@@ -7,15 +7,30 @@ import ts from 'typescript';
 export class Scopes {
   private readonly tables = new Map<ts.Node, Map<string, ts.Identifier>>();
   /** Names declared anywhere in the file, and `var` lists by the function they hoist to (one pass, on first use). */
-  private facts?: { declared: Set<ts.__String>; vars: Map<ts.Node, ts.VariableDeclarationList[]> };
+  private facts?: {
+    /** How many declarations each name has in the file. */
+    declared: Map<ts.__String, number>;
+    /** Declarations made directly at the top level of the file (imports, module constants...). */
+    topLevel: Map<ts.__String, ts.Identifier>;
+    /** For each declared name, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
+    ranges: Map<ts.__String, number[]>;
+    vars: Map<ts.Node, ts.VariableDeclarationList[]>;
+  };
 
   /** @param nodes every node of the file, in document order; `kinds` their kinds */
   constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: readonly ts.SyntaxKind[]) {}
 
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
+    const count = facts.declared.get(id.escapedText);
     // a name the file never declares is a global: no scope to look through
-    if (!(this.facts ??= collectFacts(this.nodes, this.kinds)).declared.has(id.escapedText)) return undefined;
+    if (!count) return undefined;
+    // the file's only declaration of the name, at the top level: visible everywhere, shadowed nowhere
+    if (count === 1) {
+      const top = facts.topLevel.get(id.escapedText);
+      if (top) return top;
+    }
     const name = id.text;
     for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
       if (!isScope(n)) continue;
@@ -23,6 +38,20 @@ export class Scopes {
       if (hit) return hit;
     }
     return undefined;
+  }
+
+  /**
+   * True when some declaration of the name is in scope at `id` (so `id` is not a global). Decided from the
+   * ranges of the declarations' scopes, without building scope tables: cheaper than `declOf` when only
+   * "local or global?" matters (the name of a global function being called).
+   */
+  isDeclaredAt(id: ts.Identifier): boolean {
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
+    const ranges = facts.ranges.get(id.escapedText);
+    if (!ranges) return false;
+    const at = id.pos;
+    for (let i = 0; i < ranges.length; i += 2) if (ranges[i] <= at && at < ranges[i + 1]) return true;
+    return false;
   }
 
   /** True when `id` is itself the identifier that declares a binding. */
@@ -58,7 +87,9 @@ export class Scopes {
 const EMPTY = new Map<string, ts.Identifier>();
 
 function collectFacts(nodes: readonly ts.Node[], kinds: readonly ts.SyntaxKind[]): NonNullable<Scopes['facts']> {
-  const declared = new Set<ts.__String>();
+  const declared = new Map<ts.__String, number>();
+  const topLevel = new Map<ts.__String, ts.Identifier>();
+  const ranges = new Map<ts.__String, number[]>();
   const vars = new Map<ts.Node, ts.VariableDeclarationList[]>();
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
@@ -67,7 +98,15 @@ function collectFacts(nodes: readonly ts.Node[], kinds: readonly ts.SyntaxKind[]
       case K.FunctionExpression: case K.ClassDeclaration: case K.ClassExpression: case K.ImportClause:
       case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration: case K.EnumDeclaration: {
         const name = (n as ts.NamedDeclaration).name;
-        if (name && ts.isIdentifier(name)) declared.add(name.escapedText);
+        if (!name || !ts.isIdentifier(name)) break;
+        declared.set(name.escapedText, (declared.get(name.escapedText) ?? 0) + 1);
+        if (isTopLevel(n)) topLevel.set(name.escapedText, name);
+        const scope = bindingScope(n);
+        if (scope) {
+          const list = ranges.get(name.escapedText);
+          if (list) list.push(scope.pos, scope.end);
+          else ranges.set(name.escapedText, [scope.pos, scope.end]);
+        }
         break;
       }
       case K.VariableDeclarationList: {
@@ -84,7 +123,43 @@ function collectFacts(nodes: readonly ts.Node[], kinds: readonly ts.SyntaxKind[]
       }
     }
   }
-  return { declared, vars };
+  return { declared, topLevel, ranges, vars };
+}
+
+/**
+ * The scope a declaration binds its name in, for `isDeclaredAt`: the function for parameters and `var`,
+ * the function or class itself for a named function or class expression, else the nearest block-like scope.
+ */
+function bindingScope(decl: ts.Node): ts.Node | undefined {
+  let n: ts.Node | undefined = decl;
+  if (ts.isFunctionExpression(decl) || ts.isClassExpression(decl)) return decl;
+  // climb out of destructuring patterns to the declaration that owns them
+  while (n && (ts.isBindingElement(n) || ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n))) n = n.parent;
+  if (!n) return undefined;
+  if (ts.isParameter(n)) return n.parent;
+  if (ts.isVariableDeclaration(n) && ts.isVariableDeclarationList(n.parent) && isVarList(n.parent)) {
+    let owner: ts.Node | undefined = n.parent;
+    while (owner && !isFunctionScope(owner)) owner = owner.parent;
+    return owner;
+  }
+  for (let p = n.parent; p; p = p.parent) if (isScope(p)) return p;
+  return undefined;
+}
+
+/** A declaration made by a statement directly in the file's statement list (an import, a module constant...). */
+function isTopLevel(decl: ts.Node): boolean {
+  let n = decl.parent;
+  switch (decl.kind) {
+    case K.FunctionDeclaration: case K.ClassDeclaration: case K.EnumDeclaration: case K.ImportEqualsDeclaration:
+      return ts.isSourceFile(n);
+    case K.ImportClause: case K.NamespaceImport: case K.ImportSpecifier:
+      while (!ts.isImportDeclaration(n)) n = n.parent;
+      return ts.isSourceFile(n.parent);
+    case K.VariableDeclaration: case K.BindingElement:
+      while (ts.isBindingElement(n) || ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n) || ts.isVariableDeclaration(n)) n = n.parent;
+      return ts.isVariableDeclarationList(n) && ts.isVariableStatement(n.parent) && ts.isSourceFile(n.parent.parent);
+  }
+  return false;
 }
 
 const K = ts.SyntaxKind;
