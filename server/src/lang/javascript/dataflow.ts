@@ -5,13 +5,14 @@ import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
 import {
   GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
-  UNTRUSTED_METHODS, UNTRUSTED_PROPS, isInertType,
+  STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, isInertType,
 } from './sources';
 import { refine } from './refine';
 import { paramSource, callbackParam } from './handlers';
 import {
-  ALL_SINKS, CONST, SAFE, UNKNOWN, clear, constant, contents, join, joinAll, step, strip, tainted, type V,
+  ALL_SINKS, CONST, SAFE, UNKNOWN, asString, clear, constant, contents, join, joinAll, step, strip, tainted, type V,
 } from './values';
+import { htmlEscapeStep } from './escapes';
 
 /** What the interpreter knows at one point of a function: variables of this unit, and refined access paths. */
 export interface Env {
@@ -630,7 +631,7 @@ export class Flow {
           parts.push(this.ev(span.expression, env, u));
           parts.push(constant(span.literal.text));
         }
-        return concat(parts);
+        return asString(concat(parts));
       }
       case ts.SyntaxKind.ParenthesizedExpression:
       case ts.SyntaxKind.AsExpression:
@@ -839,7 +840,7 @@ export class Flow {
     if (isAssignmentOp(op)) {
       const l = this.ev(n.left, env, u);
       const r = this.ev(n.right, env, u);
-      const v = op === ts.SyntaxKind.PlusEqualsToken ? concat([l, r])
+      const v = op === ts.SyntaxKind.PlusEqualsToken ? asString(concat([l, r]))
         : op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken
           || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken ? join(l, r) : SAFE;
       this.assign(n.left, v, env, u, n);
@@ -853,7 +854,7 @@ export class Flow {
     }
     const r = this.ev(n.right, env, u);
     switch (op) {
-      case ts.SyntaxKind.PlusToken: return concat([l, r]);
+      case ts.SyntaxKind.PlusToken: return asString(concat([l, r]));
       case ts.SyntaxKind.QuestionQuestionToken: return join(l, r);
       case ts.SyntaxKind.CommaToken: return r;
       case ts.SyntaxKind.MinusToken: case ts.SyntaxKind.AsteriskToken: case ts.SyntaxKind.SlashToken:
@@ -955,11 +956,15 @@ export class Flow {
         if (method === 'concat') return concat([recv, ...args]);
         return recv.elems || recv.fields ? CONST : UNKNOWN;
       }
+      if (method === 'replace' || method === 'replaceAll') {
+        const escaped = htmlEscapeStep(recv, method, n.arguments[0], n.arguments[1], args[1]);
+        if (escaped) return escaped;
+      }
       if (recv.kind === 'tainted') {
         if ((method === 'replace' || method === 'replaceAll') && n.arguments[0] && args[1]?.kind === 'constant'
           && strictRegex(n.arguments[0], true)) return clear(strip(recv), ALL_SINKS);
         const v = method === 'concat' ? concat([recv, ...args]) : strip(recv);
-        return extend(v, this.file.textOf(n));
+        return extend(STRING_RESULT_METHODS.has(method) ? asString(v) : v, this.file.textOf(n));
       }
       if (PURE_METHODS.has(method) && !recv.origin) return method === 'concat' ? concat([recv, ...args]) : strip(recv);
       if (name) return { kind: 'unknown', origin: `${name}()` };
