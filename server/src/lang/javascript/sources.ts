@@ -123,13 +123,6 @@ export const STRING_RESULT_METHODS = new Set([
   'repeat', 'join',
 ]);
 
-/** Methods that give a string whatever the receiver held: the result cannot carry NoSQL operators. */
-export const STRING_RESULT_METHODS = new Set([
-  'toString', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd',
-  'trimLeft', 'trimRight', 'substring', 'substr', 'padStart', 'padEnd', 'replace', 'replaceAll', 'normalize', 'charAt',
-  'repeat', 'join',
-]);
-
 /** Pure string/array methods: over constants they give constants. */
 export const PURE_METHODS = new Set([
   'toUpperCase', 'toLowerCase', 'toLocaleUpperCase', 'toLocaleLowerCase', 'trim', 'trimStart', 'trimEnd', 'concat',

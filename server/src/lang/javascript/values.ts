@@ -120,18 +120,6 @@ export function asString(v: V): V {
   return out;
 }
 
-/**
- * A value known to be a string (`String(x)`, a template, `+`, `x.toString()`): whatever it came from,
- * it cannot be an object that smuggles query operators (`{"$ne": null}`) into a NoSQL filter.
- */
-export function asString(v: V): V {
-  if (v.kind === 'constant' || v.cleared?.includes('nosql')) return v;
-  const out = clear(v, ['nosql']);
-  if (v.built) out.built = true;
-  if (v.escaped) out.escaped = v.escaped;
-  return out;
-}
-
 /** Adds a step to a tainted value's path (kept short). */
 export function step(v: V, description: string, line: number): V {
   if (v.kind !== 'tainted' || !v.path || v.path.length >= 8) return v;
