@@ -76,7 +76,8 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
     }
     return undefined;
   }
-  // el.onmessage = fn; exports.handler = fn
+  // el.onmessage = fn; exports.handler = fn; onmessage = fn (a worker's global scope)
+  if (ts.isBinaryExpression(p) && p.right === fn && ts.isIdentifier(p.left) && p.left.text === 'onmessage') return 'message';
   if (ts.isBinaryExpression(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) {
     if (p.left.name.text === 'onmessage') return 'message';
     const target = file.textOf(p.left);

@@ -85,15 +85,24 @@ function binary(flow: Flow, c: ts.BinaryExpression, env: Env, truth: boolean, u:
         return;
       }
     }
-    // list.indexOf(x) !== -1
+    // list.indexOf(x) !== -1; resolved.indexOf(root) === 0
     for (const [a, b] of [[l, r], [r, l]] as const) {
       if (ts.isCallExpression(a) && numericLiteral(b) && ts.isPropertyAccessExpression(a.expression) && a.expression.name.text === 'indexOf') {
         if (!positive && flow.file.textOf(b) === '-1') allowList(flow, a.expression.expression, a.arguments[0], env, u);
+        if (positive && flow.file.textOf(b) === '0') prefixGuard(flow, a.expression.expression, a.arguments[0], env, u);
         return;
       }
     }
     // x === 'asc'
     if (!positive) return;
+    // resolved.slice(0, root.length) === root
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      if (ts.isCallExpression(a) && ts.isPropertyAccessExpression(a.expression) && PREFIX_METHODS.has(a.expression.name.text)
+        && a.arguments.length === 2 && flow.file.textOf(a.arguments[0]) === '0') {
+        prefixGuard(flow, a.expression.expression, b, env, u);
+        return;
+      }
+    }
     for (const [a, b] of [[l, r], [r, l]] as const) {
       const bv = valueAt(flow, b, u);
       const av = valueAt(flow, a, u);
@@ -135,6 +144,7 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
   const arg = c.arguments[0];
   const name = flow.file.callName(c) ?? flow.globalName(callee);
   if (!truth) {
+    relativeGuard(flow, c, env, u);
     // if (isNaN(x)) return;  ->  x is numeric afterwards
     if (name === 'isNaN' && arg) {
       const a = skipParens(arg);
@@ -171,9 +181,45 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       return;
     }
     if (method === 'startsWith') {
-      const v = valueAt(flow, callee.expression, u);
-      if (v.origin?.startsWith('path.')) clearTarget(flow, callee.expression, ['path'], env, u);
+      prefixGuard(flow, callee.expression, arg, env, u);
       return;
     }
   }
+}
+
+const PREFIX_METHODS = new Set(['slice', 'substring', 'substr']);
+
+/**
+ * `resolved.startsWith(root)` (or `.indexOf(root) === 0`, `.slice(0, root.length) === root`) holds:
+ * a path made by `path.resolve`/`path.join` (which remove `..`) stays under a root that is not attacker-controlled.
+ */
+function prefixGuard(flow: Flow, resolved: ts.Expression, root: ts.Expression | undefined, env: Env, u: Unit): void {
+  if (!root || valueAt(flow, root, u).kind === 'tainted') return;
+  const v = valueAt(flow, resolved, u);
+  if (v.origin?.startsWith('path.')) clearTarget(flow, resolved, ['path'], env, u);
+}
+
+/** The `path.relative(root, p)` call a value was computed by (directly or through a variable). */
+function relativeCall(flow: Flow, e: ts.Expression, u: Unit): ts.CallExpression | undefined {
+  let t = skipParens(e);
+  if (ts.isIdentifier(t)) {
+    const def = valueAt(flow, t, u).def as ts.Expression | undefined;
+    if (!def) return undefined;
+    t = skipParens(def);
+  }
+  if (!ts.isCallExpression(t) || t.arguments.length !== 2) return undefined;
+  const name = flow.file.callName(t);
+  return name === 'path.relative' || name === 'path.posix.relative' || name === 'path.win32.relative' ? t : undefined;
+}
+
+/** `if (path.relative(root, p).startsWith('..')) return;` afterwards `p` is inside `root`. */
+function relativeGuard(flow: Flow, c: ts.CallExpression, env: Env, u: Unit): void {
+  const callee = skipParens(c.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !['startsWith', 'includes'].includes(callee.name.text) || !c.arguments[0]) return;
+  const prefix = valueAt(flow, c.arguments[0], u);
+  if (prefix.kind !== 'constant' || !prefix.value?.startsWith('..')) return;
+  const rel = relativeCall(flow, callee.expression, u);
+  if (!rel || valueAt(flow, rel.arguments[0], u).kind === 'tainted') return;
+  clearTarget(flow, rel.arguments[1], ['path'], env, u);
+  clearTarget(flow, callee.expression, ['path'], env, u);
 }
