@@ -140,7 +140,7 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
   // handlers by kind, in an array indexed by the kind: looked up for every node of the file
-  const byKind: (Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>[] | undefined)[] = [];
+  const byKind: (JsHandler[] | undefined)[] = [];
   withVisitors.forEach((rule, i) => {
     const ctx = { file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) };
     for (const [kind, fn] of Object.entries(rule.javascript!)) {
@@ -149,14 +149,30 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
       (byKind[k] ??= []).push({ rule: rule.meta.id, fn, ctx });
     }
   });
-  const failed = new Set<string>();
   const { nodes, kinds } = file;
   for (let i = 0; i < nodes.length; i++) {
     const handlers = byKind[kinds[i]];
-    if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+    if (!handlers) continue;
+    const node = nodes[i];
+    for (let j = 0; j < handlers.length; j++) {
+      const h = handlers[j];
+      try {
+        h.fn(node, h.ctx);
+      } catch (err) {
+        // a rule that throws is switched off for the rest of the file (removed from the lists; this loop
+        // goes on over the old list, where the rule has no other handler); the other rules' findings are kept
+        notes.push(`rule ${h.rule} failed and was skipped for this file: ${(err as Error).message}`);
+        for (let k = 0; k < byKind.length; k++) {
+          const list = byKind[k];
+          if (list) byKind[k] = list.filter((x) => x.rule !== h.rule);
+        }
+      }
+    }
   }
   for (const r of reporters) out.push(...r.findings);
 }
+
+type JsHandler = Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>;
 
 interface Handler<N, C> { rule: string; fn: (n: N, c: C) => void; ctx: C }
 

@@ -221,7 +221,7 @@ export class Flow {
     else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent)
       && fn.parent.initializer === fn && ts.isIdentifier(fn.parent.name)) name = fn.parent.name;
     if (!name || isExported(fn)) return undefined;
-    const refs = (this.identifierIndex().get(name.escapedText) ?? []).filter((id) => id !== name && this.scopes.declOf(id) === name);
+    const refs = this.referencesOf(name);
     if (refs.length === 0) return undefined;
     const values: V[] = [];
     for (const ref of refs) {
@@ -234,6 +234,18 @@ export class Flow {
       values.push(this.active.has(unitNodeOf(arg)) ? UNKNOWN : this.valueOf(arg));
     }
     return values.length ? strip(joinAll(values)) : undefined;
+  }
+
+  private readonly refs = new Map<ts.Identifier, ts.Identifier[]>();
+
+  /** The identifiers that refer to a declaration (memoized: asked once per parameter of a function). */
+  private referencesOf(decl: ts.Identifier): ts.Identifier[] {
+    let refs = this.refs.get(decl);
+    if (!refs) {
+      refs = (this.identifierIndex().get(decl.escapedText) ?? []).filter((id) => id !== decl && this.scopes.declOf(id) === decl);
+      this.refs.set(decl, refs);
+    }
+    return refs;
   }
 
   identifiersNamed(name: string): ts.Identifier[] {
