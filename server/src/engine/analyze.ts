@@ -4,6 +4,7 @@ import { JsFile } from '../lang/javascript/front';
 import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
+import { VueFile } from '../lang/vue/front';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -22,12 +23,13 @@ const EXTENSIONS: Record<string, Language> = {
   py: 'python', pyw: 'python', pyi: 'python',
   js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
   ts: 'javascript', tsx: 'javascript', mts: 'javascript', cts: 'javascript',
+  vue: 'vue',
   xml: 'xml', xsd: 'xml', xsl: 'xml', xslt: 'xml', svg: 'xml', plist: 'xml', csproj: 'xml', pom: 'xml',
 };
 
 const LANGUAGE_IDS: Record<string, Language> = {
   python: 'python', javascript: 'javascript', javascriptreact: 'javascript',
-  typescript: 'javascript', typescriptreact: 'javascript', xml: 'xml', svg: 'xml',
+  typescript: 'javascript', typescriptreact: 'javascript', vue: 'vue', xml: 'xml', svg: 'xml',
 };
 
 /** The engine's language for a file, from the editor's language id or the file name. */
@@ -84,6 +86,22 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       errors = jsParseErrors(file);
       comments = mayHaveSuppressions ? file.comments() : [];
       runJavaScript(file, active, findings, notes);
+    } else if (language === 'vue') {
+      // the script blocks run the JavaScript rules (one JsFile, in the .vue file's coordinates), the template the Vue rules
+      const file = new VueFile(path, text);
+      const script = file.script;
+      errors = [...file.errors, ...(script ? jsParseErrors(script) : [])];
+      comments = mayHaveSuppressions ? [...file.comments(), ...(script?.comments() ?? [])] : [];
+      const scriptFindings: Finding[] = [];
+      if (script) runJavaScript(script, rules.filter((r) => isEnabled(r, config) && r.meta.languages.includes('javascript')), scriptFindings, notes);
+      findings.push(...scriptFindings.map((f) => file.mapScriptFinding(f)));
+      for (const rule of active) {
+        if (!rule.vue) continue;
+        const reporter = new Reporter(rule.meta);
+        const vue = rule.vue;
+        callHandlers([{ rule: rule.meta.id, fn: () => vue({ file, report: (r) => reporter.report(r) }), ctx: undefined }], undefined, new Set(), notes);
+        findings.push(...reporter.findings);
+      }
     } else if (language === 'xml') {
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
@@ -242,6 +260,10 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
     }
   }
   if (language === 'javascript') return jsParseErrors(new JsFile(path, text));
+  if (language === 'vue') {
+    const file = new VueFile(path, text);
+    return [...file.errors, ...(file.script ? jsParseErrors(file.script) : [])];
+  }
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];

@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';
+import type { VueFile } from '../lang/vue/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -13,6 +14,7 @@ export interface Context<F> {
 export type PyContext = Context<PyFile>;
 export type JsContext = Context<JsFile>;
 export type XmlContext = Context<XmlFile>;
+export type VueContext = Context<VueFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -25,6 +27,8 @@ export interface Rule {
   python?: PyVisitors;
   javascript?: JsVisitors;
   xml?: (ctx: XmlContext) => void;
+  /** Vue single-file components' templates (their script blocks run the `javascript` visitors). */
+  vue?: (ctx: VueContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -5,7 +5,7 @@
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Confidence = 'high' | 'medium' | 'low';
-export type Language = 'python' | 'javascript' | 'xml' | 'yaml' | 'json' | 'dockerfile' | 'text';
+export type Language = 'python' | 'javascript' | 'vue' | 'xml' | 'yaml' | 'json' | 'dockerfile' | 'text';
 
 /** What a sanitizer can make safe. A value is only safe for the sink classes it was cleared for. */
 export type SinkClass =

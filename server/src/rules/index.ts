@@ -38,6 +38,7 @@ import nosqlInjection from './nosql-injection';
 import domXss from './dom-xss';
 import angularBypassSecurityTrust from './angular-bypass-security-trust';
 import reactDangerouslySetInnerHtml from './react-dangerously-set-inner-html';
+import vueVHtml from './vue-v-html';
 import xmlExternalEntity from './xml-external-entity';
 import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
@@ -64,6 +65,7 @@ export const rules: Rule[] = [
   domXss,
   angularBypassSecurityTrust,
   reactDangerouslySetInnerHtml,
+  vueVHtml,
   regexInjection,
   // Python-only rules (issue 4)
   templateInjection,
