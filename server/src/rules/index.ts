@@ -45,6 +45,7 @@ import insecureTempFile from './insecure-temp-file';
 import permissiveFilePermissions from './permissive-file-permissions';
 import bindAllInterfaces from './bind-all-interfaces';
 import regexInjection from './regex-injection';
+import unsafeRegex from './unsafe-regex';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -67,6 +68,7 @@ export const rules: Rule[] = [
   reactDangerouslySetInnerHtml,
   vueVHtml,
   regexInjection,
+  unsafeRegex,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,

@@ -1,0 +1,91 @@
+import ts from 'typescript';
+import { defineRule, type JsContext } from '../engine/rule-types';
+import { OWASP, type Range } from '../engine/types';
+import { describeSource } from '../engine/rule';
+import { skipOuter } from '../lang/javascript/front';
+import { catastrophicGroup, parseRegex, type Danger } from './support/regex-syntax';
+
+/**
+ * Regular expressions with catastrophic backtracking (ReDoS): a repeat inside a repeat over the same
+ * characters (`(a+)+`, `(\w*)*`), or repeated alternatives that match the same text (`(a|a)*`). Decided
+ * by reading the constant pattern's syntax, never by matching the source text.
+ */
+export default defineRule({
+  meta: {
+    id: 'unsafe-regex',
+    title: 'Regular expression with catastrophic backtracking',
+    description: 'A repeat nested in a repeat over the same characters makes the regex engine try exponentially many ways on a non-matching input (ReDoS).',
+    cwe: ['CWE-1333'],
+    owasp: OWASP.A04,
+    severity: 'warning',
+    confidence: 'medium',
+    securitySeverity: 5.3,
+    languages: ['javascript'],
+  },
+  javascript: {
+    [ts.SyntaxKind.RegularExpressionLiteral]: (node: ts.RegularExpressionLiteral, ctx) => literal(node, ctx),
+    [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => constructed(node, ctx),
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => constructed(node, ctx),
+  },
+});
+
+function literal(node: ts.RegularExpressionLiteral, ctx: JsContext): void {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(node.text);
+  if (!m) return;
+  const danger = check(m[1], m[2]);
+  if (!danger) return;
+  const start = node.getStart(ctx.file.sourceFile) + 1;
+  report(node, m[1], danger, ctx.file.rangeOf(start + danger.start, start + danger.end), ctx);
+}
+
+function constructed(node: ts.NewExpression | ts.CallExpression, ctx: JsContext): void {
+  const arg = node.arguments?.[0];
+  if (!arg || !(ts.isNewExpression(node) || ts.isIdentifier(node.expression))) return;
+  if (ctx.file.resolvedCallName(node) !== 'RegExp') return;
+  const pattern = ctx.file.stringValue(arg);
+  if (pattern === undefined) return;
+  const flagsArg = node.arguments![1];
+  const flags = flagsArg ? ctx.file.stringValue(flagsArg) : '';
+  if (flags === undefined) return;
+  const danger = check(pattern, flags);
+  if (danger) report(node, pattern, danger, ctx.file.range(arg), ctx);
+}
+
+function check(pattern: string, flags: string): Danger | undefined {
+  const tree = parseRegex(pattern, flags);
+  return tree && catastrophicGroup(tree);
+}
+
+function report(node: ts.Expression, pattern: string, danger: Danger, range: Range, ctx: JsContext): void {
+  const group = pattern.slice(danger.start, danger.end);
+  const why = danger.kind === 'nested'
+    ? `\`${group}\` repeats a repeat over the same characters`
+    : `\`${group}\` repeats alternatives that can match the same text`;
+  const advice = 'Make the inner part unambiguous (e.g. `(a+)+` -> `a+`, `(\\w|\\d)*` -> `\\w*`), bound the input length, or use a linear-time engine (re2).';
+  const input = matchedInput(node, ctx);
+  const v = input && ctx.file.valueOf(input);
+  if (v?.kind === 'constant') {
+    ctx.report({ range, severity: 'hint', confidence: 'low', message: `${why}: it backtracks exponentially on long non-matching text, though here it only reads a constant. ${advice}` });
+    return;
+  }
+  if (v?.kind === 'tainted') {
+    ctx.report({ range, value: v, message: `${why}, and it reads ${describeSource(v)}: a long non-matching input makes it backtrack for minutes (ReDoS). ${advice}` });
+    return;
+  }
+  ctx.report({ range, message: `${why}: on a long non-matching input the engine tries exponentially many ways before failing (ReDoS). ${advice}` });
+}
+
+/** The text a regex is applied to right where it is written: `re.test(x)`, `re.exec(x)`, `x.match(re)`, `x.replace(re, ...)`. */
+function matchedInput(node: ts.Expression, ctx: JsContext): ts.Expression | undefined {
+  let n: ts.Node = node;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const p = n.parent;
+  if (ts.isPropertyAccessExpression(p) && p.expression === n && /^(test|exec)$/.test(p.name.text)
+    && ts.isCallExpression(p.parent) && p.parent.expression === p) return p.parent.arguments[0];
+  if (ts.isCallExpression(p) && p.arguments[0] === n) {
+    const callee = skipOuter(p.expression);
+    if (ts.isPropertyAccessExpression(callee) && /^(match|matchAll|replace|replaceAll|split|search)$/.test(callee.name.text)
+      && !ctx.file.callName(p)) return callee.expression;
+  }
+  return undefined;
+}
