@@ -5,7 +5,7 @@ import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
 import {
   GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
-  STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, isInertType,
+  STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
 } from './sources';
 import { refine } from './refine';
 import { paramSource, callbackParam } from './handlers';
@@ -167,7 +167,17 @@ export class Flow {
       v = this.sourceOf(fn, i, p) ?? callbackParam(this, fn, i) ?? this.callSiteArgs(fn, i) ?? UNKNOWN;
       if (p.initializer) v = join(v, this.ev(p.initializer, env, u));
     }
-    return isInertType(p.type) ? clear(v, ALL_SINKS) : v;
+    return isInertType(p.type) ? clear(v, ALL_SINKS) : p.type ? this.typedFields(v, p.type) : v;
+  }
+
+  /** `{ id }: { id: number }`: the fields typed number or boolean read as cleared values. */
+  private typedFields(v: V, type: ts.TypeNode): V {
+    if (v.kind === 'constant') return v;
+    const names = inertFields(type);
+    if (!names.length) return v;
+    const fields = new Map(v.fields);
+    for (const k of names) fields.set(k, clear(strip(this.read(v, k, k, type)), ALL_SINKS));
+    return { ...v, fields, ...(v.fields ? {} : { rest: v }) };
   }
 
   private taintPossible?: boolean;
@@ -242,7 +252,9 @@ export class Flow {
   private referencesOf(decl: ts.Identifier): ts.Identifier[] {
     let refs = this.refs.get(decl);
     if (!refs) {
-      refs = (this.identifierIndex().get(decl.escapedText) ?? []).filter((id) => id !== decl && this.scopes.declOf(id) === decl);
+      // `{ page: 1 }`, `x.page`, `interface Q { page: number }` name a property, not the declaration
+      refs = (this.identifierIndex().get(decl.escapedText) ?? [])
+        .filter((id) => id !== decl && !isPropertyName(id) && this.scopes.declOf(id) === decl);
       this.refs.set(decl, refs);
     }
     return refs;
@@ -389,6 +401,7 @@ export class Flow {
     for (const d of list.declarations) {
       let v = d.initializer ? this.ev(d.initializer, env, u) : CONST;
       if (isInertType(d.type)) v = clear(v, ALL_SINKS);
+      else if (d.type) v = this.typedFields(v, d.type);
       this.bind(d.name, v, env, u, d, d.initializer);
     }
   }

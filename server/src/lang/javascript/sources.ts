@@ -145,15 +145,55 @@ VALIDATOR_CHECKS.isJSON = [];
 const NUMERIC_TYPES = new Set([ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.BigIntKeyword]);
 
 /** A type annotation that cannot hold an injection: number, boolean, bigint, literal unions, arrays of those. */
-export function isInertType(type: ts.TypeNode | undefined): boolean {
+export function isInertType(type: ts.TypeNode | undefined, depth = 0): boolean {
   if (!type) return false;
   if (NUMERIC_TYPES.has(type.kind)) return true;
+  if (ts.isTypeReferenceNode(type)) {
+    // type Id = number (declared in the same file)
+    const alias = depth < 3 && ts.isIdentifier(type.typeName) ? localType(type, type.typeName.text) : undefined;
+    return !!alias && ts.isTypeAliasDeclaration(alias) && isInertType(alias.type, depth + 1);
+  }
   if (ts.isLiteralTypeNode(type)) return true;
   if (ts.isUnionTypeNode(type)) return type.types.every((t) => isInertType(t) || t.kind === ts.SyntaxKind.UndefinedKeyword
     || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
   if (ts.isArrayTypeNode(type)) return isInertType(type.elementType);
   if (ts.isParenthesizedTypeNode(type)) return isInertType(type.type);
   return false;
+}
+
+/**
+ * Properties a type declares as number/boolean: `{ id: number }`, or a local `interface Q { id: number }` /
+ * `type Q = { id: number }`. Reads of these properties cannot carry an injection.
+ */
+export function inertFields(type: ts.TypeNode | undefined): string[] {
+  if (!type) return [];
+  let members: ts.NodeArray<ts.TypeElement> | undefined;
+  if (ts.isTypeLiteralNode(type)) members = type.members;
+  else if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments) {
+    const decl = localType(type, type.typeName.text);
+    if (decl && ts.isInterfaceDeclaration(decl)) members = decl.members;
+    else if (decl && ts.isTypeAliasDeclaration(decl) && ts.isTypeLiteralNode(decl.type)) members = decl.type.members;
+  }
+  const out: string[] = [];
+  for (const m of members ?? []) {
+    if (ts.isPropertySignature(m) && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && isInertType(m.type)) out.push(m.name.text);
+  }
+  return out;
+}
+
+const typeDecls = new WeakMap<ts.SourceFile, Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>>();
+
+/** A top-level interface or type alias of the file by name. */
+function localType(at: ts.Node, name: string): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
+  const sf = at.getSourceFile();
+  if (!sf) return undefined;
+  let m = typeDecls.get(sf);
+  if (!m) {
+    m = new Map();
+    for (const s of sf.statements) if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) m.set(s.name.text, s);
+    typeDecls.set(sf, m);
+  }
+  return m.get(name);
 }
 
 const REQUEST_TYPE = /^(?:[\w$]+\.)?(?:Request|NextRequest|NextApiRequest|FastifyRequest|IncomingMessage|ExpressRequest|HttpRequest)$/;
