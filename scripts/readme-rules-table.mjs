@@ -12,7 +12,7 @@ const { rules } = require(join(root, 'dist/server.js'));
 
 const START = '<!-- rules-table:start -->';
 const END = '<!-- rules-table:end -->';
-const LANGUAGE_NAMES = { python: 'Python', javascript: 'JS/TS', xml: 'XML', yaml: 'YAML', json: 'JSON', dockerfile: 'Dockerfile', text: 'text' };
+const LANGUAGE_NAMES = { python: 'Python', javascript: 'JS/TS', vue: 'Vue', xml: 'XML', yaml: 'YAML', json: 'JSON', dockerfile: 'Dockerfile', text: 'text' };
 
 function cweLink(cwe) {
   const n = /\d+/.exec(cwe)?.[0];

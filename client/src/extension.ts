@@ -9,7 +9,7 @@ import { AnalysisNoteNotification, type AnalysisNoteParams } from './protocol';
 import { WorkspaceScan } from './scan';
 import { StatusShield } from './status';
 
-const LANGUAGES = ['python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'xml'];
+const LANGUAGES = ['python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'xml'];
 
 let client: LanguageClient | undefined;
 
@@ -82,7 +82,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     debug: { module, transport: TransportKind.ipc, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    // .vue files have the language id `vue` only with a Vue extension installed: match them by name too
+    documentSelector: [...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]), { scheme: 'file', pattern: '**/*.vue' }],
     outputChannel: output,
     synchronize: {
       configurationSection: 'secureHints',

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFor } from '../engine/analyze';
+import { VueFile } from '../lang/vue/front';
 
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
@@ -25,6 +26,10 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   let comment: string;
   if (language === 'python') comment = `# ${directive}`;
   else if (language === 'xml') comment = `<!-- ${directive} -->`;
+  else if (language === 'vue') {
+    const inScript = new VueFile(document.uri, document.getText()).inScript(document.offsetAt({ line, character: 0 }));
+    comment = inScript ? `// ${directive}` : `<!-- ${directive} -->`;
+  }
   else if (language === 'javascript' && inJsxChildren(document, line, indent.length)) comment = `{/* ${directive} */}`;
   else comment = `// ${directive}`;
   return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}\n` };

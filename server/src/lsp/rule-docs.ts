@@ -77,6 +77,7 @@ const FENCE_LANGUAGES: Record<string, string[]> = {
   python: ['python', 'py'],
   javascript: ['ts', 'tsx', 'typescript', 'js', 'jsx', 'javascript'],
   xml: ['xml'],
+  vue: ['vue', 'html'],
 };
 
 /** The first code block of the page's "Good" section in the given language: a safe example. */
