@@ -46,6 +46,7 @@ import permissiveFilePermissions from './permissive-file-permissions';
 import bindAllInterfaces from './bind-all-interfaces';
 import regexInjection from './regex-injection';
 import unsafeRegex from './unsafe-regex';
+import bidiCharacters from './bidi-characters';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -69,6 +70,7 @@ export const rules: Rule[] = [
   vueVHtml,
   regexInjection,
   unsafeRegex,
+  bidiCharacters,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,
