@@ -77,7 +77,8 @@ const FENCE_LANGUAGES: Record<string, string[]> = {
   python: ['python', 'py'],
   javascript: ['ts', 'tsx', 'typescript', 'js', 'jsx', 'javascript'],
   xml: ['xml'],
-  vue: ['vue', 'html'],
+  // a .vue file holds templates and scripts: a JavaScript example serves the script's rules
+  vue: ['vue', 'html', 'ts', 'typescript', 'js', 'javascript'],
 };
 
 /** The first code block of the page's "Good" section in the given language: a safe example. */
