@@ -92,7 +92,7 @@ function generate(language, lines) {
 }
 
 console.log('Secure Hints benchmark (node ' + process.versions.node + ', ' + engine.rules.length + ' rules)\n');
-console.log(`Generated files: analysis time (wall and CPU), median of runs; parse = parsing alone. Load average now: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+console.log(`Generated files: analysis time (wall and CPU), median of runs; parse = parsing alone (tree-sitter for Python; for JS/TS TypeScript's createSourceFile with parent pointers, the analysis includes its own parse). Load average now: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts']]) {
   for (const lines of [1000, 10000]) {
     const text = generate(language, lines);
@@ -101,15 +101,19 @@ for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts
     const findings = engine.analyze(file, undefined, text).length;
     const wall = [];
     const cpus = [];
+    const parses = [];
+    engine.parseOnly(file, text);
+    // parse and analysis alternate, so that a busy machine slows both alike
     for (let i = 0; i < runs; i++) {
+      parses.push(time(() => engine.parseOnly(file, text)));
       const t = performance.now();
       cpus.push(cpu(() => engine.analyze(file, undefined, text)));
       wall.push(performance.now() - t);
     }
     const analysis = median(wall);
-    engine.parseOnly(file, text);
-    const parse = median(Array.from({ length: runs }, () => time(() => engine.parseOnly(file, text))));
-    console.log(`  ${language.padEnd(10)} ${num(lines).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis ${fmt(analysis)} (cpu ${fmt(median(cpus)).trim()})  parse ${fmt(parse)} (${Math.round((100 * parse) / analysis)}%)  ${findings} findings  (${runs} runs)`);
+    const parse = median(parses);
+    const adds = language === 'typescript' ? `, adds ${Math.round((100 * (analysis - parse)) / parse)}% to it` : '';
+    console.log(`  ${language.padEnd(10)} ${num(lines).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis ${fmt(analysis)} (cpu ${fmt(median(cpus)).trim()})  parse ${fmt(parse)} (${Math.round((100 * parse) / analysis)}%${adds})  ${findings} findings  (${runs} runs)`);
   }
 }
 
@@ -144,6 +148,30 @@ if (big) {
 else console.log('  (no large codebase: set SECURE_HINTS_BENCH_PATH to scan one)');
 // a large real JS/TS codebase that every checkout has: the project's own dependencies
 // (nested node_modules are skipped by the walker; files over maxFileBytes, like typescript.js, too)
-if (!process.env.SECURE_HINTS_BENCH_PATH) await scanFigures('node_modules/ (JS/TS dependencies)', join(root, 'node_modules'), 1);
+if (!process.env.SECURE_HINTS_BENCH_PATH) {
+  await scanFigures('node_modules/ (JS/TS dependencies)', join(root, 'node_modules'), 1);
+  jsParseShare(join(root, 'node_modules'));
+}
+
+/**
+ * The JS/TS files of a tree, analyzed one by one on this thread, against parsing the same files alone
+ * (TypeScript's createSourceFile with parent pointers): the analysis's cost on top of the parse.
+ */
+function jsParseShare(dir) {
+  const files = engine.collectFiles([dir]).files.filter((f) => engine.languageFor(f) === 'javascript' && !/\.d\.[cm]?ts$/i.test(f));
+  let parse = 0;
+  let analysis = 0;
+  let lines = 0;
+  let count = 0;
+  for (const f of files) {
+    const text = readSafe(f);
+    if (text.length > 2_000_000 || text.includes('\u0000')) continue;
+    count++;
+    lines += text.split('\n').length;
+    parse += time(() => engine.parseOnly(f, text));
+    analysis += time(() => engine.analyze(f, undefined, text));
+  }
+  console.log(`  node_modules/ JS/TS files alone (one thread, no walk or read): ${num(count)} files, ${num(lines)} lines: parse ${(parse / 1000).toFixed(2)} s, analysis ${(analysis / 1000).toFixed(2)} s (${num(lines / (analysis / 1000))} lines/s): the analysis adds ${Math.round((100 * (analysis - parse)) / parse)}% to the parse`);
+}
 
 console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
