@@ -5,7 +5,7 @@ import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
 import {
   GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
-  STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
+  SOURCE_CALLS, SOURCE_MODULES, STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
 } from './sources';
 import { refine } from './refine';
 import { paramSource, callbackParam } from './handlers';
@@ -191,6 +191,7 @@ export class Flow {
    */
   mayHaveTaint(): boolean {
     if (this.taintPossible !== undefined) return this.taintPossible;
+    if (SOURCE_MODULES.some((m) => this.file.importsModule(m))) return this.taintPossible = true;
     const { nodes, kinds } = this.file;
     const K = ts.SyntaxKind;
     for (let i = 0; i < kinds.length; i++) {
@@ -931,6 +932,8 @@ export class Flow {
     if (isRequire(n)) return { kind: 'unknown', origin: moduleName((n.arguments[0] as ts.StringLiteral).text) };
     const name = this.file.callName(n) ?? this.globalName(callee);
     if (name) {
+      const src = SOURCE_CALLS[name];
+      if (src) return src === true ? tainted({ description: shorten(this.file.textOf(n)), line: this.ln(n) }) : { kind: 'unknown', origin: src };
       const sanitizer = SANITIZERS[name] ?? SANITIZERS[name.replace(/\.default$/, '')];
       if (sanitizer) return clear(strip(args.length ? joinAll(args) : CONST), sanitizer);
       const pass = PASS_THROUGH[name];

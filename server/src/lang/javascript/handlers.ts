@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { unitNodeOf, type Flow } from './dataflow';
 import type { JsFile } from './front';
 import {
-  KOA_CTX, LAMBDA_EVENT, LIFECYCLE_EVENTS, MESSAGE_EVENT, NEXT_CTX, NEXT_HANDLERS, REQUEST, ROUTE_METHODS,
+  KOA_CTX, LAMBDA_EVENT, LIFECYCLE_EVENTS, MESSAGE_EVENT, NEXT_CTX, NEXT_HANDLERS, REQUEST, ROUTE_ARGS, ROUTE_METHODS,
   isRequestType,
 } from './sources';
 import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
@@ -11,7 +11,7 @@ import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
  * Which parameters of which functions are untrusted input: request handlers (Express, Koa, Fastify,
  * Next.js route handlers, pages and getServerSideProps, AWS Lambda), message and WebSocket handlers.
  */
-type HandlerKind = 'route' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda';
+type HandlerKind = 'route' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda' | 'loader';
 
 const marker = (origin: string): V => ({ kind: 'unknown', origin });
 
@@ -37,6 +37,8 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
         ? tainted({ description: `${file.textOf(p.name)} (socket message)`, line: file.line(p) }) : undefined;
     case 'lambda':
       return i === 0 ? marker(LAMBDA_EVENT) : undefined;
+    case 'loader':
+      return i === 0 ? marker(ROUTE_ARGS) : undefined;
   }
   if (isRequestType(p.type)) return marker(REQUEST);
   if ((name === 'req' || name === 'request') && (i === 0 || (i === 1 && n >= 3))) return marker(REQUEST);
@@ -105,7 +107,22 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
   if (name === 'getServerSideProps' || name === 'generateMetadata') return 'next-page';
   if (name === 'handler' && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) && fn.parameters[0].name.text === 'event') return 'lambda';
   if (isDefault && /(^|[\\/])app[\\/](?:.*[\\/])?(page|layout)\.[jt]sx?$/.test(file.path)) return 'next-page';
+  if (name && isLoader(file, fn, name)) return 'loader';
   return undefined;
+}
+
+/**
+ * Remix / React Router `loader` and `action` (`{ request, params }`), SvelteKit `load` in `+page.server.ts`
+ * and friends (`{ url, params, request }`). The names are common, so the file must look like a route module.
+ */
+function isLoader(file: JsFile, fn: ts.SignatureDeclaration, name: string): boolean {
+  if (name === 'load') return /(^|[\\/])\+(page|layout)(\.server)?\.[jt]s$/.test(file.path);
+  if (!['loader', 'action', 'clientLoader', 'clientAction'].includes(name)) return false;
+  const p = fn.parameters[0];
+  if (!p) return false;
+  if (p.type && /(Loader|Action)(Function)?Args\b/.test(file.textOf(p.type))) return true;
+  return file.importsModule('@remix-run/node') || file.importsModule('@remix-run/react') || file.importsModule('@remix-run/cloudflare')
+    || file.importsModule('react-router') || /(^|[\\/])routes[\\/]/.test(file.path);
 }
 
 /** HTTP clients whose `get(url, callback)` hands the callback a response, not a request. */

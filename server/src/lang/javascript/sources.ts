@@ -23,6 +23,9 @@ export const DOCUMENT = '#document';
 export const WINDOW = '#window';
 export const PROCESS = '#process';
 export const STORAGE = '#storage';
+export const NEXT_ROUTER = '#next-router';
+/** The argument of Remix/React Router `loader`/`action` and SvelteKit `load`: `{ request, params, url }`. */
+export const ROUTE_ARGS = '#route-args';
 
 /** Properties of a marker object that are untrusted; a string value is the marker of a nested object. */
 export const UNTRUSTED_PROPS = table<Record<string, true | string>>({
@@ -49,6 +52,8 @@ export const UNTRUSTED_PROPS = table<Record<string, true | string>>({
   },
   [PROCESS]: { argv: true },
   [STORAGE]: {},
+  [NEXT_ROUTER]: { query: true, asPath: true },
+  [ROUTE_ARGS]: { request: REQUEST, params: true, url: true },
 });
 
 for (const k of Object.keys(UNTRUSTED_PROPS)) UNTRUSTED_PROPS[k] = table(UNTRUSTED_PROPS[k]);
@@ -58,7 +63,25 @@ export const UNTRUSTED_METHODS: Record<string, Set<string>> = table({
   [REQUEST]: new Set(['get', 'header', 'param', 'json', 'text', 'formData', 'arrayBuffer', 'blob']),
   [KOA_CTX]: new Set(['get']),
   [STORAGE]: new Set(['getItem', 'key']),
+  // next/headers: what `cookies()` and `headers()` give (their plain origins: rules match on them)
+  'next/headers.headers()': new Set(['get']), 'next/headers.cookies()': new Set(['get', 'getAll']),
 });
+
+/**
+ * Calls (qualified names after import resolution) whose result is untrusted: `true` for the value
+ * itself, a marker for an object whose properties or methods are. React/Next.js hooks and helpers.
+ */
+export const SOURCE_CALLS: Record<string, true | string> = table({
+  'next/navigation.useSearchParams': true, 'next/navigation.useParams': true, 'next/navigation.usePathname': true,
+  'next/router.useRouter': NEXT_ROUTER, 'next/compat/router.useRouter': NEXT_ROUTER,
+  'next/headers.headers': 'next/headers.headers()', 'next/headers.cookies': 'next/headers.cookies()',
+  'react-router.useParams': true, 'react-router.useSearchParams': true, 'react-router.useLocation': LOCATION,
+  'react-router-dom.useParams': true, 'react-router-dom.useSearchParams': true, 'react-router-dom.useLocation': LOCATION,
+  '@remix-run/react.useParams': true, '@remix-run/react.useSearchParams': true, '@remix-run/react.useLocation': LOCATION,
+});
+
+/** Modules of `SOURCE_CALLS`: a file importing none of them gets no taint from a call. */
+export const SOURCE_MODULES = [...new Set(Object.keys(SOURCE_CALLS).map((k) => k.slice(0, k.lastIndexOf('.'))))];
 
 /** Browser and Node globals that are (or hold) untrusted data. */
 export const GLOBALS: Record<string, string> = table({
