@@ -47,6 +47,7 @@ import bindAllInterfaces from './bind-all-interfaces';
 import regexInjection from './regex-injection';
 import unsafeRegex from './unsafe-regex';
 import bidiCharacters from './bidi-characters';
+import timingUnsafeComparison from './timing-unsafe-comparison';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -71,6 +72,7 @@ export const rules: Rule[] = [
   regexInjection,
   unsafeRegex,
   bidiCharacters,
+  timingUnsafeComparison,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,

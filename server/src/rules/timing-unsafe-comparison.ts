@@ -1,0 +1,129 @@
+import ts from 'typescript';
+import { defineRule, type JsContext } from '../engine/rule-types';
+import { OWASP, type Fix, type Value } from '../engine/types';
+import { describeSource } from '../engine/rule';
+import { skipOuter } from '../lang/javascript/front';
+import { isSecretName } from './support/auth';
+import { nameWords } from './support/constants';
+import { ensureDefaultImport } from './support/javascript-web';
+
+/**
+ * `===` on a secret (a signature, HMAC, token, API key) stops at the first differing character, so the
+ * response time tells an attacker how much of a guess was right. Reported when request data meets a
+ * value named like a secret, or two secrets are compared in a file that computes HMACs or digests.
+ */
+export default defineRule({
+  meta: {
+    id: 'timing-unsafe-comparison',
+    title: 'Secret compared with a timing-unsafe operator',
+    description: '`===` on a signature, token or key returns as soon as a character differs; the timing reveals how much of a guess was right.',
+    cwe: ['CWE-208'],
+    owasp: OWASP.A02,
+    severity: 'warning',
+    confidence: 'medium',
+    securitySeverity: 5.9,
+    languages: ['javascript'],
+  },
+  javascript: {
+    [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptBinary(node, ctx),
+  },
+});
+
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+
+/** Words of a computed or transmitted proof that isSecretName does not know. */
+const PROOF_WORDS = new Set(['signature', 'signatures', 'sig', 'hmac', 'digest', 'mac']);
+const HASH_QUALIFIERS = new Set(['password', 'passwd', 'pw', 'pass', 'token', 'secret', 'key', 'api', 'otp', 'code', 'pin']);
+
+/** The name a compared expression goes by: `sig`, `user.apiKey`, `req.headers['x-signature']`, `req.get('X-Hub-Signature')`, `hmac.digest('hex')`. */
+function nameOf(e: ts.Expression): string | undefined {
+  e = skipOuter(e);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+    const method = e.expression.name.text;
+    if (method === 'digest') return 'digest';
+    if (/^(get|header|getHeader)$/.test(method) && e.arguments.length === 1 && ts.isStringLiteralLike(e.arguments[0])) return e.arguments[0].text;
+    if (/^(toString|trim|toLowerCase|toUpperCase)$/.test(method)) return nameOf(e.expression.expression);
+  }
+  return undefined;
+}
+
+function isSecretLike(name: string | undefined): boolean {
+  if (!name) return false;
+  const words = nameWords(name);
+  if (words.some((w) => /^(length|len|size|count|type|kind|name|id|ids|url|uri|expiry|expires|exp|at|time|date|version|alg|algorithm|header|format|encoding|prefix|scheme)$/.test(w))) return false;
+  if (words.some((w) => PROOF_WORDS.has(w))) return true;
+  if (words.some((w) => w === 'hash' || w === 'hashed') && words.some((w) => HASH_QUALIFIERS.has(w))) return true;
+  return isSecretName(name);
+}
+
+/** Constants, `undefined`, `null`, booleans, numbers, `typeof x`, lengths: nothing secret to leak. */
+function isTrivial(e: ts.Expression, ctx: JsContext): boolean {
+  e = skipOuter(e);
+  switch (e.kind) {
+    case ts.SyntaxKind.NullKeyword: case ts.SyntaxKind.TrueKeyword: case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NumericLiteral: case ts.SyntaxKind.BigIntLiteral: case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral: case ts.SyntaxKind.TypeOfExpression: case ts.SyntaxKind.VoidExpression:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+      return true;
+  }
+  if (ts.isIdentifier(e) && /^(undefined|NaN|Infinity)$/.test(e.text)) return true;
+  if (ts.isPropertyAccessExpression(e) && /^(length|size|byteLength)$/.test(e.name.text)) return true;
+  const v = ctx.file.valueOf(e);
+  return v.kind === 'constant' || (v.kind === 'unknown' && !!v.cleared?.includes('sql') && !!v.cleared?.includes('html'));
+}
+
+function javascriptBinary(node: ts.BinaryExpression, ctx: JsContext): void {
+  if (!EQUALITY.has(node.operatorToken.kind)) return;
+  const { left, right } = node;
+  if (isTrivial(left, ctx) || isTrivial(right, ctx)) return;
+  const ln = nameOf(left), rn = nameOf(right);
+  const ls = isSecretLike(ln), rs = isSecretLike(rn);
+  if (!ls && !rs) return;
+  const file = ctx.file;
+  const lv = file.valueOf(left), rv = file.valueOf(right);
+  // a user comparing two of their own inputs (`password === confirmPassword`) learns nothing
+  if (lv.kind === 'tainted' && rv.kind === 'tainted') return;
+  const sent: Value | undefined = lv.kind === 'tainted' ? lv : rv.kind === 'tainted' ? rv : undefined;
+  let message: string;
+  if (sent) {
+    const other = sent === lv ? right : left;
+    const otherText = file.textOf(other).length <= 40 ? file.textOf(other) : (sent === lv ? rn : ln) ?? 'a secret';
+    message = `${describeSource(sent)} is compared with \`${otherText}\` by \`${node.operatorToken.getText(file.sourceFile)}\`, which stops at the first differing character: `
+      + 'response times reveal how much of a guess is right. Compare with `crypto.timingSafeEqual` (after checking the lengths).';
+  } else {
+    // two secrets of unknown origin: only signatures and digests, where the file computes them (webhook checks)
+    const proof = (n: string | undefined) => !!n && nameWords(n).some((w) => PROOF_WORDS.has(w));
+    if (!(ls && rs) || !(proof(ln) || proof(rn)) || !file.importsModule('crypto')) return;
+    message = `\`${ln}\` and \`${rn}\` look like secrets and are compared by \`${node.operatorToken.getText(file.sourceFile)}\`, which stops at the first differing character. `
+      + 'If one of them comes from a request, compare with `crypto.timingSafeEqual` (after checking the lengths).';
+  }
+  ctx.report({ range: file.range(node), message, severity: sent ? 'warning' : 'hint', confidence: sent ? 'medium' : 'low', ...(sent ? { value: sent } : {}), fixes: fix(node, ctx) });
+}
+
+/** `a === b` -> a constant-time comparison of both as UTF-8 buffers, lengths first (timingSafeEqual throws on a mismatch). */
+function fix(node: ts.BinaryExpression, ctx: JsContext): Fix[] {
+  const file = ctx.file;
+  // the operands are evaluated twice: only side-effect-free ones
+  const plain = (e: ts.Expression): boolean => {
+    e = skipOuter(e);
+    return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && plain(e.expression))
+      || (ts.isElementAccessExpression(e) && plain(e.expression) && (ts.isStringLiteralLike(e.argumentExpression) || ts.isNumericLiteral(e.argumentExpression)));
+  };
+  if (!plain(node.left) || !plain(node.right)) return [];
+  const imp = ensureDefaultImport(file, 'node:crypto', 'crypto', ['crypto'], true);
+  const a = `Buffer.from(String(${file.textOf(node.left)}))`, b = `Buffer.from(String(${file.textOf(node.right)}))`;
+  const test = `${a}.length === ${b}.length && ${imp.name}.timingSafeEqual(${a}, ${b})`;
+  const negated = node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken;
+  const p = node.parent;
+  const bare = !negated && ((ts.isIfStatement(p) && p.expression === node) || ts.isReturnStatement(p) || ts.isParenthesizedExpression(p)
+    || (ts.isVariableDeclaration(p) && p.initializer === node));
+  return [{
+    title: 'Compare in constant time with crypto.timingSafeEqual',
+    edits: [{ range: file.range(node), newText: bare ? test : negated ? `!(${test})` : `(${test})` }, ...imp.edits],
+    preferred: true,
+  }];
+}
