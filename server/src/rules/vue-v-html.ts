@@ -70,13 +70,16 @@ function parseExpression(text: string): ts.Expression | undefined {
   return skipOuter(first.expression);
 }
 
-/** Literals and operations over literals only: `'<b>Hi</b>'`, `` `<br>` ``, `a ? '<b>' : '<i>'` with literal branches. */
+/** Literals and operations over literals only: `'<b>Hi</b>'`, `` `<br>` ``, `a ? '<b>' : '<i>'` with literal branches, `{ n: 1 }`. */
 function isConstant(e: ts.Expression): boolean {
   e = skipOuter(e);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e)) return true;
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return isConstant(e.left) && isConstant(e.right);
   if (ts.isConditionalExpression(e)) return isConstant(e.whenTrue) && isConstant(e.whenFalse);
   if (ts.isTemplateExpression(e)) return e.templateSpans.every((s) => isConstant(s.expression));
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
+  // translation parameters: `{ count: 0 }`
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isConstant(p.initializer));
   return false;
 }
 
