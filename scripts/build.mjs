@@ -8,6 +8,15 @@ const root = dirname(dirname(new URL(import.meta.url).pathname));
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
+/** Our sources get TypeScript's API through scripts/typescript-plain.cjs (plain properties, not getters). */
+const plainTypescript = {
+  name: 'plain-typescript',
+  setup(b) {
+    const shim = join(root, 'scripts/typescript-plain.cjs');
+    b.onResolve({ filter: /^typescript$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -16,6 +25,7 @@ const common = {
   sourcemap: 'linked',
   minify: process.env.SECURE_HINTS_MINIFY === '1',
   logLevel: 'warning',
+  plugins: [plainTypescript],
   alias: {
     'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
     // the self-contained browser build: its parser without @babel/parser (40 KB instead of 600 KB)
