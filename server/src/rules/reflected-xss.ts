@@ -101,9 +101,14 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!m || !(m.name === 'send' || m.name === 'write' || m.name === 'end') || node.arguments.length < 1) return;
   if (!isResponseObject(m.receiver)) return;
   const file = ctx.file;
-  if (isNonHtmlType(declaredContentType(file, m.receiver) ?? contentTypeSetBefore(file, node, m.receiver))) return;
+  const type = declaredContentType(file, m.receiver) ?? contentTypeSetBefore(file, node, m.receiver);
+  if (isNonHtmlType(type)) return;
   // Node's res.end/write set no type: a JSON text is not sniffed as HTML (Express's res.send would call it text/html)
   if (m.name !== 'send' && jsIsJsonText(file, node.arguments[0])) return;
+  // `send({ ... })` is JSON in Express and Fastify; Node's `end`/`write` throw on an object
+  if (jsIsObjectLiteral(file, node.arguments[0])) return;
+  // Fastify serves a string as text/plain unless the handler says HTML
+  if (m.name === 'send' && jsIsFastifyReply(file, m.receiver) && !(type && /html/i.test(type))) return;
   jsResponseBody(ctx, node, node.arguments[0], `\`${jsCalleeText(file, node)}\``);
 }
 
@@ -149,6 +154,20 @@ function jsIsJsonText(file: JsFile, e: ts.Expression): boolean {
   let x = jsSkipOuter(e);
   if (ts.isIdentifier(x)) x = jsSkipOuter(file.definitionOf(x) ?? x);
   return ts.isCallExpression(x) && file.textOf(x.expression) === 'JSON.stringify';
+}
+
+/** `{ ... }`, `[ ... ]`, or a name that holds one here. */
+function jsIsObjectLiteral(file: JsFile, e: ts.Expression): boolean {
+  let x = jsSkipOuter(e);
+  if (ts.isIdentifier(x)) x = jsSkipOuter(file.definitionOf(x) ?? x);
+  return ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
+}
+
+/** Fastify's `reply` (by its usual name, or in a file that imports fastify), not the raw Node response. */
+function jsIsFastifyReply(file: JsFile, receiver: ts.Expression): boolean {
+  const root = chainRoot(receiver);
+  if (!ts.isIdentifier(root) || ts.isPropertyAccessExpression(jsSkipOuter(receiver))) return false;
+  return root.text === 'reply' || file.importsModule('fastify');
 }
 
 function jsCalleeText(file: JsFile, call: ts.CallExpression): string {
