@@ -3,7 +3,7 @@ import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
 import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
-import { ALL_SINKS, clear, constant } from './values';
+import { ALL_SINKS, CONST, clear, constant } from './values';
 
 /**
  * What a branch condition proves about the values it tests, applied to `env` for the branch where
@@ -22,6 +22,10 @@ export function refine(flow: Flow, cond: ts.Expression, env: Env, truth: boolean
   }
   if (ts.isCallExpression(c) && truth) call(flow, c, env, u, true);
   else if (ts.isCallExpression(c)) call(flow, c, env, u, false);
+  // if (!s) return s;  a falsy value is '', 0, null, undefined, false or NaN: nothing to inject
+  else if (!truth && (ts.isIdentifier(c) || ts.isPropertyAccessExpression(c)) && valueAt(flow, c, u).kind !== 'constant') {
+    flow.setTarget(c, CONST, env, u);
+  }
 }
 
 function valueAt(flow: Flow, e: ts.Expression, u: Unit) {
