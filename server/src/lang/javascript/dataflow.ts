@@ -964,6 +964,11 @@ export class Flow {
         }
         return SAFE;
       }
+      if (method === 'map' && n.arguments[0] && !args[0]?.func) {
+        // ids.split(',').map(Number): every element went through the sanitizer
+        const sanitizer = SANITIZERS[this.globalName(n.arguments[0]) ?? ''];
+        if (sanitizer) return clear(strip(recv), sanitizer);
+      }
       if ((method === 'map' || method === 'flatMap') && args[0]?.func) {
         const r = this.summary(args[0].func as ts.Node, [contents(recv), SAFE, recv], env, u);
         return strip(r);
