@@ -81,7 +81,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     if (ts.isTemplateExpression(a) && a.templateSpans.every((s) => isEscaped(s.expression)
       || evidence(ctx.file.valueOf(s.expression), 'log') !== 'tainted' || !canBreakLines(ctx.file.valueOf(s.expression)))) continue;
     // objects are serialised by the logger (escaped); strings and templates are written as they are
-    if (ts.isObjectLiteralExpression(a)) continue;
+    if (ts.isObjectLiteralExpression(a) || isParsedRequestObject(a, v)) continue;
     const fixes: Fix[] = [];
     if (ts.isTemplateExpression(a)) {
       const edits = a.templateSpans.filter((s) => !isEscaped(s.expression) && evidence(ctx.file.valueOf(s.expression), 'log') === 'tainted'
@@ -111,5 +111,15 @@ function isEscaped(e: ts.Expression): boolean {
 function canBreakLines(v: Value): boolean {
   if (v.kind !== 'tainted') return false;
   const d = v.source.description;
-  return !/^(req|request|ctx\.req|ctx\.request)\.(url|originalUrl|baseUrl)$/.test(d) && !/^(window\.)?(location|document)\b/.test(d);
+  // the URL sliced or split (`req.url.slice(n).split('@')`) still holds no line break; decoded, it may
+  if (/^(req|request|ctx\.req|ctx\.request)\??\.(url|originalUrl|baseUrl)\b/.test(d) && !/decode|unescape|atob|Buffer|parse|query|searchParams|URL\b/.test(d)) return false;
+  // the command line is written by whoever runs the program: their own log, not a forged one
+  if (/^process\.argv\b/.test(d)) return false;
+  return !/^(window\.)?(location|document)\b/.test(d);
+}
+
+/** `req.query`, `req.params`, `req.headers`, `req.cookies`: always objects, which loggers and `console` print escaped. */
+function isParsedRequestObject(e: ts.Expression, v: Value): boolean {
+  return ts.isPropertyAccessExpression(e) && ['query', 'params', 'headers', 'cookies', 'signedCookies'].includes(e.name.text)
+    && v.kind === 'tainted' && v.path.length === 0;
 }

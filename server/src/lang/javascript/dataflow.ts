@@ -596,6 +596,10 @@ export class Flow {
           if (cur.fields && name !== undefined && t.expression === root) {
             next.fields = new Map(cur.fields).set(name, v);
             if (cur.rest) next.rest = cur.rest;
+          } else if (!cur.fields && !cur.elems && name !== undefined && t.expression === root) {
+            // `req.body = data` on an opaque object: its other properties (`req.ip`) keep what they held
+            next.fields = new Map([[name, v]]);
+            next.rest = strip(cur);
           }
           if (cur.def) next.def = cur.def;
           env.vars.set(decl, next);

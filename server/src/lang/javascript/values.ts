@@ -83,6 +83,12 @@ function withContainers(out: V, a: V, b: V): V {
     for (const [k, v] of a.fields) fields.set(k, join(v, b.fields.get(k) ?? CONST));
     for (const [k, v] of b.fields) if (!fields.has(k)) fields.set(k, join(v, CONST));
     out.fields = fields;
+  } else if (a.fields ? a.rest && !b.elems : b.fields && b.rest && !a.elems) {
+    // an opaque object with a property stored (`req.body = x`) joined with the object as it was:
+    // reads of the other properties (`req.ip`) still see what they held
+    const [f, o] = a.fields ? [a, strip(b)] : [b, strip(a)];
+    out.fields = new Map([...f.fields!].map(([k, v]) => [k, join(v, o)]));
+    out.rest = join(f.rest!, o);
   }
   if (a.elems && b.elems && a.elems.length === b.elems.length) out.elems = a.elems.map((e, i) => join(e, b.elems![i]));
   if (a.rest && b.rest) out.rest = join(a.rest, b.rest);
