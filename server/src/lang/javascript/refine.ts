@@ -22,9 +22,26 @@ export function refine(flow: Flow, cond: ts.Expression, env: Env, truth: boolean
   }
   if (ts.isCallExpression(c) && truth) call(flow, c, env, u, true);
   else if (ts.isCallExpression(c)) call(flow, c, env, u, false);
+  else if (ts.isIdentifier(c)) viaConst(flow, c, env, truth, u);
   // if (!s) return s;  a falsy value is '', 0, null, undefined, false or NaN: nothing to inject
-  else if (!truth && (ts.isIdentifier(c) || ts.isPropertyAccessExpression(c)) && valueAt(flow, c, u).kind !== 'constant') {
+  if (!truth && (ts.isIdentifier(c) || ts.isPropertyAccessExpression(c)) && valueAt(flow, c, u).kind !== 'constant') {
     flow.setTarget(c, CONST, env, u);
+  }
+}
+
+let constDepth = 0;
+
+/** `const ok = ALLOWED.includes(x); if (!ok) return;` the condition is what the constant was initialized with. */
+function viaConst(flow: Flow, id: ts.Identifier, env: Env, truth: boolean, u: Unit): void {
+  const def = valueAt(flow, id, u).def as ts.Expression | undefined;
+  const decl = def?.parent;
+  if (!def || !decl || !ts.isVariableDeclaration(decl) || decl.initializer !== def || constDepth > 2
+    || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return;
+  constDepth++;
+  try {
+    refine(flow, def, env, truth, u);
+  } finally {
+    constDepth--;
   }
 }
 
@@ -82,6 +99,13 @@ function binary(flow: Flow, c: ts.BinaryExpression, env: Env, truth: boolean, u:
     const positive = (op === K.EqualsEqualsEqualsToken || op === K.EqualsEqualsToken) === truth;
     const l = skipParens(c.left);
     const r = skipParens(c.right);
+    // ALLOWED.includes(x) === false
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      if (b.kind === K.TrueKeyword || b.kind === K.FalseKeyword) {
+        refine(flow, a, env, positive === (b.kind === K.TrueKeyword), u);
+        return;
+      }
+    }
     // typeof x === 'number'
     for (const [a, b] of [[l, r], [r, l]] as const) {
       if (ts.isTypeOfExpression(a) && ts.isStringLiteralLike(b)) {
@@ -170,6 +194,11 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
   if (ts.isPropertyAccessExpression(callee)) {
     const method = callee.name.text;
     if ((method === 'includes' || method === 'has') && arg) { allowList(flow, callee.expression, arg, env, u); return; }
+    if ((method === 'some' || method === 'find') && arg) {
+      const item = comparedItem(arg);
+      if (item) allowList(flow, callee.expression, item, env, u);
+      return;
+    }
     if (method === 'hasOwnProperty' && arg) { allowList(flow, callee.expression, arg, env, u); return; }
     if (name === 'Object.hasOwn' || name === 'Object.prototype.hasOwnProperty.call') {
       if (c.arguments[1]) allowList(flow, c.arguments[0], c.arguments[1], env, u);
@@ -189,6 +218,24 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       return;
     }
   }
+}
+
+/** `(x) => x === item` (or `item === x`, a block returning it): the `item` compared with each element. */
+function comparedItem(fn: ts.Expression): ts.Expression | undefined {
+  const f = skipParens(fn);
+  if (!ts.isArrowFunction(f) && !ts.isFunctionExpression(f)) return undefined;
+  const p = f.parameters[0]?.name;
+  let body: ts.Node | undefined = f.body;
+  if (ts.isBlock(body)) body = body.statements.length === 1 && ts.isReturnStatement(body.statements[0]) ? body.statements[0].expression : undefined;
+  if (!p || !ts.isIdentifier(p) || !body || !ts.isBinaryExpression(body)) return undefined;
+  const op = body.operatorToken.kind;
+  if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsToken) return undefined;
+  const l = skipParens(body.left);
+  const r = skipParens(body.right);
+  const isParam = (e: ts.Expression) => ts.isIdentifier(e) && e.text === p.text;
+  if (isParam(l) && !isParam(r)) return r;
+  if (isParam(r) && !isParam(l)) return l;
+  return undefined;
 }
 
 const PREFIX_METHODS = new Set(['slice', 'substring', 'substr']);
