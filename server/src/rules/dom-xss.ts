@@ -52,7 +52,7 @@ function assignment(node: ts.BinaryExpression, ctx: JsContext): void {
   if (!prop) return;
   const file = ctx.file;
   if (HTML_PROPERTIES.has(prop)) {
-    if (copiesMarkup(node.right)) return;
+    if (copiesMarkup(node.right) || inInertDocument(file, memberObject(left))) return;
     const value = file.valueOf(node.right);
     reportFlow(ctx, node, value, 'html', (src) => `${capitalized(src)} is written to \`${prop}\`, which parses it as HTML.`, UNKNOWN_HINT,
       () => htmlAssignmentFixes(file, left, prop, node.right, op === ts.SyntaxKind.EqualsToken));
@@ -224,6 +224,19 @@ function copiesMarkup(expr: ts.Expression): boolean {
   }
   const name = memberName(e);
   return name === 'innerHTML' || name === 'outerHTML';
+}
+
+/**
+ * `doc.body.innerHTML = x` where `doc` came from `createHTMLDocument()`, `createDocument()` or
+ * `DOMParser.parseFromString()`: a document without a window runs no script and loads nothing
+ * (how sanitizers parse dirty markup).
+ */
+function inInertDocument(file: JsFile, object: ts.Expression | undefined): boolean {
+  let e = object && skipOuter(object);
+  while (e && ['documentElement', 'body', 'head'].includes(memberName(e) ?? '')) e = skipOuter(memberObject(e)!);
+  if (e && ts.isIdentifier(e)) e = skipOuter(file.definitionOf(e) ?? e);
+  if (!e || !ts.isCallExpression(e)) return false;
+  return ['createHTMLDocument', 'createDocument', 'parseFromString'].includes(memberName(skipOuter(e.expression)) ?? '');
 }
 
 function isDocument(expr: ts.Expression): boolean {
