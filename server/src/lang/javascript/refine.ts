@@ -181,6 +181,12 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
     }
     return;
   }
+  // if (isURLAllowed(url, allowList)), if (this.isTrustedOrigin(o)): the project's own allow-list check
+  const fn = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  if (arg && ALLOW_CHECK.test(fn)) {
+    clearTarget(flow, arg, ['ssrf', 'redirect', 'url'], env, u);
+    return;
+  }
   if (name === 'Number.isInteger' || name === 'Number.isSafeInteger' || name === 'Number.isFinite' || name === 'isFinite') {
     clearTarget(flow, arg, ALL_SINKS, env, u);
     return;
@@ -239,6 +245,8 @@ function comparedItem(fn: ts.Expression): ts.Expression | undefined {
 }
 
 const PREFIX_METHODS = new Set(['slice', 'substring', 'substr']);
+/** Names of allow-list predicates for URLs and hosts (`isValidUrl` checks syntax only: not one). */
+const ALLOW_CHECK = /^is[A-Za-z]*(Allowed|Whitelisted|Allowlisted|Permitted|Trusted)(?:[A-Z][A-Za-z]*)?$|^isSafe(?:Url|URL|Uri|URI|Host|Redirect|Origin|Domain)/;
 
 /**
  * `resolved.startsWith(root)` (or `.indexOf(root) === 0`, `.slice(0, root.length) === root`) holds:
