@@ -48,10 +48,12 @@ function check(d: DirectiveNode, ctx: VueContext): void {
   const script = file.script;
   let value: Value = { kind: 'unknown' };
   if (expr) {
-    if (isConstant(expr) || isSanitized(expr, script) || isTranslation(expr)) return;
+    const known = (name: string) => !!script && scriptValue(script, name)?.kind === 'constant';
+    if (isConstant(expr, known) || isSanitized(expr, script) || isTranslation(expr)) return;
     const traced = ts.isIdentifier(expr) && script ? scriptValue(script, expr.text) : undefined;
-    if (traced?.kind === 'constant') return;
     if (traced?.kind === 'tainted' && !traced.cleared.includes('html')) value = traced;
+    const route = value.kind === 'unknown' ? routePart(expr, script) : undefined;
+    if (route) value = { kind: 'tainted', source: { description: route, line: d.loc.start.line - 1 }, path: [], cleared: [] };
   }
   const directive = d.rawName ?? `v-${d.name}`;
   const message = value.kind === 'tainted'
@@ -70,16 +72,17 @@ function parseExpression(text: string): ts.Expression | undefined {
   return skipOuter(first.expression);
 }
 
-/** Literals and operations over literals only: `'<b>Hi</b>'`, `` `<br>` ``, `a ? '<b>' : '<i>'` with literal branches, `{ n: 1 }`. */
-function isConstant(e: ts.Expression): boolean {
+/** Literals, `const` script variables holding constants (`known`), and operations over them only: `'<b>Hi</b>'`, `` `<br>` ``, `a ? '<b>' : '<i>'` with literal branches, `{ n: 1 }`. */
+function isConstant(e: ts.Expression, known: (name: string) => boolean = () => false): boolean {
   e = skipOuter(e);
+  if (ts.isIdentifier(e)) return known(e.text);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e)) return true;
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return isConstant(e.left) && isConstant(e.right);
-  if (ts.isConditionalExpression(e)) return isConstant(e.whenTrue) && isConstant(e.whenFalse);
-  if (ts.isTemplateExpression(e)) return e.templateSpans.every((s) => isConstant(s.expression));
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return isConstant(e.left, known) && isConstant(e.right, known);
+  if (ts.isConditionalExpression(e)) return isConstant(e.whenTrue, known) && isConstant(e.whenFalse, known);
+  if (ts.isTemplateExpression(e)) return e.templateSpans.every((s) => isConstant(s.expression, known));
   if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
   // translation parameters: `{ count: 0 }`
-  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isConstant(p.initializer));
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isConstant(p.initializer, known));
   return false;
 }
 
@@ -113,6 +116,47 @@ function dottedName(e: ts.Expression): string | undefined {
     return left ? `${left}.${e.name.text}` : undefined;
   }
   return undefined;
+}
+
+/** The parts of the URL that Vue Router hands to components. */
+const ROUTE_PARTS = new Set(['query', 'params', 'hash', 'fullPath', 'path']);
+
+/**
+ * A part of the HTML that reads the current URL through Vue Router: `$route.query.q`, or `route.params.id`
+ * where the script declares `const route = useRoute()`. Looks only where the value goes into the HTML
+ * (concatenations, template spans, `||`/`??`, branches of a ternary), not at conditions.
+ */
+function routePart(e: ts.Expression, script: JsFile | undefined): string | undefined {
+  e = skipOuter(e);
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    let head: ts.Expression = e;
+    const chain: string[] = [];
+    while (ts.isPropertyAccessExpression(head) || ts.isElementAccessExpression(head)) {
+      chain.unshift(ts.isPropertyAccessExpression(head) ? head.name.text : '[]');
+      head = skipOuter(head.expression);
+    }
+    if (ts.isIdentifier(head) && ROUTE_PARTS.has(chain[0]) && (head.text === '$route' || (script && isUseRoute(script, head.text)))) {
+      return `${head.text}.${chain[0]}`;
+    }
+    return undefined;
+  }
+  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(e.operatorToken.kind)) {
+    return routePart(e.left, script) ?? routePart(e.right, script);
+  }
+  if (ts.isConditionalExpression(e)) return routePart(e.whenTrue, script) ?? routePart(e.whenFalse, script);
+  if (ts.isTemplateExpression(e)) {
+    for (const span of e.templateSpans) {
+      const r = routePart(span.expression, script);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+/** `const route = useRoute()` at the top of the script. */
+function isUseRoute(script: JsFile, name: string): boolean {
+  return script.sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name)
+    && d.name.text === name && !!d.initializer && ts.isCallExpression(d.initializer) && /(^|\.)useRoute$/.test(script.callName(d.initializer) ?? '')));
 }
 
 const REACTIVE_WRAPPERS = new Set(['ref', 'shallowRef', 'computed', 'reactive', 'readonly', 'toRef']);
@@ -168,7 +212,7 @@ function purifyFix(file: VueFile, d: DirectiveNode): Fix | undefined {
   if (!local) {
     if (script.imports.has('DOMPurify') || script.flow.identifiersNamed('DOMPurify').some((id) => script.declarationOf(id))) return undefined;
     local = 'DOMPurify';
-    const imports = script.sourceFile.statements.filter((s) => ts.isImportDeclaration(s) && s.pos >= setup.start && s.end <= setup.end);
+    const imports = script.sourceFile.statements.filter((s) => ts.isImportDeclaration(s) && s.getStart(script.sourceFile) >= setup.start && s.end <= setup.end);
     const last = imports[imports.length - 1];
     edits.push(last
       ? { range: file.rangeOf(last.end, last.end), newText: "\nimport DOMPurify from 'dompurify';" }
