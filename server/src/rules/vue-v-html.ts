@@ -153,10 +153,13 @@ function routePart(e: ts.Expression, script: JsFile | undefined): string | undef
   return undefined;
 }
 
+/** Vue Router's hook, imported or auto-imported (Nuxt); not other frameworks' `useRoute` (VitePress's route is a page). */
+const ROUTE_HOOKS = new Set(['useRoute', 'vue-router.useRoute', '#app.useRoute', '#imports.useRoute', 'nuxt/app.useRoute']);
+
 /** `const route = useRoute()` at the top of the script. */
 function isUseRoute(script: JsFile, name: string): boolean {
   return script.sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name)
-    && d.name.text === name && !!d.initializer && ts.isCallExpression(d.initializer) && /(^|\.)useRoute$/.test(script.callName(d.initializer) ?? '')));
+    && d.name.text === name && !!d.initializer && ts.isCallExpression(d.initializer) && ROUTE_HOOKS.has(script.callName(d.initializer) ?? '')));
 }
 
 const REACTIVE_WRAPPERS = new Set(['ref', 'shallowRef', 'computed', 'reactive', 'readonly', 'toRef']);
