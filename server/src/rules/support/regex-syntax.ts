@@ -363,7 +363,8 @@ export function catastrophicGroup(alts: Elem[][]): Danger | undefined {
       if (a.t !== 'group' || a.look) continue;
       if (after && (e.max === Infinity || e.max >= 10)) {
         const kind = ambiguousBody(a.alts);
-        if (kind) return { start: a.start, end: e.end, kind };
+        // an unbounded repeat is confirmed on its automaton; `(.*a){12}` (polynomial) rests on the character sets
+        if (kind && (e.max !== Infinity || exponentiallyAmbiguous(a.alts) === true)) return { start: a.start, end: e.end, kind };
       }
       for (const s of a.alts) {
         const d = visitSeq(s, after || e.max > 1);
@@ -377,4 +378,137 @@ export function catastrophicGroup(alts: Elem[][]): Danger | undefined {
     if (d) return d;
   }
   return undefined;
+}
+
+// ---- exact check: exponential ambiguity of a repeated group (Glushkov automaton, product graph) ----
+
+/** A regex as a Glushkov automaton: positions (character sets) and which may follow which. */
+/** `follow[p]` maps each position that may come after p to the number of ways (nested loops give two: `(a+)+`). */
+interface Glushkov { sets: CharSet[]; follow: Map<number, number>[] }
+interface Frag { nullable: boolean; first: number[]; last: number[] }
+
+const MAX_POSITIONS = 120;
+
+class TooBig extends Error {}
+
+/**
+ * Builds the automaton of `(alts)*`. Counted repeats are unrolled (`x{2,4}` -> `xx(x(x)?)?`); assertions,
+ * lookarounds and back-references match nothing (an approximation). Undefined when it would be too big.
+ */
+function glushkov(alts: Elem[][]): Glushkov | undefined {
+  const g: Glushkov = { sets: [], follow: [] };
+  const link = (from: number[], to: number[]) => {
+    for (const f of new Set(from)) for (const t of new Set(to)) g.follow[f].set(t, (g.follow[f].get(t) ?? 0) + 1);
+  };
+  const concat = (a: Frag, b: Frag): Frag => {
+    link(a.last, b.first);
+    return {
+      nullable: a.nullable && b.nullable,
+      first: a.nullable ? [...a.first, ...b.first] : a.first,
+      last: b.nullable ? [...a.last, ...b.last] : b.last,
+    };
+  };
+  const EMPTY: Frag = { nullable: true, first: [], last: [] };
+  const union = (fs: Frag[]): Frag => ({ nullable: fs.some((f) => f.nullable), first: fs.flatMap((f) => f.first), last: fs.flatMap((f) => f.last) });
+  const star = (f: Frag): Frag => { link(f.last, f.first); return { ...f, nullable: true }; };
+  const atom = (a: Atom): Frag => {
+    if (a.t === 'set') {
+      if (g.sets.length >= MAX_POSITIONS) throw new TooBig();
+      const id = g.sets.length;
+      g.sets.push(a.set);
+      g.follow.push(new Map());
+      return { nullable: false, first: [id], last: [id] };
+    }
+    if (a.t === 'group' && !a.look) return union(a.alts.map(seq));
+    return EMPTY;
+  };
+  const elem = (e: Elem): Frag => {
+    const min = Math.min(e.min, 3);
+    const max = e.max === Infinity || e.max > 6 ? Infinity : e.max;
+    let f = EMPTY;
+    for (let k = 0; k < min; k++) f = concat(f, atom(e.atom));
+    if (max === Infinity) return concat(f, star(atom(e.atom)));
+    // optional copies, nested: x(x(x)?)?
+    let tail = EMPTY;
+    for (let k = min; k < max; k++) {
+      const x = atom(e.atom);
+      tail = { ...concat(x, tail), nullable: true };
+    }
+    return concat(f, tail);
+  };
+  const seq = (s: Elem[]): Frag => s.reduce((f, e) => concat(f, elem(e)), EMPTY);
+  try {
+    star(union(alts.map(seq)));
+    return g;
+  } catch (e) {
+    if (e instanceof TooBig) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Exponential degree of ambiguity: two different paths from a position back to itself reading the same
+ * text. In the product of the automaton with itself, that is a strongly connected component holding both
+ * a pair (q, q) and a pair (p, r) with p != r. Undefined when the automaton is too big to decide.
+ */
+export function exponentiallyAmbiguous(alts: Elem[][]): boolean | undefined {
+  const g = glushkov(alts);
+  if (!g) return undefined;
+  const n = g.sets.length;
+  const follow = g.follow.map((m) => [...m.keys()]);
+  const succ = (node: number): number[] => {
+    const p = Math.floor(node / n), r = node % n;
+    const out: number[] = [];
+    for (const p2 of follow[p]) for (const r2 of follow[r]) if (intersects(g.sets[p2], g.sets[r2])) out.push(p2 * n + r2);
+    return out;
+  };
+  // Tarjan's SCC over the pairs reachable from the diagonal, iteratively
+  const index = new Int32Array(n * n).fill(-1);
+  const low = new Int32Array(n * n);
+  const onStack = new Uint8Array(n * n);
+  const stack: number[] = [];
+  let counter = 0;
+  let steps = 0;
+  for (let q = 0; q < n; q++) {
+    const root = q * n + q;
+    if (index[root] >= 0) continue;
+    const work: [number, number[], number][] = [[root, succ(root), 0]];
+    index[root] = low[root] = counter++;
+    stack.push(root); onStack[root] = 1;
+    while (work.length > 0) {
+      if (++steps > 400_000) return undefined;
+      const top = work[work.length - 1];
+      const [v, next] = top;
+      if (top[2] < next.length) {
+        const w = next[top[2]++];
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack.push(w); onStack[w] = 1;
+          work.push([w, succ(w), 0]);
+        } else if (onStack[w]) {
+          low[v] = Math.min(low[v], index[w]);
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) { const u = work[work.length - 1][0]; low[u] = Math.min(low[u], low[v]); }
+      if (low[v] === index[v]) {
+        const members: number[] = [];
+        for (;;) {
+          const w = stack.pop()!;
+          onStack[w] = 0;
+          members.push(w);
+          if (w === v) break;
+        }
+        const diagonal = members.filter((w) => Math.floor(w / n) === w % n).map((w) => w % n);
+        if (diagonal.length === 0) continue;
+        // both kinds in one component: a cycle through (q, q) and (p, r)
+        if (diagonal.length < members.length) return true;
+        // or two parallel ways from p to p' inside the component (nested loops)
+        const inside = new Set(diagonal);
+        for (const p of diagonal) for (const [t, ways] of g.follow[p]) if (ways > 1 && inside.has(t)) return true;
+      }
+    }
+  }
+  return false;
 }
