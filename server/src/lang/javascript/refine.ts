@@ -64,7 +64,10 @@ function clearTarget(flow: Flow, e: ts.Expression | undefined, sinks: SinkClass[
   if (!ts.isIdentifier(t) && !ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return;
   const cur = valueAt(flow, t, u);
   if (cur.kind === 'constant') return;
-  flow.setTarget(t, clear(cur, sinks), env, u);
+  // keep where it came from (`path.resolve()`): a second guard on the same path still recognizes it
+  const next = clear(cur, sinks);
+  if (cur.origin) next.origin = cur.origin;
+  flow.setTarget(t, next, env, u);
 }
 
 function numericLiteral(e: ts.Expression): boolean {
@@ -171,6 +174,13 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
   const callee = skipParens(c.expression);
   const arg = c.arguments[0];
   const name = flow.file.callName(c) ?? flow.globalName(callee);
+  if (ts.isIdentifier(callee) && !name) {
+    // if (!isAllowedColumn(col)) return;  a local predicate: what its return expression proves
+    const fn = valueAt(flow, callee, u).func as ts.Node | undefined;
+    const proved = fn ? predicate(flow, fn, truth) : [];
+    proved.forEach((sinks, i) => clearTarget(flow, c.arguments[i], sinks, env, u));
+    return;
+  }
   if (!truth) {
     relativeGuard(flow, c, env, u);
     // if (isNaN(x)) return;  ->  x is numeric afterwards
@@ -255,7 +265,49 @@ const ALLOW_CHECK = /^is[A-Za-z]*(Allowed|Whitelisted|Allowlisted|Permitted|Trus
 function prefixGuard(flow: Flow, resolved: ts.Expression, root: ts.Expression | undefined, env: Env, u: Unit): void {
   if (!root || valueAt(flow, root, u).kind === 'tainted') return;
   const v = valueAt(flow, resolved, u);
-  if (v.origin?.startsWith('path.')) clearTarget(flow, resolved, ['path'], env, u);
+  if (!v.origin?.startsWith('path.')) return;
+  clearTarget(flow, resolved, ['path'], env, u);
+  // path.resolve(root, name).startsWith(root): `name` stays under the root when joined to it
+  const r = skipParens(resolved);
+  if (ts.isCallExpression(r) && /^path\.(?:posix\.|win32\.)?(?:resolve|join|normalize)$/.test(flow.file.callName(r) ?? '')) {
+    for (const a of r.arguments) clearTarget(flow, a, ['path'], env, u);
+  }
+}
+
+const predicates = new WeakMap<ts.Node, Map<boolean, SinkClass[][]>>();
+
+/**
+ * What a local function that returns a condition proves about each of its parameters when it returns
+ * `truth`: `const isColumn = (c) => COLUMNS.includes(c)`, `function inside(p) { return path.resolve(ROOT, p).startsWith(ROOT); }`.
+ */
+function predicate(flow: Flow, fn: ts.Node, truth: boolean): SinkClass[][] {
+  let byTruth = predicates.get(fn);
+  const known = byTruth?.get(truth);
+  if (known) return known;
+  if (!byTruth) predicates.set(fn, byTruth = new Map());
+  byTruth.set(truth, []);
+  const f = fn as ts.FunctionLikeDeclaration;
+  if (!(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !f.body || flow.inProgress(fn)) return [];
+  let ret: ts.Expression | undefined;
+  if (!ts.isBlock(f.body)) ret = f.body;
+  else {
+    const last = f.body.statements[f.body.statements.length - 1];
+    if (f.body.statements.length === 1 && last && ts.isReturnStatement(last)) ret = last.expression;
+  }
+  if (!ret) return [];
+  const fu = flow.unit(fn);
+  const env: Env = { vars: new Map(), paths: new Map() };
+  refine(flow, ret, env, truth, fu);
+  const out: SinkClass[][] = f.parameters.map((p) => {
+    if (!ts.isIdentifier(p.name)) return [];
+    const after = env.vars.get(p.name);
+    if (!after) return [];
+    if (after.kind === 'constant') return ALL_SINKS;
+    const before = fu.all.get(p.name)?.cleared ?? [];
+    return (after.cleared ?? []).filter((s) => !before.includes(s));
+  });
+  byTruth.set(truth, out);
+  return out;
 }
 
 /** The `path.relative(root, p)` call a value was computed by (directly or through a variable). */
