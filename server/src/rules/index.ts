@@ -48,6 +48,7 @@ import regexInjection from './regex-injection';
 import unsafeRegex from './unsafe-regex';
 import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
+import templateEscapingDisabled from './template-escaping-disabled';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -73,6 +74,7 @@ export const rules: Rule[] = [
   unsafeRegex,
   bidiCharacters,
   timingUnsafeComparison,
+  templateEscapingDisabled,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,
