@@ -4,7 +4,7 @@ import { defineRule, type VueContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import type { Fix, TextEdit, Value } from '../engine/types';
 import { OWASP } from '../engine/types';
-import { skipOuter, type JsFile } from '../lang/javascript/front';
+import { propertyOf, skipOuter, type JsFile } from '../lang/javascript/front';
 import { SANITIZERS } from '../lang/javascript/sources';
 import { VueFile } from '../lang/vue/front';
 
@@ -186,6 +186,32 @@ function scriptValue(script: JsFile, name: string): Value | undefined {
       const v = script.valueOf(init);
       return isConst || v.kind === 'tainted' ? v : undefined;
     }
+  }
+  return optionsData(script, name);
+}
+
+/**
+ * Options API: what `data()` returns under the name (`export default { data() { return { msg } } }`, also
+ * inside `defineComponent(...)`). Methods may assign it later, so only a tainted value counts.
+ */
+function optionsData(script: JsFile, name: string): Value | undefined {
+  const exported = script.sourceFile.statements.find(ts.isExportAssignment);
+  if (!exported) return undefined;
+  let options = skipOuter(exported.expression);
+  if (ts.isCallExpression(options) && options.arguments.length > 0) options = skipOuter(options.arguments[0]);
+  if (!ts.isObjectLiteralExpression(options)) return undefined;
+  const data = options.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'data');
+  const fn = data && ts.isMethodDeclaration(data) ? data
+    : data && ts.isPropertyAssignment(data) && (ts.isFunctionExpression(data.initializer) || ts.isArrowFunction(data.initializer)) ? data.initializer : undefined;
+  if (!fn?.body) return undefined;
+  const returned = ts.isBlock(fn.body)
+    ? fn.body.statements.filter(ts.isReturnStatement).map((r) => r.expression)
+    : [fn.body];
+  for (const r of returned) {
+    const prop = r && propertyOf(skipOuter(r), name);
+    if (!prop) continue;
+    const v = script.valueOf(prop);
+    if (v.kind === 'tainted') return v;
   }
   return undefined;
 }

@@ -481,7 +481,9 @@ export class Flow {
       this.setVar(name, val, env, u);
       return;
     }
-    const base = desc ?? (def ? this.file.textOf(def) : '');
+    // `const { a } = req.body || {}` reads `(req.body || {}).a`
+    const simple = def && (ts.isIdentifier(def) || ts.isPropertyAccessExpression(def) || ts.isElementAccessExpression(def) || ts.isCallExpression(def));
+    const base = desc ?? (def ? (simple ? this.file.textOf(def) : `(${this.file.textOf(def)})`) : '');
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
       let sub: V;
