@@ -174,9 +174,12 @@ export function isInertType(type: ts.TypeNode | undefined, depth = 0): boolean {
   if (!type) return false;
   if (NUMERIC_TYPES.has(type.kind)) return true;
   if (ts.isTypeReferenceNode(type)) {
-    // type Id = number (declared in the same file)
-    const alias = depth < 3 && ts.isIdentifier(type.typeName) ? localType(type, type.typeName.text) : undefined;
-    return !!alias && ts.isTypeAliasDeclaration(alias) && isInertType(alias.type, depth + 1);
+    // type Id = number; enum Sort { Asc = 'asc' } (declared in the same file)
+    const name = ts.isIdentifier(type.typeName) ? type.typeName.text
+      : ts.isIdentifier(type.typeName.left) ? type.typeName.left.text : undefined; // Sort.Asc
+    const decl = depth < 3 && name ? localType(type, name) : undefined;
+    if (decl && ts.isEnumDeclaration(decl)) return true;
+    return !!decl && ts.isTypeAliasDeclaration(decl) && ts.isIdentifier(type.typeName) && isInertType(decl.type, depth + 1);
   }
   if (ts.isLiteralTypeNode(type)) return true;
   if (ts.isUnionTypeNode(type)) return type.types.every((t) => isInertType(t) || t.kind === ts.SyntaxKind.UndefinedKeyword
@@ -206,16 +209,19 @@ export function inertFields(type: ts.TypeNode | undefined): string[] {
   return out;
 }
 
-const typeDecls = new WeakMap<ts.SourceFile, Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>>();
+type TypeDecl = ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.EnumDeclaration;
+const typeDecls = new WeakMap<ts.SourceFile, Map<string, TypeDecl>>();
 
-/** A top-level interface or type alias of the file by name. */
-function localType(at: ts.Node, name: string): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
+/** A top-level interface, type alias or enum of the file by name. */
+function localType(at: ts.Node, name: string): TypeDecl | undefined {
   const sf = at.getSourceFile();
   if (!sf) return undefined;
   let m = typeDecls.get(sf);
   if (!m) {
     m = new Map();
-    for (const s of sf.statements) if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) m.set(s.name.text, s);
+    for (const s of sf.statements) {
+      if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) m.set(s.name.text, s);
+    }
     typeDecls.set(sf, m);
   }
   return m.get(name);
