@@ -49,6 +49,7 @@ import unsafeRegex from './unsafe-regex';
 import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
+import unsafeBufferApi from './unsafe-buffer-api';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -75,6 +76,7 @@ export const rules: Rule[] = [
   bidiCharacters,
   timingUnsafeComparison,
   templateEscapingDisabled,
+  unsafeBufferApi,
   // Python-only rules (issue 4)
   templateInjection,
   unsafeMarkup,
