@@ -303,7 +303,9 @@ export class Flow {
     const values: V[] = [];
     for (const a of list) {
       if (unitNodeOf(a.id) === owner || this.scopes.declOf(a.id) !== decl) continue;
-      values.push(!a.rhs || this.active.has(unitNodeOf(a.rhs)) ? UNKNOWN : strip(this.valueOf(a.rhs)));
+      // `x = e` stores e; `x += e` (in a forEach callback) stores what the whole assignment gives
+      const stored = a.rhs ?? (a.id.parent as ts.Expression);
+      values.push(this.active.has(unitNodeOf(stored)) ? UNKNOWN : strip(this.valueOf(stored)));
     }
     const v = values.length ? joinAll(values) : undefined;
     this.foreignMemo.set(decl, v ?? null);
@@ -930,6 +932,10 @@ export class Flow {
       recv = this.ev(callee.expression, env, u);
       method = ts.isPropertyAccessExpression(callee) ? callee.name.text : (callee.argumentExpression as ts.StringLiteral).text;
       calleeV = this.read(recv, method, callee, callee);
+      if (!calleeV.func && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const m = ownMethod(callee.expression, method);
+        if (m) calleeV = { kind: 'unknown', func: m };
+      }
       u.values.set(callee, calleeV);
     } else calleeV = this.ev(callee, env, u);
     const args = n.arguments.map((a) => this.ev(a, env, u));
@@ -1067,6 +1073,22 @@ export class Flow {
     }
     return v;
   }
+}
+
+/** `this.name` inside a class's method (or an arrow in one): the class's own method or arrow property `name`. */
+function ownMethod(self: ts.Node, name: string): ts.Node | undefined {
+  let n: ts.Node = self.parent;
+  while (n && !ts.isClassLike(n)) {
+    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return undefined; // another `this`
+    n = n.parent;
+  }
+  if (!n) return undefined;
+  for (const m of (n as ts.ClassLikeDeclaration).members) {
+    if (!m.name || !ts.isIdentifier(m.name) || m.name.text !== name) continue;
+    if (ts.isMethodDeclaration(m) && m.body) return m;
+    if (ts.isPropertyDeclaration(m) && m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer))) return m.initializer;
+  }
+  return undefined;
 }
 
 function isAncestor(a: ts.Node, b: ts.Node): boolean {
