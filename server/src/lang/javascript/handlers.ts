@@ -11,7 +11,7 @@ import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
  * Which parameters of which functions are untrusted input: request handlers (Express, Koa, Fastify,
  * Next.js route handlers, pages and getServerSideProps, AWS Lambda), message and WebSocket handlers.
  */
-type HandlerKind = 'route' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda' | 'loader';
+type HandlerKind = 'route' | 'route-param' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda' | 'loader';
 
 const marker = (origin: string): V => ({ kind: 'unknown', origin });
 
@@ -26,6 +26,9 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
       if (name === 'ctx' || name === 'context' || typeText(p) === 'Context' || /Context\b/.test(typeText(p))) return marker(KOA_CTX);
       return marker(REQUEST);
     }
+    case 'route-param':
+      // router.param('id', (req, res, next, id) => ...)
+      return i === 0 ? marker(REQUEST) : i === 3 ? tainted({ description: `${file.textOf(p.name)} (route parameter)`, line: file.line(p) }) : undefined;
     case 'next-route':
       return i === 0 ? marker(REQUEST) : i === 1 ? marker(NEXT_CTX) : undefined;
     case 'next-page':
@@ -67,6 +70,7 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
     if (!isRouteCall(file, call) && call.arguments.length === 1 && ts.isCallExpression(call.parent)
       && call.parent.arguments.includes(call) && isRouteCall(file, call.parent)) call = call.parent;
     if (isRouteCall(file, call)) return 'route';
+    if (isParamCall(file, call, fn)) return 'route-param';
     const event = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
     const callee = call.expression;
     if (event && ts.isPropertyAccessExpression(callee) && call.arguments[1] === fn) {
@@ -143,6 +147,13 @@ function isRouteCall(file: JsFile, call: ts.CallExpression): boolean {
   // router.route('/x').get(fn)
   return ts.isCallExpression(callee.expression) && ts.isPropertyAccessExpression(callee.expression.expression)
     && callee.expression.expression.name.text === 'route';
+}
+
+/** Express `router.param('id', (req, res, next, id) => ...)`. */
+function isParamCall(file: JsFile, call: ts.CallExpression, fn: ts.SignatureDeclaration): boolean {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'param' && call.arguments.length === 2
+    && call.arguments[1] === (fn as unknown as ts.Expression) && ts.isStringLiteralLike(call.arguments[0]) && fn.parameters.length === 4;
 }
 
 const ARRAY_CALLBACKS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap', 'findLast']);
