@@ -7,7 +7,7 @@ import {
   GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
   SOURCE_CALLS, SOURCE_MODULES, STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
 } from './sources';
-import { refine } from './refine';
+import { predicate, refine } from './refine';
 import { paramSource, callbackParam } from './handlers';
 import {
   ALL_SINKS, CONST, SAFE, UNKNOWN, asString, clear, constant, contents, join, joinAll, step, strip, tainted, type V,
@@ -984,6 +984,11 @@ export class Flow {
       if ((method === 'map' || method === 'flatMap') && args[0]?.func) {
         const r = this.summary(args[0].func as ts.Node, [contents(recv), SAFE, recv], env, u);
         return strip(r);
+      }
+      if ((method === 'filter' || method === 'find') && args[0]?.func) {
+        // ids.filter((id) => Number.isInteger(id)), cols.filter((c) => ALLOWED.includes(c)): what the test proves
+        const proved = predicate(this, args[0].func as ts.Node, true)[0];
+        if (proved?.length) return clear(strip(method === 'find' ? contents(recv) : recv), proved);
       }
       if ((method === 'forEach' || method === 'filter' || method === 'find' || method === 'reduce' || method === 'then') && args.some((a) => a.func)) {
         if (method === 'then') return UNKNOWN;

@@ -3,7 +3,7 @@ import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
 import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
-import { ALL_SINKS, CONST, clear, constant } from './values';
+import { ALL_SINKS, CONST, UNKNOWN, clear, constant } from './values';
 
 /**
  * What a branch condition proves about the values it tests, applied to `env` for the branch where
@@ -280,7 +280,7 @@ const predicates = new WeakMap<ts.Node, Map<boolean, SinkClass[][]>>();
  * What a local function that returns a condition proves about each of its parameters when it returns
  * `truth`: `const isColumn = (c) => COLUMNS.includes(c)`, `function inside(p) { return path.resolve(ROOT, p).startsWith(ROOT); }`.
  */
-function predicate(flow: Flow, fn: ts.Node, truth: boolean): SinkClass[][] {
+export function predicate(flow: Flow, fn: ts.Node, truth: boolean): SinkClass[][] {
   let byTruth = predicates.get(fn);
   const known = byTruth?.get(truth);
   if (known) return known;
@@ -295,16 +295,19 @@ function predicate(flow: Flow, fn: ts.Node, truth: boolean): SinkClass[][] {
     if (f.body.statements.length === 1 && last && ts.isReturnStatement(last)) ret = last.expression;
   }
   if (!ret) return [];
-  const fu = flow.unit(fn);
+  // a scratch analysis of the return expression with parameters of unknown origin (the function's own
+  // analysis is left alone: asked now, while its callers are being analysed, it would see partial values)
+  const fu: Unit = { fn, args: f.parameters.map(() => UNKNOWN), values: new Map(), all: new Map(), done: false, loopDepth: 0 };
   const env: Env = { vars: new Map(), paths: new Map() };
+  f.parameters.forEach((p) => { if (ts.isIdentifier(p.name)) flow.bind(p.name, UNKNOWN, env, fu, p); });
+  flow.ev(ret, env, fu);
   refine(flow, ret, env, truth, fu);
+  fu.done = true;
   const out: SinkClass[][] = f.parameters.map((p) => {
     if (!ts.isIdentifier(p.name)) return [];
     const after = env.vars.get(p.name);
     if (!after) return [];
-    if (after.kind === 'constant') return ALL_SINKS;
-    const before = fu.all.get(p.name)?.cleared ?? [];
-    return (after.cleared ?? []).filter((s) => !before.includes(s));
+    return after.kind === 'constant' ? ALL_SINKS : after.cleared ?? [];
   });
   byTruth.set(truth, out);
   return out;
