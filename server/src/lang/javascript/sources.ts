@@ -174,6 +174,10 @@ export function isInertType(type: ts.TypeNode | undefined, depth = 0): boolean {
   if (!type) return false;
   if (NUMERIC_TYPES.has(type.kind)) return true;
   if (ts.isTypeReferenceNode(type)) {
+    const ref = ts.isIdentifier(type.typeName) ? type.typeName.text : '';
+    // Array<number>, ReadonlyArray<boolean>, Set<number>; a Date prints as a date
+    if (ref === 'Date' && !type.typeArguments) return true;
+    if (['Array', 'ReadonlyArray', 'Set', 'ReadonlySet'].includes(ref)) return type.typeArguments?.length === 1 && isInertType(type.typeArguments[0], depth + 1);
     // type Id = number; enum Sort { Asc = 'asc' } (declared in the same file)
     const name = ts.isIdentifier(type.typeName) ? type.typeName.text
       : ts.isIdentifier(type.typeName.left) ? type.typeName.left.text : undefined; // Sort.Asc
