@@ -3,6 +3,7 @@ import { defineRule, type JsContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { describeSource } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
+import { isTestCode } from './support/auth';
 
 /**
  * Node's deprecated Buffer APIs: `new Buffer(x)` / `Buffer(x)` allocates x bytes when x is a number
@@ -38,11 +39,15 @@ function bufferConstructor(node: ts.NewExpression | ts.CallExpression, ctx: JsCo
   const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
   if (args.length === 0 || !isBufferConstructor(node, ctx)) return;
   const file = ctx.file;
+  if (isFallback(node)) return;
+  // deprecation hints are noise in tests, which often build buffers the old way on purpose
+  const quietHints = isTestCode(file.path);
   const first = skipOuter(args[0]);
   const rest = args.slice(1).map((a) => file.textOf(a));
   const from = (x: string) => `Buffer.from(${[x, ...rest].join(', ')})`;
   const form = ts.isNewExpression(node) ? '`new Buffer()`' : '`Buffer()`';
   // the argument's type decides: a number allocates, anything else copies
+  if (quietHints && file.valueOf(first).kind !== 'tainted') return;
   if (ts.isNumericLiteral(first)) {
     ctx.report({
       range: file.range(node), severity: 'hint', confidence: 'high',
@@ -78,6 +83,31 @@ function bufferConstructor(node: ts.NewExpression | ts.CallExpression, ctx: JsCo
     message: `${form} is deprecated (DEP0005): it allocates when given a number (uninitialized memory on Node before 8) and copies otherwise. `
       + 'Use `Buffer.from` to copy or `Buffer.alloc` to allocate.',
   });
+}
+
+/**
+ * `Buffer.alloc ? Buffer.alloc(n) : new Buffer(n)`, `if (hasFrom) { Buffer.from(s) } else { new Buffer(s) }`:
+ * the old call is the fallback of a feature check for old Node, next to the new API.
+ */
+function isFallback(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent && !ts.isFunctionLike(n) && !ts.isSourceFile(n); n = n.parent) {
+    const p = n.parent;
+    if (ts.isConditionalExpression(p) || ts.isIfStatement(p)) return mentionsNewApi(p);
+    // `if (Buffer.from) return Buffer.from(s);` earlier in the same block
+    if (ts.isBlock(p) || ts.isSourceFile(p)) {
+      for (const st of p.statements) {
+        if (st === n) break;
+        if (ts.isIfStatement(st) && mentionsNewApi(st.expression)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function mentionsNewApi(n: ts.Node): boolean {
+  if (ts.isPropertyAccessExpression(n) && /^(alloc|from|allocUnsafe)$/.test(n.name.text)
+    && ts.isIdentifier(n.expression) && n.expression.text === 'Buffer') return true;
+  return !!ts.forEachChild(n, (c) => mentionsNewApi(c) || undefined);
 }
 
 /** `buf.readUInt8(offset, true)`: where the `noAssert` flag stands, by method. */
