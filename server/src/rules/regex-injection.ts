@@ -41,7 +41,8 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   let sink: string;
   if (ts.isPropertyAccessExpression(callee) && STRING_REGEX_METHODS.has(callee.name.text) && ts.isCallExpression(node)) {
     // `s.match(x)`: only when the receiver is a string we know of (a constant or request data), not `router.match(...)`
-    if (file.callName(node) || node.arguments.length !== 1 || isRegExp(arg, ctx) || isRegExp(file.definitionOf(arg), ctx)) return;
+    // (only tainted patterns are reported: files with no source skip the data flow)
+    if (file.callName(node) || node.arguments.length !== 1 || !file.mayHaveTaint() || isRegExp(arg, ctx) || isRegExp(file.definitionOf(arg), ctx)) return;
     const recv = file.valueOf(callee.expression);
     if (recv.kind === 'unknown') return;
     sink = `\`.${callee.name.text}()\``;

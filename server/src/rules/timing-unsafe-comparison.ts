@@ -79,10 +79,11 @@ function isTrivial(e: ts.Expression, ctx: JsContext): boolean {
 function javascriptBinary(node: ts.BinaryExpression, ctx: JsContext): void {
   if (!EQUALITY.has(node.operatorToken.kind)) return;
   const { left, right } = node;
-  if (isTrivial(left, ctx) || isTrivial(right, ctx)) return;
+  // the names first: they are cheap, and most comparisons name no secret (the data flow is not)
   const ln = nameOf(left), rn = nameOf(right);
   const ls = isSecretLike(ln), rs = isSecretLike(rn);
   if (!ls && !rs) return;
+  if (isTrivial(left, ctx) || isTrivial(right, ctx)) return;
   const file = ctx.file;
   const lv = file.valueOf(left), rv = file.valueOf(right);
   // a user comparing two of their own inputs (`password === confirmPassword`) learns nothing
