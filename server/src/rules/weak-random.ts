@@ -79,6 +79,10 @@ function pythonReplacement(node: Node, fn: string, ctx: PyContext): { text: stri
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const callee = node.expression;
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'pseudoRandomBytes') {
+    pseudoRandomBytes(node, callee, ctx);
+    return;
+  }
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'random' || !ts.isIdentifier(callee.expression)
     || callee.expression.text !== 'Math' || node.arguments.length > 0) return;
   if (isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
@@ -100,6 +104,17 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     message: `\`Math.random()\` is predictable but makes \`${contextName(c)}\`, which looks like a secret. `
       + 'Use `crypto.getRandomValues`, `crypto.randomUUID()` or Node\'s `crypto.randomBytes`.',
     fixes,
+  });
+}
+
+/** `crypto.pseudoRandomBytes(n)`: deprecated (DEP0115), not guaranteed unpredictable on the Node versions that differ. */
+function pseudoRandomBytes(node: ts.CallExpression, callee: ts.PropertyAccessExpression, ctx: JsContext): void {
+  const q = ctx.file.callName(node);
+  if (q !== 'crypto.pseudoRandomBytes' && q !== 'crypto.default.pseudoRandomBytes') return;
+  ctx.report({
+    range: ctx.file.range(callee.name),
+    message: '`crypto.pseudoRandomBytes` is deprecated (DEP0115) and was not guaranteed to be unpredictable. Use `crypto.randomBytes` (same arguments).',
+    fixes: [{ title: 'Use crypto.randomBytes', edits: [{ range: ctx.file.range(callee.name), newText: 'randomBytes' }], preferred: true, safe: true }],
   });
 }
 
