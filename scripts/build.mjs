@@ -1,19 +1,39 @@
 // Bundles the client and the server (engine + LSP + CLI) with esbuild, one file each,
 // and copies the tree-sitter wasm files beside the server bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
-/** Our sources get TypeScript's API through scripts/typescript-plain.cjs (plain properties, not getters). */
-const plainTypescript = {
-  name: 'plain-typescript',
+/**
+ * TypeScript's bundle exports each API name through a getter on one huge (dictionary-mode) object, so
+ * every `ts.SyntaxKind.X` or `ts.isIdentifier(n)` in the analyzer's hot loops is a hash lookup and a
+ * call. When bundling our own sources, enum members become their numbers (TypeScript is pinned) and
+ * functions are imported once as direct bindings from a small generated module.
+ */
+const typescript = createRequire(import.meta.url)(join(root, 'node_modules/typescript'));
+const directTypescript = {
+  name: 'direct-typescript',
   setup(b) {
-    const shim = join(root, 'scripts/typescript-plain.cjs');
-    b.onResolve({ filter: /^typescript$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+    const functions = Object.keys(typescript).filter((k) => /^[a-z]/.test(k) && typeof typescript[k] === 'function');
+    b.onResolve({ filter: /^typescript-direct$/ }, () => ({ path: 'typescript-direct', namespace: 'typescript-direct' }));
+    b.onLoad({ filter: /.*/, namespace: 'typescript-direct' }, () => ({
+      contents: "import ts from 'typescript';\n" + functions.map((f) => `export const ${f} = ts.${f};`).join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+    b.onLoad({ filter: /[\\/](server|client)[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const used = new Set();
+      const contents = readFileSync(args.path, 'utf8')
+        .replace(/(?<![\w$.])ts\.([A-Z]\w*)\.(\w+)\b/g, (m, e, k) => (typeof typescript[e]?.[k] === 'number' ? `${typescript[e][k]} /* ${e}.${k} */` : m))
+        .replace(/(?<![\w$.])ts\.([a-z]\w*)\b/g, (m, f) => (functions.includes(f) ? (used.add(f), `__ts_${f}`) : m));
+      const imports = used.size ? `import { ${[...used].map((f) => `${f} as __ts_${f}`).join(', ')} } from 'typescript-direct';\n` : '';
+      return { contents: imports + contents, loader: 'ts' };
+    });
   },
 };
 
@@ -25,7 +45,7 @@ const common = {
   sourcemap: 'linked',
   minify: process.env.SECURE_HINTS_MINIFY === '1',
   logLevel: 'warning',
-  plugins: [plainTypescript],
+  plugins: [directTypescript],
   alias: {
     'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
     // the self-contained browser build: its parser without @babel/parser (40 KB instead of 600 KB)
