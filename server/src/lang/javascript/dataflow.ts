@@ -3,6 +3,7 @@ import type { SinkClass } from '../../engine/types';
 import type { JsFile } from './front';
 import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
+import { KNOWN_GLOBALS } from './globals';
 import {
   GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
   SOURCE_CALLS, SOURCE_MODULES, STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
@@ -1041,10 +1042,10 @@ export class Flow {
     }
   }
 
-  /** The dotted name of a global (`Math.max`, `JSON.parse`, `DOMPurify.sanitize`), when nothing local shadows it. */
+  /** The dotted name of a known global (`Math.max`, `JSON.parse`, `DOMPurify.sanitize`) when nothing local shadows it (see KNOWN_GLOBALS). */
   globalName(e: ts.Expression): string | undefined {
     e = skipParens(e);
-    if (ts.isIdentifier(e)) return this.scopes.isDeclaredAt(e) ? undefined : e.text;
+    if (ts.isIdentifier(e)) return !KNOWN_GLOBALS.has(e.text) || this.scopes.isDeclaredAt(e) ? undefined : e.text;
     if (ts.isPropertyAccessExpression(e)) {
       const base = this.globalName(e.expression);
       return base && `${base.replace(/^(window|globalThis|self)\./, '')}.${e.name.text}`.replace(/^(window|globalThis|self)\./, '');
