@@ -560,7 +560,13 @@ export class Flow {
         const cur = this.lookup(e, env, u);
         const val: V = { ...v };
         if (cur.def) val.def = cur.def;
-        this.setVar(decl, val, env, u);
+        if (Scopes.ownerOf(decl) === u.fn) this.setVar(decl, val, env, u);
+        else {
+          // a closure's refinement of an outer variable: the branch that did not refine still sees the old value
+          const key = this.keyOf(decl);
+          env.paths.set(key, { v: val, base: env.paths.get(key)?.base ?? cur });
+          this.dropPaths(key, env);
+        }
       }
       return;
     }
