@@ -604,13 +604,16 @@ export class Flow {
           const cur = env.vars.get(decl)!;
           const name = ts.isPropertyAccessExpression(t) ? t.name.text : key?.slice(key.lastIndexOf('.') + 1);
           const next: V = { ...join(strip(cur), strip(v)) };
-          if (cur.fields && name !== undefined && t.expression === root) {
-            next.fields = new Map(cur.fields).set(name, v);
-            if (cur.rest) next.rest = cur.rest;
-          } else if (!cur.fields && !cur.elems && name !== undefined && t.expression === root) {
-            // `req.body = data` on an opaque object: its other properties (`req.ip`) keep what they held
-            next.fields = new Map([[name, v]]);
-            next.rest = strip(cur);
+          // `o.a = v`, `req.body = data`, `req.headers[h] = data`: the object's other properties (`req.ip`) keep what they held
+          let top: ts.Expression = t;
+          while ((ts.isPropertyAccessExpression(top) || ts.isElementAccessExpression(top)) && skipParens(top.expression) !== root) top = top.expression;
+          const first = top === t ? name : ts.isPropertyAccessExpression(top) ? top.name.text
+            : ts.isElementAccessExpression(top) && ts.isStringLiteralLike(top.argumentExpression) ? top.argumentExpression.text : undefined;
+          if (first !== undefined && !cur.elems) {
+            const held = top === t ? v : join(strip(this.read(cur, first, '', line)), strip(v));
+            next.fields = new Map(cur.fields ?? []).set(first, held);
+            if (!cur.fields) next.rest = strip(cur);
+            else if (cur.rest) next.rest = cur.rest;
           }
           if (cur.def) next.def = cur.def;
           env.vars.set(decl, next);
