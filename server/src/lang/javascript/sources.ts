@@ -101,7 +101,10 @@ export const SANITIZERS: Record<string, SinkClass[]> = table({
   'Date.parse': ALL_SINKS, 'Date.UTC': ALL_SINKS, 'Array.isArray': ALL_SINKS, 'Math.max': ALL_SINKS, 'Math.min': ALL_SINKS,
   'Math.floor': ALL_SINKS, 'Math.ceil': ALL_SINKS, 'Math.round': ALL_SINKS, 'Math.trunc': ALL_SINKS, 'Math.abs': ALL_SINKS,
   'Math.sign': ALL_SINKS, 'Math.pow': ALL_SINKS, 'Math.sqrt': ALL_SINKS, 'Math.log': ALL_SINKS, 'Math.clz32': ALL_SINKS,
-  encodeURIComponent: URLISH, encodeURI: ['log', 'header'], escape: URLISH,
+  // the legacy global escape() also encodes quotes and < > & (to %XX): no markup survives it
+  encodeURIComponent: URLISH, encodeURI: ['log', 'header'], escape: [...URLISH, 'html'],
+  'html-entities.encode': HTML, 'html-entities.escape': HTML, striptags: HTML, 'lodash-es.escape': HTML,
+  'xml-escape': ['html', 'xml'], xmlescape: ['html', 'xml'],
   'DOMPurify.sanitize': HTML, 'dompurify.sanitize': HTML, 'isomorphic-dompurify.sanitize': HTML, 'sanitize-html': HTML,
   'escape-html': HTML, 'he.encode': HTML, 'he.escape': HTML, xss: HTML, 'xss.filterXSS': HTML, filterXSS: HTML,
   'lodash.escape': HTML, 'lodash/escape': HTML, 'lodash.escape.default': HTML, 'underscore.escape': HTML, '_.escape': HTML,
