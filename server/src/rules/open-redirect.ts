@@ -123,7 +123,10 @@ function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
 function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: string, policy: FlowPolicy): void {
   const file = ctx.file;
   // '/users/' + id, `https://example.com/${path}`: the destination site is fixed
-  if (pinsDestination(leadingConstant(file, target))) return;
+  const prefix = leadingConstant(file, target);
+  if (pinsDestination(prefix)) return;
+  // relative: `./callback?${params}`, `../list/`, `?page=`: the same site
+  if (prefix && /^(\.\.?\/|[?#]|[\w.~-]+[/?#])/.test(prefix)) return;
   // 'https://' + req.headers.host + req.url: the request's own host (HTTPS upgrades), not a link's choice
   if (jsOwnHost(file, target)) return;
   // location.href.replace('/-/', '/#/'): the page's own address
@@ -159,6 +162,7 @@ function jsOwnHost(file: JsFile, target: ts.Expression): boolean {
     const text = p.expr ? file.textOf(p.expr).replace(/\s+/g, '') : '';
     if (/\.protocol$/.test(text)) continue;
     if (p.text !== undefined) { if (/^([a-z][a-z0-9+.-]*:)?\/*$/i.test(p.text)) continue; return false; }
+    if (/\.(query|body|params|cookies)\b/.test(text)) return false; // req.query.host is the link's choice
     return /(\.headers\.host|\.headers\[['"]host['"]\]|\.hostname|\.host|\.(get|header)\(['"]host['"]\))$/i.test(text);
   }
   return false;
