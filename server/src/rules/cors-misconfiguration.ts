@@ -179,8 +179,10 @@ function allowsEverything(node: ts.Expression): boolean {
 function javascriptSetHeader(node: ts.CallExpression, ctx: JsContext): void {
   const callee = node.expression;
   if (!ts.isPropertyAccessExpression(callee) || !/^(setHeader|header|set|append)$/.test(callee.name.text)) return;
+  // the value's shape first (cheap); the header name may need the data flow (`map.set(k, v)` is everywhere)
+  if (!node.arguments[1] || !jsReflectsOrigin(node.arguments[1])) return;
   const key = jsString(ctx.file, node.arguments[0])?.toLowerCase();
-  if (key !== ACAO || !node.arguments[1] || !jsReflectsOrigin(node.arguments[1])) return;
+  if (key !== ACAO) return;
   for (let n: ts.Node = node.parent; n && !ts.isFunctionLike(n); n = n.parent) {
     if (ts.isIfStatement(n) || ts.isConditionalExpression(n)) return;
   }
