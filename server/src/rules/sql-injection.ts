@@ -332,7 +332,9 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const query = skipOuter(arg);
   const value = file.valueOf(query);
   if (evidence(value, 'sql') === 'safe') return;
-  const parts = file.stringParts(query);
+  // whereRaw(documentOn('p', 'd')) with `const documentOn = (a, b) => \`${a}.${col} = ${b}.${col}\``: the text it returns
+  const returned = value.kind === 'tainted' ? undefined : jsReturnedText(file, definitionOrSelf(file, query));
+  const parts = file.stringParts(query) ?? (returned && file.stringParts(returned));
   if (!known) {
     // an unknown object: only a query that visibly is SQL, built from strings
     if (!parts || !looksLikeSql(leadingText(file, definitionOrSelf(file, query)))) return;
@@ -369,6 +371,23 @@ function jsStringLike(arg: ts.Expression): boolean {
     || ts.isCallExpression(e) || ts.isConditionalExpression(e)
     || (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken
       || e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken));
+}
+
+/** The template or concatenation a call to a same-file one-expression function returns. */
+function jsReturnedText(file: JsContext['file'], e: ts.Expression): ts.Expression | undefined {
+  const call = skipOuter(e);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(skipOuter(call.expression))) return undefined;
+  const id = skipOuter(call.expression) as ts.Identifier;
+  const fn: ts.Node | undefined = file.definitionOf(id) ?? file.declarationOf(id)?.parent;
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) || !fn.body) return undefined;
+  let body: ts.Node = fn.body;
+  if (ts.isBlock(body)) {
+    const only = body.statements.length === 1 ? body.statements[0] : undefined;
+    if (!only || !ts.isReturnStatement(only) || !only.expression) return undefined;
+    body = only.expression;
+  }
+  const r = skipOuter(body as ts.Expression);
+  return ts.isTemplateExpression(r) || (ts.isBinaryExpression(r) && r.operatorToken.kind === ts.SyntaxKind.PlusToken) ? r : undefined;
 }
 
 function definitionOrSelf(file: JsContext['file'], e: ts.Expression): ts.Expression {
