@@ -214,14 +214,32 @@ function jsIsEntryName(file: JsFile, e: ts.Expression): boolean {
  * with a `..` segment, so a string built under a fixed folder cannot leave it (a `path.join` would
  * have removed the `..` before `send` sees it, and is still reported).
  */
-function jsConcatUnderFolder(file: JsFile, pathArg: ts.Expression): boolean {
-  const parts = file.stringParts(pathArg);
+function jsConcatUnderFolder(file: JsFile, pathArg: ts.Expression, depth = 0): boolean {
+  const id = jsSkipOuter(pathArg);
+  if (ts.isIdentifier(id) && !file.definitionOf(id) && depth === 0) {
+    // `let file = \`${dir}/${name}\`; if (...) file = other;`: every value it is given
+    const decl = file.declarationOf(id);
+    const init = decl && ts.isVariableDeclaration(decl.parent) ? decl.parent.initializer : undefined;
+    const given: ts.Expression[] = [];
+    for (const r of file.references(id)) {
+      const b = r.parent;
+      if (ts.isBinaryExpression(b) && b.left === r) {
+        if (b.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+        given.push(b.right);
+      }
+    }
+    if (init) given.push(init);
+    return given.length > 0 && given.every((g) => file.valueOf(g).kind !== 'tainted' || jsConcatUnderFolder(file, g, depth + 1));
+  }
+  const parts = file.stringParts(pathArg)?.filter((p) => p.text !== '' || p.expr); // a template's empty head
   if (!parts || parts.length < 2) return false;
   const first = parts[0];
   if (first.text !== undefined && first.expr === undefined) return /^\/.+\//.test(first.text) || /^\/[^/]/.test(first.text) && /\/$/.test(first.text);
   const firstText = first.expr ? file.textOf(first.expr) : '';
   const second = parts[1];
-  return (firstText === '__dirname' || firstText === 'process.cwd()') && second?.text !== undefined && second.text.startsWith('/');
+  if (second?.text === undefined || !second.text.startsWith('/')) return false;
+  // `${staticPath}/${name}`: a folder the request did not choose (send() refuses `..` below it)
+  return firstText === '__dirname' || firstText === 'process.cwd()' || (!!first.expr && file.valueOf(first.expr).kind !== 'tainted');
 }
 
 function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
