@@ -126,6 +126,10 @@ function binary(flow: Flow, c: ts.BinaryExpression, env: Env, truth: boolean, u:
     }
     // x === 'asc'
     if (!positive) return;
+    for (const [a, b] of [[l, r], [r, l]] as const) {
+      const bv = valueAt(flow, b, u);
+      if (bv.kind === 'constant' && bv.value !== undefined) hostChecked(flow, a, env, u);
+    }
     // resolved.slice(0, root.length) === root
     for (const [a, b] of [[l, r], [r, l]] as const) {
       if (ts.isCallExpression(a) && ts.isPropertyAccessExpression(a.expression) && PREFIX_METHODS.has(a.expression.name.text)
@@ -167,7 +171,21 @@ function allowList(flow: Flow, collection: ts.Expression, item: ts.Expression | 
   if (!item) return;
   const cv = valueAt(flow, collection, u);
   if (cv.kind === 'tainted') return;
+  hostChecked(flow, item, env, u);
   clearTarget(flow, item, ALL_SINKS, env, u);
+}
+
+const HOST_PARTS = new Set(['hostname', 'host', 'origin']);
+const HOST_SINKS: SinkClass[] = ['redirect', 'ssrf', 'url'];
+
+/** `url.hostname === 'example.com'`, `ALLOWED.includes(url.host)`: the parsed URL points at a known host. */
+function hostChecked(flow: Flow, e: ts.Expression, env: Env, u: Unit): void {
+  const t = skipParens(e);
+  if (!ts.isPropertyAccessExpression(t) || !HOST_PARTS.has(t.name.text)) return;
+  const v = valueAt(flow, t.expression, u);
+  // a parsed URL made from data, not a request object (`req.hostname`)
+  if (v.kind !== 'tainted' || v.origin?.startsWith('#')) return;
+  clearTarget(flow, t.expression, HOST_SINKS, env, u);
 }
 
 function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolean): void {
