@@ -105,8 +105,6 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (isNonHtmlType(type)) return;
   // Node's res.end/write set no type: a JSON text is not sniffed as HTML (Express's res.send would call it text/html)
   if (m.name !== 'send' && jsIsJsonText(file, node.arguments[0])) return;
-  // `send({ ... })` is JSON in Express and Fastify; Node's `end`/`write` throw on an object
-  if (jsIsObjectLiteral(file, node.arguments[0])) return;
   // Fastify serves a string as text/plain unless the handler says HTML
   if (m.name === 'send' && jsIsFastifyReply(file, m.receiver) && !(type && /html/i.test(type))) return;
   jsResponseBody(ctx, node, node.arguments[0], `\`${jsCalleeText(file, node)}\``);
@@ -145,6 +143,8 @@ function javascriptNew(node: ts.NewExpression, ctx: JsContext): void {
 function jsResponseBody(ctx: JsContext, at: ts.Node, body: ts.Expression, where: string): void {
   const file = ctx.file;
   if (jsWholeRequestObject(file, body)) return; // an object is sent as JSON
+  // `send({ ... })`, `ctx.body = { ... }` are JSON in Express, Fastify and Koa; Node's `end`/`write` throw on an object
+  if (jsIsObjectLiteral(file, body)) return;
   reportFlow(ctx, at, file.valueOf(body), 'html',
     (src) => `${capitalized(src)} is sent in an HTML response by ${where} without HTML escaping.`,
     { unknown: false }, () => jsEscapeFixes(file, body));
