@@ -3,7 +3,7 @@ import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
 import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
-import { ALL_SINKS, CONST, UNKNOWN, clear, constant } from './values';
+import { ALL_SINKS, CONST, UNKNOWN, clear, constant, type V } from './values';
 
 /**
  * What a branch condition proves about the values it tests, applied to `env` for the branch where
@@ -175,6 +175,28 @@ function allowList(flow: Flow, collection: ts.Expression, item: ts.Expression | 
   clearTarget(flow, item, ALL_SINKS, env, u);
 }
 
+/**
+ * `next.startsWith('/') && !next.startsWith('//')`: a path on this site, not an open redirect. Both halves
+ * are needed (`//evil.example` starts with `/`); each records its half on the value until both are seen.
+ */
+function localPath(flow: Flow, c: ts.CallExpression, truth: boolean, env: Env, u: Unit): void {
+  const callee = skipParens(c.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'startsWith' || !c.arguments[0]) return;
+  const prefix = valueAt(flow, c.arguments[0], u).value;
+  // L: starts with '/'; N: does not start with '//'
+  const half = truth && prefix === '/' ? 'L' : !truth && prefix === '//' ? 'N' : undefined;
+  const target = callee.expression;
+  const cur = valueAt(flow, target, u);
+  if (!half || cur.kind === 'constant' || cur.checks?.includes(half)) return;
+  const checks = (cur.checks ?? '') + half;
+  let next: V;
+  if (checks.includes('L') && checks.includes('N')) {
+    next = clear(cur, ['redirect']);
+    if (cur.origin) next.origin = cur.origin;
+  } else next = { ...cur, checks };
+  flow.setTarget(target, next, env, u);
+}
+
 const HOST_PARTS = new Set(['hostname', 'host', 'origin']);
 const HOST_SINKS: SinkClass[] = ['redirect', 'ssrf', 'url'];
 
@@ -201,6 +223,7 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
   }
   if (!truth) {
     relativeGuard(flow, c, env, u);
+    localPath(flow, c, false, env, u);
     // if (isNaN(x)) return;  ->  x is numeric afterwards
     if (name === 'isNaN' && arg) {
       const a = skipParens(arg);
@@ -249,6 +272,7 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
     }
     if (method === 'startsWith') {
       prefixGuard(flow, callee.expression, arg, env, u);
+      localPath(flow, c, true, env, u);
       return;
     }
   }

@@ -23,6 +23,8 @@ export interface V {
   def?: object;
   /** HTML metacharacters a `.replace(/</g, '&lt;')` chain has escaped so far (see escapes.ts). */
   escaped?: string;
+  /** Local-path checks seen so far on a redirect target: `L` (starts with `/`), `N` (does not start with `//`). */
+  checks?: string;
 }
 
 export const ALL_SINKS: SinkClass[] = [
