@@ -1,8 +1,10 @@
 import ts from 'typescript';
-import { defineRule, type JsContext } from '../engine/rule-types';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type TextEdit, type Value } from '../engine/types';
 import { describeSource } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
+import { importModule } from './support/python-sinks';
 
 /**
  * Untrusted text compiled into a regular expression: the sender chooses the pattern, so it can match
@@ -19,13 +21,47 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.5,
-    languages: ['javascript'],
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => javascriptCall(node, ctx),
   },
 });
+
+// ---- Python ----
+
+/** `re` functions whose first argument is the pattern (`regex` is the third-party module with the same API). */
+const PY_REGEX = new Set(['compile', 'match', 'search', 'fullmatch', 'findall', 'finditer', 'sub', 'subn', 'split']);
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const file = ctx.file;
+  const name = file.callName(node);
+  const dot = name?.lastIndexOf('.') ?? -1;
+  if (!name || dot < 0 || !/^(re|regex)$/.test(name.slice(0, dot)) || !PY_REGEX.has(name.slice(dot + 1))) return;
+  const arg = file.argument(node, 0, 'pattern');
+  if (!arg) return;
+  const value = file.valueOf(arg);
+  if (value.kind !== 'tainted' || value.cleared.includes('regex') || value.source.description.startsWith('sys.argv')) return;
+  const plain = arg.type === 'identifier' || arg.type === 'subscript' || arg.type === 'attribute' || arg.type === 'call';
+  const escape = importModule(file, name.slice(0, dot));
+  ctx.report({
+    range: file.range(arg),
+    message: `${describeSource(value)} becomes the pattern of \`${name}()\`: the sender can match anything or make it backtrack for minutes (ReDoS). `
+      + 'Escape it with `re.escape()` when it is meant literally.',
+    value,
+    fixes: plain ? [{
+      title: 'Escape the input with re.escape so it matches literally',
+      edits: [{ range: file.range(arg), newText: `${escape.local}.escape(${arg.text})` }, ...escape.edits],
+      preferred: true,
+    }] : [],
+  });
+}
+
+// ---- JavaScript / TypeScript ----
 
 /** String methods that turn a string argument into a RegExp (`replace` and `split` do not). */
 const STRING_REGEX_METHODS = new Set(['match', 'matchAll', 'search']);

@@ -1,6 +1,8 @@
 import ts from 'typescript';
-import { defineRule, type JsContext } from '../engine/rule-types';
-import { OWASP, type Range } from '../engine/types';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type Range, type Value } from '../engine/types';
+import type { Report } from '../engine/rule';
 import { describeSource } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
 import { catastrophicGroup, parseRegex, type Danger } from './support/regex-syntax';
@@ -20,7 +22,10 @@ export default defineRule({
     severity: 'warning',
     confidence: 'medium',
     securitySeverity: 5.3,
-    languages: ['javascript'],
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    call: (node, ctx) => pythonCall(node, ctx),
   },
   javascript: {
     [ts.SyntaxKind.RegularExpressionLiteral]: (node: ts.RegularExpressionLiteral, ctx) => literal(node, ctx),
@@ -51,19 +56,23 @@ function constructed(node: ts.NewExpression | ts.CallExpression, ctx: JsContext)
   if (danger) report(node, pattern, danger, ctx.file.range(arg), ctx);
 }
 
-function check(pattern: string, flags: string): Danger | undefined {
-  const tree = parseRegex(pattern, flags);
+function check(pattern: string, flags: string, dialect: 'js' | 'python' = 'js'): Danger | undefined {
+  const tree = parseRegex(pattern, flags, dialect);
   return tree && catastrophicGroup(tree);
 }
 
 function report(node: ts.Expression, pattern: string, danger: Danger, range: Range, ctx: JsContext): void {
+  const input = matchedInput(node, ctx);
+  reportWith(pattern, danger, range, input && ctx.file.valueOf(input), ctx.report);
+}
+
+function reportWith(pattern: string, danger: Danger, range: Range, v: Value | undefined, report: (r: Report) => void): void {
   const group = pattern.slice(danger.start, danger.end);
   const why = danger.kind === 'nested'
     ? `\`${group}\` repeats a repeat over the same characters`
     : `\`${group}\` repeats alternatives that can match the same text`;
   const advice = 'Make the inner part unambiguous (e.g. `(a+)+` -> `a+`, `(\\w|\\d)*` -> `\\w*`), bound the input length, or use a linear-time engine (re2).';
-  const input = matchedInput(node, ctx);
-  const v = input && ctx.file.valueOf(input);
+  const ctx = { report };
   if (v?.kind === 'constant') {
     ctx.report({ range, severity: 'hint', confidence: 'low', message: `${why}: it backtracks exponentially on long non-matching text, though here it only reads a constant. ${advice}` });
     return;
@@ -73,6 +82,53 @@ function report(node: ts.Expression, pattern: string, danger: Danger, range: Ran
     return;
   }
   ctx.report({ range, message: `${why}: on a long non-matching input the engine tries exponentially many ways before failing (ReDoS). ${advice}` });
+}
+
+// ---- Python ----
+
+/** `re` functions: the index of the string argument (-1: none, a compiled pattern) and of `flags`. */
+const PY_REGEX: Record<string, [number, number]> = Object.assign(Object.create(null), {
+  compile: [-1, 1], match: [1, 2], search: [1, 2], fullmatch: [1, 2], findall: [1, 2], finditer: [1, 2],
+  split: [1, 3], sub: [2, 4], subn: [2, 4],
+});
+
+function pythonCall(node: Node, ctx: PyContext): void {
+  const file = ctx.file;
+  const name = file.callName(node);
+  const dot = name?.lastIndexOf('.') ?? -1;
+  // only `re`: the `regex` module has atomic groups and possessive quantifiers this reader does not know
+  if (!name || name.slice(0, dot) !== 're') return;
+  const where = PY_REGEX[name.slice(dot + 1)];
+  if (!where) return;
+  const arg = file.argument(node, 0, 'pattern');
+  const pattern = arg && file.stringValue(arg);
+  if (pattern === undefined || !arg) return;
+  const flags = pyFlags(file.argument(node, where[1], 'flags'), ctx);
+  if (flags === undefined) return;
+  // fullmatch must reach the end: as if the pattern ended with `$`
+  const read = name.endsWith('.fullmatch') ? `(?:${pattern})$` : pattern;
+  const danger = check(read, flags, 'python');
+  if (!danger) return;
+  const input = where[0] >= 0 ? file.argument(node, where[0], 'string') : undefined;
+  reportWith(read, danger, file.range(arg), input ? file.valueOf(input) : undefined, ctx.report);
+}
+
+/** `re.I | re.S` -> 'is'; undefined for VERBOSE (whitespace and comments change the pattern) or unknown flags. */
+function pyFlags(node: Node | undefined, ctx: PyContext): string | undefined {
+  if (!node) return '';
+  if (node.type === 'binary_operator') {
+    const l = pyFlags(node.childForFieldName('left') ?? undefined, ctx);
+    const r = pyFlags(node.childForFieldName('right') ?? undefined, ctx);
+    return l === undefined || r === undefined ? undefined : l + r;
+  }
+  if (node.type === 'integer' && node.text === '0') return '';
+  const q = ctx.file.qualifiedName(node);
+  if (!q || !q.startsWith('re.')) return undefined;
+  const f = q.slice(3);
+  if (f === 'I' || f === 'IGNORECASE') return 'i';
+  if (f === 'S' || f === 'DOTALL') return 's';
+  if (f === 'X' || f === 'VERBOSE') return undefined;
+  return '';
 }
 
 /** The text a regex is applied to right where it is written: `re.test(x)`, `re.exec(x)`, `x.match(re)`, `x.replace(re, ...)`. */

@@ -57,6 +57,7 @@ export const SANITIZERS: Record<string, SinkClass[]> = {
   'datetime.date.fromisoformat': ALL_SINKS, 'datetime.datetime.fromisoformat': ALL_SINKS,
   'datetime.datetime.strptime': ALL_SINKS,
   'shlex.quote': ['command'], 'pipes.quote': ['command'], 'shlex.join': ['command'],
+  're.escape': ['regex'], 'regex.escape': ['regex'],
   'html.escape': ['html'], 'cgi.escape': ['html'], 'markupsafe.escape': ['html'], 'flask.escape': ['html'],
   'jinja2.escape': ['html'], 'markupsafe.Markup.escape': ['html'], 'bleach.clean': ['html'],
   'django.utils.html.escape': ['html'], 'django.utils.html.conditional_escape': ['html'],

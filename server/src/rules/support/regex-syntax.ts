@@ -70,11 +70,12 @@ function foldCase(set: CharSet): CharSet {
 class Bail extends Error {}
 
 /** Parses a pattern; undefined when it uses syntax this reader does not know (or is not a valid pattern). */
-export function parseRegex(source: string, flags = ''): Elem[][] | undefined {
-  if (flags.includes('v') || source.length > 5000) return undefined;
+export function parseRegex(source: string, flags = '', dialect: 'js' | 'python' = 'js'): Elem[][] | undefined {
+  if (flags.includes('v') || flags.includes('x') || source.length > 5000) return undefined;
+  const python = dialect === 'python';
   const unicode = flags.includes('u');
-  const icase = flags.includes('i');
-  const dotAll = flags.includes('s');
+  let icase = flags.includes('i');
+  let dotAll = flags.includes('s');
   let i = 0;
   const peek = () => source[i];
   const fail = (): never => { throw new Bail(); };
@@ -98,6 +99,13 @@ export function parseRegex(source: string, flags = ''): Elem[][] | undefined {
       case 's': return SPACE;
       case 'S': return complement(SPACE);
       case 'b': return inClass ? [[8, 8]] : 'assert';
+      case 'A': case 'Z': return python && !inClass ? 'assert' : [[c.charCodeAt(0), c.charCodeAt(0)]];
+      case 'N': return python ? fail() : [[0x4e, 0x4e]];
+      case 'U': {
+        if (!python) return [[0x55, 0x55]];
+        const v = hex(8);
+        return v < 0 ? fail() : [[v, v]];
+      }
       case 'B': return inClass ? fail() : 'assert';
       case 'n': return [[10, 10]];
       case 'r': return [[13, 13]];
@@ -196,11 +204,27 @@ export function parseRegex(source: string, flags = ''): Elem[][] | undefined {
       if (c === '|') { i++; alts.push([]); continue; }
       const start = i;
       let atom: Atom;
-      if (c === '(') {
+      if (c === '(' && python && source[i + 1] === '?') {
+        // Python only: comments, whole-pattern flags, named back-references
+        const comment = /^\(\?#[^)]*\)/.exec(source.slice(i));
+        if (comment) { i += comment[0].length; continue; }
+        const inline = /^\(\?([aiLmsux]+)\)/.exec(source.slice(i, i + 12));
+        if (inline) {
+          if (inline[1].includes('x')) return fail();
+          if (inline[1].includes('i')) icase = true;
+          if (inline[1].includes('s')) dotAll = true;
+          i += inline[0].length;
+          continue;
+        }
+      }
+      if (c === '(' && python && /^\(\?P=\w+\)/.test(source.slice(i, i + 40))) {
+        i = source.indexOf(')', i) + 1;
+        atom = { t: 'backref' };
+      } else if (c === '(') {
         i++;
         let look = false;
         if (source[i] === '?') {
-          const m = /^\?(:|=|!|<=|<!|<[A-Za-z_$][\w$]*>)/.exec(source.slice(i, i + 40));
+          const m = (python ? /^\?(:|=|!|<=|<!|P<\w+>)/ : /^\?(:|=|!|<=|<!|<[A-Za-z_$][\w$]*>)/).exec(source.slice(i, i + 40));
           if (!m) return fail();
           look = ['=', '!', '<=', '<!'].includes(m[1]);
           i += m[0].length;
