@@ -1016,6 +1016,8 @@ export class Flow {
         if (method === 'concat') return concat([recv, ...args]);
         return recv.elems || recv.fields ? CONST : UNKNOWN;
       }
+      if ((method === 'replace' || method === 'replaceAll') && args[1]?.kind === 'constant' && /^\\\$[&1]$/.test(args[1].value ?? '')
+        && regexEscaper(n.arguments[0])) return clear(strip(recv), ['regex']);
       if (method === 'replace' || method === 'replaceAll') {
         const escaped = htmlEscapeStep(recv, method, n.arguments[0], n.arguments[1], args[1]);
         if (escaped) return escaped;
@@ -1197,6 +1199,12 @@ function foldString(recv: V, method: string, args: V[]): V {
   }
 }
 
+/** `/[.*+?^${}()|[\]\\]/g`: a global character class of regex metacharacters (with `'\\$&'`, the usual regex escape). */
+function regexEscaper(node: ts.Node | undefined): boolean {
+  const m = node && ts.isRegularExpressionLiteral(node) ? /^\/\(?\[(.*)\]\)?\/([a-z]*)$/s.exec(node.text) : null;
+  return !!m && m[2].includes('g') && ['.', '*', '+', '?', '(', '|'].every((c) => m[1].includes(c));
+}
+
 /** A regex literal that only accepts (or, negated, only keeps) word characters: `/^\d+$/`, `/[^\w-]/g`. */
 export function strictRegex(node: ts.Node, negated: boolean): boolean {
   if (!ts.isRegularExpressionLiteral(node)) return false;
@@ -1204,7 +1212,7 @@ export function strictRegex(node: ts.Node, negated: boolean): boolean {
   if (!m) return false;
   const [, body, flags] = m;
   if (negated) {
-    const c = /^\[\^((?:\\[wd]|[a-zA-Z0-9_-]|-)+)\]\+?$/.exec(body);
+    const c = /^\[\^((?:\\[wd]|[a-zA-Z0-9_-])+)\]\+?$/.exec(body);
     return !!c && flags.includes('g');
   }
   if (flags.includes('m')) return false;
