@@ -63,7 +63,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
   if (language === 'javascript' && /\.d\.[cm]?ts$/i.test(path)) return { findings: [], notes: [] };
   if (language === 'javascript' && looksMinified(text)) return { findings: [], notes: ['skipped: minified or generated code'] };
 
-  const active = rules.filter((r) => isEnabled(r, config) && r.meta.languages.includes(language));
+  const active = activeRules(language, config);
   const findings: Finding[] = [];
   const notes: string[] = [];
   let comments: { line: number; text: string }[] = [];
@@ -154,19 +154,11 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
 }
 
 function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: string[]): void {
-  const withVisitors = active.filter((r) => r.javascript);
-  if (withVisitors.length === 0) return;
-  const reporters = withVisitors.map((r) => new Reporter(r.meta));
-  // handlers by kind, in an array indexed by the kind: looked up for every node of the file
-  const byKind: (JsHandler[] | undefined)[] = [];
-  withVisitors.forEach((rule, i) => {
-    const ctx = { file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) };
-    for (const [kind, fn] of Object.entries(rule.javascript!)) {
-      if (!fn) continue;
-      const k = Number(kind) as ts.SyntaxKind;
-      (byKind[k] ??= []).push({ rule: rule.meta.id, fn, ctx });
-    }
-  });
+  const table = jsHandlerTable(active);
+  if (table.rules.length === 0) return;
+  const reporters = table.rules.map((r) => new Reporter(r.meta));
+  const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
+  let byKind = table.byKind;
   const { nodes, kinds } = file;
   for (let i = 0; i < nodes.length; i++) {
     const handlers = byKind[kinds[i]];
@@ -175,22 +167,38 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
     for (let j = 0; j < handlers.length; j++) {
       const h = handlers[j];
       try {
-        h.fn(node, h.ctx);
+        h.fn(node, contexts[h.index]);
       } catch (err) {
-        // a rule that throws is switched off for the rest of the file (removed from the lists; this loop
-        // goes on over the old list, where the rule has no other handler); the other rules' findings are kept
-        notes.push(`rule ${h.rule} failed and was skipped for this file: ${(err as Error).message}`);
-        for (let k = 0; k < byKind.length; k++) {
-          const list = byKind[k];
-          if (list) byKind[k] = list.filter((x) => x.rule !== h.rule);
-        }
+        // a rule that throws is switched off for the rest of the file (dropped from this file's copy of the
+        // table; this loop goes on over the old list, where the rule has no other handler); the other rules'
+        // findings are kept
+        notes.push(`rule ${table.rules[h.index].meta.id} failed and was skipped for this file: ${(err as Error).message}`);
+        byKind = byKind.map((list) => list?.filter((x) => x.index !== h.index));
       }
     }
   }
   for (const r of reporters) out.push(...r.findings);
 }
 
-type JsHandler = Handler<ts.Node, { file: JsFile; report: Reporter['report'] }>;
+type JsHandler = { index: number; fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void };
+
+interface JsTable { rules: Rule[]; visitors: object[]; byKind: (JsHandler[] | undefined)[] }
+const jsTables = new Map<string, JsTable>();
+
+/** The JS rules' visitors by node kind (an array indexed by the kind), built once per set of active rules. */
+function jsHandlerTable(active: Rule[]): JsTable {
+  const withVisitors = active.filter((r) => r.javascript);
+  const key = withVisitors.map((r) => r.meta.id).join(',');
+  const cached = jsTables.get(key);
+  if (cached && cached.visitors.every((v, i) => v === withVisitors[i].javascript)) return cached;
+  const byKind: (JsHandler[] | undefined)[] = [];
+  withVisitors.forEach((rule, index) => {
+    for (const [kind, fn] of Object.entries(rule.javascript!)) (byKind[Number(kind)] ??= []).push({ index, fn });
+  });
+  const table = { rules: withVisitors, visitors: withVisitors.map((r) => r.javascript!), byKind };
+  jsTables.set(key, table);
+  return table;
+}
 
 interface Handler<N, C> { rule: string; fn: (n: N, c: C) => void; ctx: C }
 
@@ -212,9 +220,31 @@ function callHandlers<N, C>(handlers: Handler<N, C>[], node: N, failed: Set<stri
 
 function looksMinified(text: string): boolean {
   if (text.length < 20_000) return false;
-  const lines = text.split('\n');
-  const long = lines.filter((l) => l.length > 1000).length;
-  return long > 0 && text.length / lines.length > 300;
+  // line count and whether any line is over 1,000 characters, without splitting the text into lines
+  let lines = 1;
+  let long = false;
+  for (let start = 0; ;) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > 1000) long = true;
+    if (end === -1) break;
+    lines++;
+    start = end + 1;
+  }
+  return long && text.length / lines > 300;
+}
+
+const activeByConfig = new Map<string, Rule[]>();
+
+/** The enabled rules for a language under a configuration (memoized by the configuration's rule switches). */
+function activeRules(language: Language, config: Config): Rule[] {
+  const key = `${language}|${config.rules ? JSON.stringify(config.rules) : ''}`;
+  let active = activeByConfig.get(key);
+  if (!active) {
+    active = rules.filter((r) => isEnabled(r, config) && r.meta.languages.includes(language));
+    if (activeByConfig.size > 100) activeByConfig.clear();
+    activeByConfig.set(key, active);
+  }
+  return active;
 }
 
 function isEnabled(rule: Rule, config: Config): boolean {
