@@ -93,7 +93,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       errors = [...file.errors, ...(script ? jsParseErrors(script) : [])];
       comments = mayHaveSuppressions ? [...file.comments(), ...(script?.comments() ?? [])] : [];
       const scriptFindings: Finding[] = [];
-      if (script) runJavaScript(script, rules.filter((r) => isEnabled(r, config) && r.meta.languages.includes('javascript')), scriptFindings, notes);
+      if (script) runJavaScript(script, activeRules('javascript', config), scriptFindings, notes);
       findings.push(...scriptFindings.map((f) => file.mapScriptFinding(f)));
       for (const rule of active) {
         if (!rule.vue) continue;
@@ -183,20 +183,19 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
 type JsHandler = { index: number; fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void };
 
 interface JsTable { rules: Rule[]; visitors: object[]; byKind: (JsHandler[] | undefined)[] }
-const jsTables = new Map<string, JsTable>();
+const jsTables = new WeakMap<Rule[], JsTable>();
 
-/** The JS rules' visitors by node kind (an array indexed by the kind), built once per set of active rules. */
+/** The JS rules' visitors by node kind (an array indexed by the kind), built once per list of active rules. */
 function jsHandlerTable(active: Rule[]): JsTable {
+  const cached = jsTables.get(active);
+  if (cached && cached.rules.every((r, i) => r.javascript === cached.visitors[i])) return cached;
   const withVisitors = active.filter((r) => r.javascript);
-  const key = withVisitors.map((r) => r.meta.id).join(',');
-  const cached = jsTables.get(key);
-  if (cached && cached.visitors.every((v, i) => v === withVisitors[i].javascript)) return cached;
   const byKind: (JsHandler[] | undefined)[] = [];
   withVisitors.forEach((rule, index) => {
     for (const [kind, fn] of Object.entries(rule.javascript!)) (byKind[Number(kind)] ??= []).push({ index, fn });
   });
   const table = { rules: withVisitors, visitors: withVisitors.map((r) => r.javascript!), byKind };
-  jsTables.set(key, table);
+  jsTables.set(active, table);
   return table;
 }
 
