@@ -245,7 +245,12 @@ export class Flow {
       // a caller whose analysis is running (recursion): its argument could be anything
       values.push(this.active.has(unitNodeOf(arg)) ? UNKNOWN : this.valueOf(arg));
     }
-    return values.length ? strip(joinAll(values)) : undefined;
+    if (!values.length) return undefined;
+    // `resolveKey({ keyValue, clientIp: req.ip })`: a destructured parameter reads each field, not their join
+    const all = joinAll(values);
+    const out = strip(all);
+    if (all.fields) { out.fields = all.fields; if (all.rest) out.rest = all.rest; }
+    return out;
   }
 
   private readonly refs = new Map<ts.Identifier, ts.Identifier[]>();
