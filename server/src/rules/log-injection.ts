@@ -71,7 +71,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
 // ---- JavaScript / TypeScript ----
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
-  if (!jsIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path) || !ctx.file.mayHaveTaint()) return;
+  if (!jsIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)
+    // a browser's console is no log file: only what a server receives can forge its log lines
+    || !ctx.file.mayHaveServerTaint()) return;
   for (const [i, a] of node.arguments.entries()) {
     if (ts.isSpreadElement(a) || isEscaped(a)) continue;
     // a bare value after the message is the logger's to format: report text built into the message line

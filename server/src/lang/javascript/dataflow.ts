@@ -5,7 +5,7 @@ import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
 import { KNOWN_GLOBALS } from './globals';
 import {
-  GLOBALS, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
+  GLOBALS, MESSAGE_EVENT, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
   SOURCE_CALLS, SOURCE_MODULES, STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
 } from './sources';
 import { predicate, refine } from './refine';
@@ -191,8 +191,23 @@ export class Flow {
    * Every way the interpreter creates taint starts from `sourceOf` or `global`: keep this in step.
    */
   mayHaveTaint(): boolean {
-    if (this.taintPossible !== undefined) return this.taintPossible;
-    if (SOURCE_MODULES.some((m) => this.file.importsModule(m))) return this.taintPossible = true;
+    return this.taintPossible ??= this.scanForSources(false);
+  }
+
+  private serverTaintPossible?: boolean;
+
+  /**
+   * `mayHaveTaint` counting only what a server receives (requests, socket and queue messages, Lambda
+   * events, next/headers, process.argv), not the browser's own page state (location, document, storage,
+   * postMessage events, router hooks): for sinks that matter only on a server, like its log files.
+   */
+  mayHaveServerTaint(): boolean {
+    return this.serverTaintPossible ??= this.scanForSources(true);
+  }
+
+  private scanForSources(serverOnly: boolean): boolean {
+    const modules = serverOnly ? SOURCE_MODULES.filter((m) => m === 'next/headers') : SOURCE_MODULES;
+    if (modules.some((m) => this.file.importsModule(m))) return true;
     const { nodes, kinds } = this.file;
     const K = ts.SyntaxKind;
     for (let i = 0; i < kinds.length; i++) {
@@ -200,20 +215,21 @@ export class Flow {
       if (k === K.Identifier) {
         const id = nodes[i] as ts.Identifier;
         const marker = GLOBALS[id.text];
-        if (!marker || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
+        if (!marker || (serverOnly && marker !== PROCESS) || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
         // `process` is a source only through `process.argv`
         if (marker === PROCESS && !this.identifierIndex().has('argv' as ts.__String)) continue;
-        return this.taintPossible = true;
+        return true;
       }
       if (k === K.FunctionDeclaration || k === K.FunctionExpression || k === K.ArrowFunction || k === K.MethodDeclaration
         || k === K.Constructor || k === K.GetAccessor || k === K.SetAccessor) {
         const fn = nodes[i] as ts.SignatureDeclaration;
         for (let j = 0; j < fn.parameters.length; j++) {
-          if (this.sourceOf(fn, j, fn.parameters[j])) return this.taintPossible = true;
+          const source = this.sourceOf(fn, j, fn.parameters[j]);
+          if (source && !(serverOnly && source.origin === MESSAGE_EVENT)) return true;
         }
       }
     }
-    return this.taintPossible = false;
+    return false;
   }
 
   private sourceOf(fn: ts.SignatureDeclaration, i: number, p: ts.ParameterDeclaration): V | undefined {

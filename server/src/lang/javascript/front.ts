@@ -208,6 +208,11 @@ export class JsFile {
     return this.flow.mayHaveTaint();
   }
 
+  /** False when nothing a server receives reaches this file's values: see `Flow.mayHaveServerTaint`. */
+  mayHaveServerTaint(): boolean {
+    return this.flow.mayHaveServerTaint();
+  }
+
   /** The data-flow answer for an expression: constant, tainted or unknown. */
   valueOf(node: ts.Node | undefined): Value {
     if (!node) return { kind: 'unknown' };
