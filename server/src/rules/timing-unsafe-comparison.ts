@@ -1,11 +1,13 @@
 import ts from 'typescript';
-import { defineRule, type JsContext } from '../engine/rule-types';
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Value } from '../engine/types';
 import { describeSource } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
 import { isSecretName } from './support/auth';
 import { nameWords } from './support/constants';
 import { ensureDefaultImport } from './support/javascript-web';
+import { importModule } from './support/python-sinks';
 
 /**
  * `===` on a secret (a signature, HMAC, token, API key) stops at the first differing character, so the
@@ -22,7 +24,10 @@ export default defineRule({
     severity: 'warning',
     confidence: 'medium',
     securitySeverity: 5.9,
-    languages: ['javascript'],
+    languages: ['python', 'javascript'],
+  },
+  python: {
+    comparison_operator: (node, ctx) => pythonComparison(node, ctx),
   },
   javascript: {
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptBinary(node, ctx),
@@ -55,6 +60,8 @@ function isSecretLike(name: string | undefined): boolean {
   if (!name) return false;
   const words = nameWords(name);
   if (words.some((w) => /^(length|len|size|count|type|kind|name|id|ids|url|uri|expiry|expires|exp|at|time|date|version|alg|algorithm|header|format|encoding|prefix|scheme)$/.test(w))) return false;
+  // a CSRF token belongs to the requester's own session: timing it teaches an attacker nothing they lack
+  if (words.some((w) => w === 'csrf' || w === 'xsrf')) return false;
   if (words.some((w) => PROOF_WORDS.has(w))) return true;
   if (words.some((w) => w === 'hash' || w === 'hashed') && words.some((w) => HASH_QUALIFIERS.has(w))) return true;
   return isSecretName(name);
@@ -130,4 +137,67 @@ function fix(node: ts.BinaryExpression, ctx: JsContext): Fix[] {
     edits: [{ range: file.range(node), newText: bare ? test : negated ? `!(${test})` : `(${test})` }, ...imp.edits],
     preferred: true,
   }];
+}
+
+// ---- Python ----
+
+/** The name a compared Python expression goes by: `sig`, `user.api_key`, `request.headers["X-Signature"]`, `.get("X-Signature")`, `.hexdigest()`. */
+function pyNameOf(e: Node): string | undefined {
+  if (e.type === 'parenthesized_expression' && e.namedChildCount === 1) return pyNameOf(e.namedChild(0)!);
+  if (e.type === 'identifier') return e.text;
+  if (e.type === 'attribute') return e.childForFieldName('attribute')?.text;
+  if (e.type === 'subscript') {
+    const key = e.childForFieldName('subscript');
+    return key?.type === 'string' ? key.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
+  }
+  if (e.type === 'call') {
+    const fn = e.childForFieldName('function');
+    if (fn?.type !== 'attribute') return undefined;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (method === 'digest' || method === 'hexdigest') return 'digest';
+    const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    if (method === 'get' && args[0]?.type === 'string') return args[0].namedChildren.find((c) => c?.type === 'string_content')?.text;
+    if (/^(strip|lower|upper|decode|encode)$/.test(method)) return pyNameOf(fn.childForFieldName('object')!);
+  }
+  return undefined;
+}
+
+function pyTrivial(e: Node, ctx: PyContext): boolean {
+  if (/^(none|true|false|integer|float|string|concatenated_string)$/.test(e.type)) return true;
+  if (e.type === 'call') {
+    const fn = e.childForFieldName('function');
+    if (fn?.type === 'identifier' && /^(len|type|int|bool|isinstance)$/.test(fn.text)) return true;
+  }
+  const v = ctx.file.valueOf(e);
+  return v.kind === 'constant' || (v.kind === 'unknown' && !!v.cleared?.includes('sql') && !!v.cleared?.includes('html'));
+}
+
+function pythonComparison(node: Node, ctx: PyContext): void {
+  const parts = node.namedChildren.filter((c) => c && c.type !== 'comment') as Node[];
+  const ops = node.children.filter((c) => c && !c.isNamed) as Node[];
+  if (parts.length !== 2 || ops.length !== 1 || (ops[0].type !== '==' && ops[0].type !== '!=')) return;
+  const [left, right] = parts;
+  const ln = pyNameOf(left), rn = pyNameOf(right);
+  const ls = isSecretLike(ln), rs = isSecretLike(rn);
+  if (!ls && !rs) return;
+  const file = ctx.file;
+  const proof = (n: string | undefined) => !!n && nameWords(n).some((w) => PROOF_WORDS.has(w));
+  const twoSecrets = ls && rs && (proof(ln) || proof(rn)) && file.importsModule('hmac');
+  if (pyTrivial(left, ctx) || pyTrivial(right, ctx)) return;
+  const lv = file.valueOf(left), rv = file.valueOf(right);
+  if (lv.kind === 'tainted' && rv.kind === 'tainted') return;
+  const sent: Value | undefined = lv.kind === 'tainted' ? lv : rv.kind === 'tainted' ? rv : undefined;
+  if (!sent && !twoSecrets) return;
+  const other = sent === lv ? right : left;
+  const message = sent
+    ? `${describeSource(sent)} is compared with \`${other.text.length <= 40 ? other.text : 'a secret'}\` by \`${ops[0].type}\`, which stops at the first differing character: `
+      + 'response times reveal how much of a guess is right. Compare with `hmac.compare_digest`.'
+    : `\`${ln}\` and \`${rn}\` look like secrets and are compared by \`${ops[0].type}\`, which stops at the first differing character. `
+      + 'If one of them comes from a request, compare with `hmac.compare_digest`.';
+  const hmac = importModule(file, 'hmac');
+  const call = `${hmac.local}.compare_digest(${left.text}, ${right.text})`;
+  ctx.report({
+    range: file.range(node), message, severity: sent ? 'warning' : 'hint', confidence: sent ? 'medium' : 'low', ...(sent ? { value: sent } : {}),
+    fixes: [{ title: 'Compare in constant time with hmac.compare_digest', edits: [{ range: file.range(node), newText: ops[0].type === '!=' ? `not ${call}` : call }, ...hmac.edits], preferred: true }],
+  });
 }
