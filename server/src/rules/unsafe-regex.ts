@@ -5,6 +5,7 @@ import { OWASP, type Range, type Value } from '../engine/types';
 import type { Report } from '../engine/rule';
 import { describeSource } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
+import { isTestCode } from './support/auth';
 import { catastrophicGroup, parseRegex, type Danger } from './support/regex-syntax';
 
 /**
@@ -35,6 +36,7 @@ export default defineRule({
 });
 
 function literal(node: ts.RegularExpressionLiteral, ctx: JsContext): void {
+  if (isTestCode(ctx.file.path)) return;
   const m = /^\/(.*)\/([a-z]*)$/s.exec(node.text);
   if (!m) return;
   const danger = check(m[1], m[2]);
@@ -46,7 +48,7 @@ function literal(node: ts.RegularExpressionLiteral, ctx: JsContext): void {
 function constructed(node: ts.NewExpression | ts.CallExpression, ctx: JsContext): void {
   const arg = node.arguments?.[0];
   if (!arg || !(ts.isNewExpression(node) || ts.isIdentifier(node.expression))) return;
-  if (ctx.file.resolvedCallName(node) !== 'RegExp') return;
+  if (ctx.file.resolvedCallName(node) !== 'RegExp' || isTestCode(ctx.file.path)) return;
   const pattern = ctx.file.stringValue(arg);
   if (pattern === undefined) return;
   const flagsArg = node.arguments![1];
@@ -99,7 +101,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
   // only `re`: the `regex` module has atomic groups and possessive quantifiers this reader does not know
   if (!name || name.slice(0, dot) !== 're') return;
   const where = PY_REGEX[name.slice(dot + 1)];
-  if (!where) return;
+  if (!where || isTestCode(file.path)) return;
   const arg = file.argument(node, 0, 'pattern');
   const pattern = arg && file.stringValue(arg);
   if (pattern === undefined || !arg) return;
