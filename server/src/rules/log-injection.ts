@@ -72,7 +72,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!jsIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)
-    // a browser's console is no log file: only what a server receives can forge its log lines
+    // a browser's console is no log file, the command line is the user's own: only network input forges log lines
     || !ctx.file.mayHaveServerTaint()) return;
   for (const [i, a] of node.arguments.entries()) {
     if (ts.isSpreadElement(a) || isEscaped(a)) continue;

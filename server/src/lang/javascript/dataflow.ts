@@ -197,9 +197,10 @@ export class Flow {
   private serverTaintPossible?: boolean;
 
   /**
-   * `mayHaveTaint` counting only what a server receives (requests, socket and queue messages, Lambda
-   * events, next/headers, process.argv), not the browser's own page state (location, document, storage,
-   * postMessage events, router hooks): for sinks that matter only on a server, like its log files.
+   * `mayHaveTaint` counting only what a server receives from the network (requests, socket messages,
+   * Lambda events, next/headers), not the browser's own page state (location, document, storage,
+   * postMessage events, router hooks) nor the local user's command line: for sinks that matter only on a
+   * server, like its log files.
    */
   mayHaveServerTaint(): boolean {
     return this.serverTaintPossible ??= this.scanForSources(true);
@@ -215,7 +216,7 @@ export class Flow {
       if (k === K.Identifier) {
         const id = nodes[i] as ts.Identifier;
         const marker = GLOBALS[id.text];
-        if (!marker || (serverOnly && marker !== PROCESS) || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
+        if (!marker || serverOnly || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
         // `process` is a source only through `process.argv`
         if (marker === PROCESS && !this.identifierIndex().has('argv' as ts.__String)) continue;
         return true;
