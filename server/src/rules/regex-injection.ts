@@ -77,8 +77,8 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   let sink: string;
   if (ts.isPropertyAccessExpression(callee) && STRING_REGEX_METHODS.has(callee.name.text) && ts.isCallExpression(node)) {
     // `s.match(x)`: only when the receiver is a string we know of (a constant or request data), not `router.match(...)`
-    // (only tainted patterns are reported: files with no source skip the data flow)
-    if (file.callName(node) || node.arguments.length !== 1 || !file.mayHaveTaint() || isRegExp(arg, ctx) || isRegExp(file.definitionOf(arg), ctx)) return;
+    // (only network input is reported: files that receive none skip the data flow)
+    if (file.callName(node) || node.arguments.length !== 1 || !file.mayHaveServerTaint() || isRegExp(arg, ctx) || isRegExp(file.definitionOf(arg), ctx)) return;
     const recv = file.valueOf(callee.expression);
     if (recv.kind === 'unknown') return;
     sink = `\`.${callee.name.text}()\``;
@@ -86,7 +86,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     if (file.resolvedCallName(node) !== 'RegExp') return;
     sink = ts.isNewExpression(node) ? '`new RegExp()`' : '`RegExp()`';
   }
-  if (!file.mayHaveTaint()) return;
+  if (!file.mayHaveServerTaint()) return;
   const reached = file.sinkValue(arg, 'regex');
   if (!reached || reached.kind !== 'tainted') return;
   // a pattern from the command line is the user's own (grep-like tools take one on purpose)
