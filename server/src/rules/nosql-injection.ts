@@ -58,7 +58,7 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     // collection.aggregate([{ $match: { user: req.body.user } }, ...])
     const pipeline = skipOuter(node.arguments[0]);
     const callee = file.callName(node);
-    if (!ts.isArrayLiteralExpression(pipeline) || (callee && NOT_MONGO.test(callee)) || !isMongoReceiver(file, m.receiver)) return;
+    if (!ts.isArrayLiteralExpression(pipeline) || (callee && NOT_MONGO.test(callee)) || !file.mayHaveTaint() || !isMongoReceiver(file, m.receiver)) return;
     for (const stage of pipeline.elements) {
       const st = skipOuter(stage);
       if (!ts.isObjectLiteralExpression(st)) continue;
@@ -78,7 +78,8 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
   if (callee && NOT_MONGO.test(callee)) return;
   const filter = skipOuter(node.arguments[index]);
   if (ts.isArrowFunction(filter) || ts.isFunctionExpression(filter) || ts.isStringLiteralLike(filter) || ts.isNumericLiteral(filter)) return;
-  if (!isMongoReceiver(file, m.receiver)) return;
+  // filters are reported only with request data in them: files with no source skip the data flow
+  if (!file.mayHaveTaint() || !isMongoReceiver(file, m.receiver)) return;
   if (ts.isObjectLiteralExpression(filter)) {
     if (filter.properties.some((p) => p.name && ORM_OPTION_KEYS.has(propName(p.name) ?? ''))) return;
     checkObject(ctx, filter);
