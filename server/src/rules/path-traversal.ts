@@ -244,6 +244,8 @@ function jsConcatUnderFolder(file: JsFile, pathArg: ts.Expression, depth = 0): b
 
 function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: string): boolean {
   const file = ctx.file;
+  // only request data is reported (unknown paths are not): files with no source skip the data flow
+  if (!file.mayHaveTaint()) return false;
   const value = file.valueOf(pathArg);
   if (fromCommandLine(value)) return false; // a CLI opens the files its user names
   return reportFlow(ctx, at, value, 'path',
