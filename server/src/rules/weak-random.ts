@@ -111,8 +111,11 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
 function pseudoRandomBytes(node: ts.CallExpression, callee: ts.PropertyAccessExpression, ctx: JsContext): void {
   const q = ctx.file.callName(node);
   if (q !== 'crypto.pseudoRandomBytes' && q !== 'crypto.default.pseudoRandomBytes') return;
+  // a warning where the bytes become a secret (by name, as for Math.random), a deprecation hint elsewhere
+  const secret = namedAsSecret(jsNameContext(node));
   ctx.report({
     range: ctx.file.range(callee.name),
+    ...(secret ? {} : { severity: 'hint' as const }),
     message: '`crypto.pseudoRandomBytes` is deprecated (DEP0115) and was not guaranteed to be unpredictable. Use `crypto.randomBytes` (same arguments).',
     fixes: [{ title: 'Use crypto.randomBytes', edits: [{ range: ctx.file.range(callee.name), newText: 'randomBytes' }], preferred: true, safe: true }],
   });
