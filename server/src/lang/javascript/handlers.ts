@@ -44,7 +44,7 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
       return i === 0 ? marker(ROUTE_ARGS) : undefined;
   }
   if (isRequestType(p.type)) return marker(REQUEST);
-  if ((name === 'req' || name === 'request') && (i === 0 || (i === 1 && n >= 3))) return marker(REQUEST);
+  if ((name === 'req' || name === 'request') && ((i === 0 && n >= 2) || (i === 1 && n >= 3))) return marker(REQUEST);
   return undefined;
 }
 
