@@ -49,10 +49,11 @@ function constructed(node: ts.NewExpression | ts.CallExpression, ctx: JsContext)
   const arg = node.arguments?.[0];
   if (!arg || !(ts.isNewExpression(node) || ts.isIdentifier(node.expression))) return;
   if (ctx.file.resolvedCallName(node) !== 'RegExp' || isTestCode(ctx.file.path)) return;
-  const pattern = ctx.file.stringValue(arg);
+  // constant text only, read without the data flow (new RegExp(x) is everywhere in library code)
+  const pattern = ctx.file.literalText(arg);
   if (pattern === undefined) return;
   const flagsArg = node.arguments![1];
-  const flags = flagsArg ? ctx.file.stringValue(flagsArg) : '';
+  const flags = flagsArg ? ctx.file.literalText(flagsArg) : '';
   if (flags === undefined) return;
   const danger = check(pattern, flags);
   if (danger) report(node, pattern, danger, ctx.file.range(arg), ctx);

@@ -178,6 +178,39 @@ export class JsFile {
     return this.sqlText;
   }
 
+  /**
+   * The constant string an expression spells without running the data flow: literals, templates and `+`
+   * of literals, and `const` names bound to those (for rules that look at constant text only, like a
+   * regex pattern, where asking the data flow about every `new RegExp(x)` in library code is costly).
+   */
+  literalText(node: ts.Node | undefined, depth = 0): string | undefined {
+    if (!node || depth > 8 || !ts.isExpression(node)) return undefined;
+    const e = skipOuter(node);
+    if (ts.isStringLiteralLike(e)) return e.text;
+    if (ts.isTemplateExpression(e)) {
+      let out = e.head.text;
+      for (const span of e.templateSpans) {
+        const part = this.literalText(span.expression, depth + 1);
+        if (part === undefined) return undefined;
+        out += part + span.literal.text;
+      }
+      return out;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const l = this.literalText(e.left, depth + 1);
+      const r = l === undefined ? undefined : this.literalText(e.right, depth + 1);
+      return r === undefined ? undefined : l! + r;
+    }
+    if (ts.isIdentifier(e)) {
+      const decl = this.declarationOf(e);
+      const v = decl?.parent;
+      if (!v || !ts.isVariableDeclaration(v) || v.name !== decl || !v.initializer
+        || !ts.isVariableDeclarationList(v.parent) || !(v.parent.flags & ts.NodeFlags.Const)) return undefined;
+      return this.literalText(v.initializer, depth + 1);
+    }
+    return undefined;
+  }
+
   /** The constant string an expression folds to, when the data flow knows it. */
   stringValue(node: ts.Node | undefined): string | undefined {
     const v = this.valueOf(node);
