@@ -387,8 +387,11 @@ export function catastrophicGroup(alts: Elem[][]): Danger | undefined {
       if (a.t !== 'group' || a.look) continue;
       if (after && (e.max === Infinity || e.max >= 10)) {
         const kind = ambiguousBody(a.alts);
-        // an unbounded repeat is confirmed on its automaton; `(.*a){12}` (polynomial) rests on the character sets
-        if (kind && (e.max !== Infinity || exponentiallyAmbiguous(a.alts) === true)) return { start: a.start, end: e.end, kind };
+        // two plain alternatives matching the same text are ambiguous by construction; a nested repeat under an
+        // unbounded one is confirmed on its automaton; `(.*a){12}` (polynomial) rests on the character sets
+        if (kind === 'alternatives' || (kind && (e.max !== Infinity || exponentiallyAmbiguous(a.alts) === true))) {
+          return { start: a.start, end: e.end, kind };
+        }
       }
       for (const s of a.alts) {
         const d = visitSeq(s, after || e.max > 1);
@@ -411,7 +414,7 @@ export function catastrophicGroup(alts: Elem[][]): Danger | undefined {
 interface Glushkov { sets: CharSet[]; follow: Map<number, number>[] }
 interface Frag { nullable: boolean; first: number[]; last: number[] }
 
-const MAX_POSITIONS = 120;
+const MAX_POSITIONS = 80;
 
 class TooBig extends Error {}
 
@@ -450,8 +453,15 @@ function glushkov(alts: Elem[][]): Glushkov | undefined {
     const min = Math.min(e.min, 3);
     const max = e.max === Infinity || e.max > 6 ? Infinity : e.max;
     let f = EMPTY;
+    if (max === Infinity) {
+      // `x+` is x with its last positions looping to its first: no second copy (nested `+` would double each level)
+      if (min === 0) return star(atom(e.atom));
+      for (let k = 1; k < min; k++) f = concat(f, atom(e.atom));
+      const x = atom(e.atom);
+      link(x.last, x.first);
+      return concat(f, x);
+    }
     for (let k = 0; k < min; k++) f = concat(f, atom(e.atom));
-    if (max === Infinity) return concat(f, star(atom(e.atom)));
     // optional copies, nested: x(x(x)?)?
     let tail = EMPTY;
     for (let k = min; k < max; k++) {
@@ -480,12 +490,27 @@ export function exponentiallyAmbiguous(alts: Elem[][]): boolean | undefined {
   if (!g) return undefined;
   const n = g.sets.length;
   const follow = g.follow.map((m) => [...m.keys()]);
+  // which positions can read the same character: n * n set tests once, not per edge
+  const meets = new Uint8Array(n * n);
+  for (let a = 0; a < n; a++) for (let b = a; b < n; b++) if (intersects(g.sets[a], g.sets[b])) meets[a * n + b] = meets[b * n + a] = 1;
+  let work = 0;
   const succ = (node: number): number[] => {
     const p = Math.floor(node / n), r = node % n;
     const out: number[] = [];
-    for (const p2 of follow[p]) for (const r2 of follow[r]) if (intersects(g.sets[p2], g.sets[r2])) out.push(p2 * n + r2);
+    work += follow[p].length * follow[r].length;
+    if (work > 1_500_000) throw new TooBig();
+    for (const p2 of follow[p]) for (const r2 of follow[r]) if (meets[p2 * n + r2]) out.push(p2 * n + r2);
     return out;
   };
+  try {
+    return productHasAmbiguousCycle(n, g, succ);
+  } catch (e) {
+    if (e instanceof TooBig) return undefined;
+    throw e;
+  }
+}
+
+function productHasAmbiguousCycle(n: number, g: Glushkov, succ: (node: number) => number[]): boolean | undefined {
   // Tarjan's SCC over the pairs reachable from the diagonal, iteratively
   const index = new Int32Array(n * n).fill(-1);
   const low = new Int32Array(n * n);
