@@ -44,8 +44,17 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
       return i === 0 ? marker(ROUTE_ARGS) : undefined;
   }
   if (isRequestType(p.type)) return marker(REQUEST);
-  if ((name === 'req' || name === 'request') && ((i === 0 && n >= 2) || (i === 1 && n >= 3))) return marker(REQUEST);
+  // by name: `(req, res)`, `(request, reply)`, `(request, h)`, `(err, req, res, next)`: a request beside a
+  // response. A lone `request`, or one beside other things, is an options object (MSAL, HTTP clients).
+  if ((name === 'req' || name === 'request') && RESPONSE_NAME.test(paramName(fn.parameters[i + 1]) ?? '')
+    && (i === 0 || (i === 1 && n >= 4))) return marker(REQUEST);
   return undefined;
+}
+
+const RESPONSE_NAME = /^(res|resp|response|reply|rep|h|ctx)$/;
+
+function paramName(p: ts.ParameterDeclaration | undefined): string | undefined {
+  return p && ts.isIdentifier(p.name) ? p.name.text : undefined;
 }
 
 function typeText(p: ts.ParameterDeclaration): string {
