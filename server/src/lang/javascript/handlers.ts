@@ -45,13 +45,18 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
   }
   if (isRequestType(p.type)) return marker(REQUEST);
   // by name: `(req, res)`, `(request, reply)`, `(request, h)`, `(err, req, res, next)`: a request beside a
-  // response. A lone `request`, or one beside other things, is an options object (MSAL, HTTP clients).
-  if ((name === 'req' || name === 'request') && RESPONSE_NAME.test(paramName(fn.parameters[i + 1]) ?? '')
+  // response. A lone `request`, or one beside other things, is an options object (MSAL, HTTP clients), and
+  // so is one whose declared type is not a request type (`request: AuthorizationUrlRequest`).
+  if ((name === 'req' || name === 'request') && untyped(p) && RESPONSE_NAME.test(paramName(fn.parameters[i + 1]) ?? '')
     && (i === 0 || (i === 1 && n >= 4))) return marker(REQUEST);
   return undefined;
 }
 
 const RESPONSE_NAME = /^(res|resp|response|reply|rep|h|ctx)$/;
+
+function untyped(p: ts.ParameterDeclaration): boolean {
+  return !p.type || p.type.kind === ts.SyntaxKind.AnyKeyword || p.type.kind === ts.SyntaxKind.UnknownKeyword;
+}
 
 function paramName(p: ts.ParameterDeclaration | undefined): string | undefined {
   return p && ts.isIdentifier(p.name) ? p.name.text : undefined;
