@@ -90,10 +90,10 @@ function javascriptBinary(node: ts.BinaryExpression, ctx: JsContext): void {
   const ln = nameOf(left), rn = nameOf(right);
   const ls = isSecretLike(ln), rs = isSecretLike(rn);
   if (!ls && !rs) return;
-  // without a source in the file only the two-secrets case below can be reported: skip the data flow otherwise
+  // a timing attack needs a server answering requests: without network input only the two-secrets case is left
   const proof = (n: string | undefined) => !!n && nameWords(n).some((w) => PROOF_WORDS.has(w));
   const twoSecrets = ls && rs && (proof(ln) || proof(rn)) && ctx.file.importsModule('crypto');
-  if (!twoSecrets && !ctx.file.mayHaveTaint()) return;
+  if (!twoSecrets && !ctx.file.mayHaveServerTaint()) return;
   if (isTrivial(left, ctx) || isTrivial(right, ctx)) return;
   const file = ctx.file;
   const lv = file.valueOf(left), rv = file.valueOf(right);
