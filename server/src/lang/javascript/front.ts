@@ -34,7 +34,7 @@ export class JsFile {
    * `nodes[i].kind`, copied into an array of small integers: reading `kind` off nodes of many shapes is a
    * slow (megamorphic) property load, so passes that look for a few kinds scan this array instead.
    */
-  readonly kinds: ts.SyntaxKind[];
+  readonly kinds: Uint16Array;
 
   constructor(readonly path: string, readonly text: string) {
     this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
@@ -406,9 +406,9 @@ export class JsFile {
  * where a left-nested chain (`a + b + c + ...` of thousands of terms) could overflow the stack; deeper
  * subtrees are walked with an explicit stack.
  */
-function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: ts.SyntaxKind[] } {
+function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: Uint16Array } {
   const nodes: ts.Node[] = [root];
-  const kinds: ts.SyntaxKind[] = [root.kind];
+  const kinds = new KindList(root.kind);
   let parent: ts.Node = root;
   let depth = 0;
   const visit = (c: ts.Node): undefined => {
@@ -432,11 +432,34 @@ function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: ts.SyntaxKin
     return undefined;
   };
   root.forEachChild(visit);
-  return { nodes, kinds };
+  return { nodes, kinds: kinds.done() };
+}
+
+/** A growing list of node kinds in a typed array (cheaper to fill than an array of numbers). */
+class KindList {
+  private a = new Uint16Array(4096);
+  private n = 0;
+
+  constructor(first: ts.SyntaxKind) {
+    this.push(first);
+  }
+
+  push(kind: ts.SyntaxKind): void {
+    if (this.n === this.a.length) {
+      const bigger = new Uint16Array(this.n * 2);
+      bigger.set(this.a);
+      this.a = bigger;
+    }
+    this.a[this.n++] = kind;
+  }
+
+  done(): Uint16Array {
+    return this.a.subarray(0, this.n);
+  }
 }
 
 /** `linkNodes` below `top` (already linked and listed) with an explicit stack. */
-function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: ts.SyntaxKind[]): void {
+function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: KindList): void {
   const stack: ts.Node[] = [];
   const kids: ts.Node[] = [];
   const collect = (c: ts.Node): undefined => { kids.push(c); return undefined; };

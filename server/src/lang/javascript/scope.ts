@@ -18,7 +18,7 @@ export class Scopes {
   };
 
   /** @param nodes every node of the file, in document order; `kinds` their kinds */
-  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: readonly ts.SyntaxKind[]) {}
+  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array) {}
 
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
@@ -86,7 +86,7 @@ export class Scopes {
 
 const EMPTY = new Map<string, ts.Identifier>();
 
-function collectFacts(nodes: readonly ts.Node[], kinds: readonly ts.SyntaxKind[]): NonNullable<Scopes['facts']> {
+function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullable<Scopes['facts']> {
   const declared = new Map<ts.__String, number>();
   const topLevel = new Map<ts.__String, ts.Identifier>();
   const ranges = new Map<ts.__String, number[]>();
