@@ -106,6 +106,8 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
 }
 
 function javascriptConfig(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression, ctx: JsContext): void {
+  // the text first (every string literal of the file comes here), the name it is bound to after
+  if (!remoteCleartextHost(ts.isTemplateExpression(node) ? node.head.text : node.text)) return;
   if (!isEndpointName(jsBindingName(node))) return;
   reportJs(node, ctx);
 }
