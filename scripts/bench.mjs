@@ -96,7 +96,7 @@ console.log(`Generated files: analysis time (wall and CPU), median of runs; pars
 for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts']]) {
   for (const lines of [1000, 10000]) {
     const text = generate(language, lines);
-    const runs = lines <= 1000 ? 15 : 7;
+    const runs = lines <= 1000 ? 15 : 11;
     engine.analyze(file, undefined, text); // warm-up
     const findings = engine.analyze(file, undefined, text).length;
     const wall = [];
