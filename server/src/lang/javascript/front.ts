@@ -127,13 +127,21 @@ export class JsFile {
     return undefined;
   }
 
-  private readonly callNames = new Map<ts.Node, string | undefined>();
+  /**
+   * Per-node answers that most rules ask of every call, by the node's index in `nodes` (kept in the node's
+   * own `id` field, which only TypeScript's type checker uses): `null` = asked, no name.
+   */
+  private callNames?: (string | null)[];
+  private resolvedNames?: (string | null)[];
 
   /** The qualified name of the function a call calls (memoized: most rules ask it of every call). */
   callName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-    if (this.callNames.has(call)) return this.callNames.get(call);
+    const memo = this.callNames ??= new Array(this.nodes.length);
+    const id = (call as { id?: number }).id!;
+    const known = memo[id];
+    if (known !== undefined) return known ?? undefined;
     const q = this.qualifiedName(call.expression);
-    this.callNames.set(call, q);
+    memo[id] = q ?? null;
     return q;
   }
 
@@ -142,13 +150,14 @@ export class JsFile {
    * (`promisify(exec)` -> `child_process.exec`) or an unshadowed global (`eval`, `setTimeout`, `JSON.parse`).
    */
   resolvedCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-    if (this.resolvedNames.has(call)) return this.resolvedNames.get(call);
+    const memo = this.resolvedNames ??= new Array(this.nodes.length);
+    const id = (call as { id?: number }).id!;
+    const known = memo[id];
+    if (known !== undefined) return known ?? undefined;
     const q = this.resolveCallName(call);
-    this.resolvedNames.set(call, q);
+    memo[id] = q ?? null;
     return q;
   }
-
-  private readonly resolvedNames = new Map<ts.Node, string | undefined>();
 
   private resolveCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
     const q = this.callName(call);
@@ -413,6 +422,7 @@ function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: Uint16Array 
   let depth = 0;
   const visit = (c: ts.Node): undefined => {
     (c as { parent: ts.Node }).parent = parent;
+    (c as { id?: number }).id = nodes.length;
     const kind = c.kind;
     nodes.push(c);
     kinds.push(kind);
@@ -474,6 +484,7 @@ function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: KindList): void {
   children(top);
   while (stack.length > 0) {
     const n = stack.pop()!;
+    (n as { id?: number }).id = nodes.length;
     const kind = n.kind;
     nodes.push(n);
     kinds.push(kind);

@@ -340,8 +340,16 @@ export function pyModuleLogger(file: PyFile): string | undefined {
  * A `test/fixtures/` folder holds sample code to analyze, not tests.
  */
 export function isTestCode(path: string): boolean {
-  return isTestFile(path) || /(^|\/)(test\/(?!fixtures\/)|test[-_]?utils\/|test[-_]?helpers\/)/i.test(path.replace(/\\/g, '/'));
+  // asked for every call of a file by several rules: remember the last path's answer
+  if (path !== lastTestPath) {
+    lastTestPath = path;
+    lastIsTestCode = isTestFile(path) || /(^|\/)(test\/(?!fixtures\/)|test[-_]?utils\/|test[-_]?helpers\/)/i.test(path.replace(/\\/g, '/'));
+  }
+  return lastIsTestCode;
 }
+
+let lastTestPath: string | undefined;
+let lastIsTestCode = false;
 
 /** Development-only tooling (`next/dist/server/dev/`, `src/dev/`): it never runs in production. */
 export function isDevTooling(path: string): boolean {
