@@ -95,29 +95,26 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       const scriptFindings: Finding[] = [];
       if (script) runJavaScript(script, activeRules('javascript', config), scriptFindings, notes);
       findings.push(...scriptFindings.map((f) => file.mapScriptFinding(f)));
-      for (const rule of active) {
-        if (!rule.vue) continue;
-        const reporter = new Reporter(rule.meta);
-        const vue = rule.vue;
-        callHandlers([{ rule: rule.meta.id, fn: () => vue({ file, report: (r) => reporter.report(r) }), ctx: undefined }], undefined, new Set(), notes);
-        findings.push(...reporter.findings);
-      }
+      runWholeFile(active.filter((r) => r.vue).map((r) => [r, (report) => r.vue!({ file, report })]), findings, notes);
     } else if (language === 'xml') {
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
-      for (const rule of active) {
-        if (!rule.xml) continue;
-        const reporter = new Reporter(rule.meta);
-        const xml = rule.xml;
-        callHandlers([{ rule: rule.meta.id, fn: () => xml({ file, report: (r) => reporter.report(r) }), ctx: undefined }], undefined, new Set(), notes);
-        findings.push(...reporter.findings);
-      }
+      runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
+}
+
+/** Rules that look at a whole file at once (XML, Vue templates), each with the same failure handling as visitors. */
+function runWholeFile(checks: [Rule, (report: Reporter['report']) => void][], out: Finding[], notes: string[]): void {
+  for (const [rule, check] of checks) {
+    const reporter = new Reporter(rule.meta);
+    callHandlers([{ rule: rule.meta.id, fn: () => check((r) => reporter.report(r)), ctx: undefined }], undefined, new Set(), notes);
+    out.push(...reporter.findings);
+  }
 }
 
 function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]): void {

@@ -5,6 +5,16 @@ export function offsetAt(text: string, pos: Position, lineStarts = lineStartsOf(
   return Math.min(start + pos.character, text.length);
 }
 
+/** The line and character of an offset, given the text's line starts. */
+export function positionAt(offset: number, lineStarts: number[]): Position {
+  let lo = 0, hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return { line: lo, character: offset - lineStarts[lo] };
+}
+
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);

@@ -1,6 +1,7 @@
 import { parse, type AttributeNode, type DirectiveNode, type ElementNode, type RootNode, type TemplateChildNode } from '@vue/compiler-dom';
 import type { Finding, Range, TextEdit } from '../../engine/types';
 import { JsFile } from '../javascript/front';
+import { lineStartsOf, positionAt } from '../../engine/edits';
 
 // @vue/compiler-dom's NodeTypes, as numbers (the enum is not a value in every build)
 const ROOT = 0;
@@ -31,10 +32,10 @@ export class VueFile {
   readonly scripts: ScriptBlock[] = [];
   /** The `<template>` element, when its content is HTML (not pug or another language). */
   readonly template?: ElementNode;
-  private readonly lineStarts: number[] = [0];
+  private readonly lineStarts: number[];
 
   constructor(readonly path: string, readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStartsOf(text);
     try {
       this.root = parse(text, {
         parseMode: 'sfc',
@@ -143,12 +144,7 @@ export class VueFile {
   }
 
   position(offset: number) {
-    let lo = 0, hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.lineStarts[lo] };
+    return positionAt(offset, this.lineStarts);
   }
 
   offset(p: { line: number; character: number }): number {

@@ -1,5 +1,6 @@
 import { XMLValidator } from 'fast-xml-parser';
 import type { Range } from '../../engine/types';
+import { lineStartsOf, positionAt } from '../../engine/edits';
 
 export interface EntityDeclaration {
   name: string;
@@ -24,10 +25,10 @@ export interface EntityDeclaration {
 export class XmlFile {
   readonly entities: EntityDeclaration[] = [];
   readonly doctype?: { range: Range; externalId?: string };
-  private readonly lineStarts: number[] = [0];
+  private readonly lineStarts: number[];
 
   constructor(readonly path: string, readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStartsOf(text);
     this.scanDoctype();
   }
 
@@ -55,12 +56,7 @@ export class XmlFile {
   }
 
   position(offset: number) {
-    let lo = 0, hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.lineStarts[lo] };
+    return positionAt(offset, this.lineStarts);
   }
 
   /** Comments in the document, for suppressions. */
