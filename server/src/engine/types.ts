@@ -5,7 +5,13 @@
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Confidence = 'high' | 'medium' | 'low';
-export type Language = 'python' | 'javascript' | 'vue' | 'xml' | 'yaml' | 'json' | 'dockerfile' | 'text';
+/**
+ * A front of the engine. `yaml` and `json` files are sniffed by content (Kubernetes, compose, kubeconfig,
+ * CloudFormation, IAM policies); `dependencies` are manifests and lockfiles, known by their file names.
+ */
+export type Language =
+  | 'python' | 'javascript' | 'vue' | 'xml'
+  | 'yaml' | 'json' | 'dockerfile' | 'terraform' | 'dotenv' | 'shell' | 'dependencies';
 
 /** What a sanitizer can make safe. A value is only safe for the sink classes it was cleared for. */
 export type SinkClass =
