@@ -9,7 +9,19 @@ import { AnalysisNoteNotification, type AnalysisNoteParams } from './protocol';
 import { WorkspaceScan } from './scan';
 import { StatusShield } from './status';
 
-const LANGUAGES = ['python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'xml'];
+const LANGUAGES = [
+  'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'xml',
+  'yaml', 'dockercompose', 'dockerfile', 'json', 'jsonc', 'terraform', 'dotenv', 'shellscript', 'pip-requirements', 'toml',
+];
+
+/**
+ * Configuration and dependency files known by name: without an extension for their language VS Code
+ * calls them plain text (`yarn.lock`, `.tf`, `.env`, `requirements.txt`), so they are matched by pattern too.
+ */
+const FILE_PATTERNS = [
+  '**/*.vue', '**/*.tf', '**/{Dockerfile,Containerfile}', '**/{Dockerfile,Containerfile}.*', '**/*.{dockerfile,Dockerfile,containerfile}',
+  '**/.env', '**/.env.*', '**/{requirements,constraints}*.{txt,in}', '**/{yarn.lock,poetry.lock,uv.lock,Pipfile.lock,pyproject.toml}',
+];
 
 let client: LanguageClient | undefined;
 
@@ -83,7 +95,10 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   };
   const clientOptions: LanguageClientOptions = {
     // .vue files have the language id `vue` only with a Vue extension installed: match them by name too
-    documentSelector: [...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]), { scheme: 'file', pattern: '**/*.vue' }],
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+      ...FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
+    ],
     outputChannel: output,
     synchronize: {
       configurationSection: 'secureHints',

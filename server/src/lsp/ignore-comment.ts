@@ -1,7 +1,8 @@
 /**
  * "Ignore on this line": a `secure-hints: ignore[rule] reason` comment on the line above the finding,
  * in the file's comment syntax and at the line's indentation. Inside JSX children the comment is
- * `{/* ... *\/}`; when the line above already ignores other rules, the rule joins its list.
+ * `{/* ... *\/}`; when the line above already ignores other rules, the rule joins its list. JSON files
+ * have no comments: no edit (`.securehints.json` turns rules off there).
  */
 import ts from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
@@ -11,7 +12,10 @@ import { VueFile } from '../lang/vue/front';
 
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
-export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit {
+/** Languages whose line comments start with `#` (HCL allows `//` too; `#` is its usual style). */
+const HASH_COMMENTS = new Set(['python', 'yaml', 'dockerfile', 'terraform', 'dotenv', 'shell', 'dependencies']);
+
+export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit | undefined {
   const lines = document.getText().split('\n');
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
@@ -23,8 +27,9 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   }
   const directive = `secure-hints: ignore[${ruleId}] ${REASON_PLACEHOLDER}`;
   const language = languageFor(document.uri, languageId);
+  if (language === 'json' || (language === 'dependencies' && /\.json$/i.test(document.uri))) return undefined;
   let comment: string;
-  if (language === 'python') comment = `# ${directive}`;
+  if (language && HASH_COMMENTS.has(language)) comment = `# ${directive}`;
   else if (language === 'xml') comment = `<!-- ${directive} -->`;
   else if (language === 'vue') {
     const inScript = new VueFile(document.uri, document.getText()).inScript(document.offsetAt({ line, character: 0 }));
