@@ -35,3 +35,21 @@ describe('engine', () => {
     }
   });
 });
+
+describe('test-file detection', () => {
+  before(() => ready);
+  const secret = "export const stripe = 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQ2wE9rT5';\n";
+  const found = (path) => engine.analyze(path, undefined, secret).some((f) => f.ruleId === 'hardcoded-secret');
+
+  it('a test file by name or folder is test code, where hard-coded keys are expected', () => {
+    assert.strictEqual(found('src/payments.test.ts'), false);
+    assert.strictEqual(found('test.js'), false);
+    assert.strictEqual(found('tests/helpers/stripe.js'), false);
+  });
+
+  it('config/test.js is the test environment\'s settings, not a test: its secrets are reported', () => {
+    assert.strictEqual(found('config/test.js'), true);
+    assert.strictEqual(found('app/config/test.ts'), true);
+    assert.strictEqual(found('src/payments.js'), true);
+  });
+});

@@ -294,9 +294,12 @@ function testPath(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (/^(test_.*|.*_tests?|tests?|conftest)\.py$/.test(base)) return true;
-  if (/\.(test|spec|e2e|tst)\.[cm]?[jt]sx?$/.test(base) || /^tests?\.[cm]?[jt]sx?$/.test(base)) return true;
-  if (p.includes('/test/fixtures/')) return false; // fixture folders hold the cases a rule must find
-  return /\/(test|tests|__tests__|__mocks__|testing|spec|e2e|cypress)\//.test(p);
+  if (/\.(test|spec|e2e|tst)\.[cm]?[jt]sx?$/.test(base)) return true;
+  // `test.js` is a test beside the code, but `config/test.js` is the test environment's settings (node-config)
+  if (/^tests?\.[cm]?[jt]sx?$/.test(base) && !/(^|\/)(config|configs|settings|env|environments)\/[^/]*$/.test(p)) return true;
+  if (/(^|\/)test\/fixtures\//.test(p)) return false; // fixture folders hold the cases a rule must find
+  // a relative path (`secure-hints scan tests`) starts with the folder itself
+  return /(^|\/)(test|tests|__tests__|__mocks__|testing|spec|e2e|cypress)\//.test(p);
 }
 
 /**
