@@ -4,6 +4,9 @@ import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';
 import type { VueFile } from '../lang/vue/front';
+import type { DockerFile } from '../lang/dockerfile/front';
+import type { ShellFile } from '../lang/shell/front';
+import type { DotenvFile } from '../lang/dotenv/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -15,6 +18,9 @@ export type PyContext = Context<PyFile>;
 export type JsContext = Context<JsFile>;
 export type XmlContext = Context<XmlFile>;
 export type VueContext = Context<VueFile>;
+export type DockerfileContext = Context<DockerFile>;
+export type ShellContext = Context<ShellFile>;
+export type DotenvContext = Context<DotenvFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -29,6 +35,11 @@ export interface Rule {
   xml?: (ctx: XmlContext) => void;
   /** Vue single-file components' templates (their script blocks run the `javascript` visitors). */
   vue?: (ctx: VueContext) => void;
+  dockerfile?: (ctx: DockerfileContext) => void;
+  /** Shell scripts (`.sh`, `.bash`): a script of simple commands. */
+  shell?: (ctx: ShellContext) => void;
+  /** `.env` files. */
+  dotenv?: (ctx: DotenvContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

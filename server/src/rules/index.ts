@@ -52,6 +52,11 @@ import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
+import unverifiedDownload from './unverified-download';
+import addInsteadOfCopy from './add-instead-of-copy';
+import packageSignatureDisabled from './package-signature-disabled';
+import sudoInContainer from './sudo-in-container';
+import secretFileInImage from './secret-file-in-image';
 export const rules: Rule[] = [
   // injection and data-flow rules shared by both languages
   sqlInjection,
@@ -109,4 +114,10 @@ export const rules: Rule[] = [
   bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // Dockerfiles and shell scripts
+  unverifiedDownload,
+  addInsteadOfCopy,
+  packageSignatureDisabled,
+  sudoInContainer,
+  secretFileInImage,
 ];
