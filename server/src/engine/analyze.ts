@@ -5,6 +5,7 @@ import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
 import { VueFile } from '../lang/vue/front';
+import { openYaml } from '../lang/kube/front';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -122,6 +123,15 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
+    } else if (language === 'yaml') {
+      // Kubernetes, kubeconfig and compose files, by content; any other YAML is not analyzed
+      const file = openYaml(path, text);
+      if (file) {
+        errors = file.yaml.errors();
+        comments = mayHaveSuppressions ? file.yaml.comments() : [];
+        if (file.kind === 'compose') runWholeFile(active.filter((r) => r.compose).map((r) => [r, (report) => r.compose!({ file, report })]), findings, notes);
+        else runWholeFile(active.filter((r) => r.kubernetes).map((r) => [r, (report) => r.kubernetes!({ file, report })]), findings, notes);
+      }
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
@@ -316,6 +326,7 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
+  if (language === 'yaml') return openYaml(path, text)?.yaml.errors() ?? [];
   return [];
 }
 

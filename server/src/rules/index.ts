@@ -50,6 +50,9 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
+import containerRunsAsRoot from './container-runs-as-root';
+import unpinnedImage from './unpinned-image';
+import sshPortExposed from './ssh-port-exposed';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -109,4 +112,8 @@ export const rules: Rule[] = [
   bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // Kubernetes manifests, kubeconfig and compose files (issue 10)
+  containerRunsAsRoot,
+  unpinnedImage,
+  sshPortExposed,
 ];
