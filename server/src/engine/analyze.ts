@@ -8,6 +8,7 @@ import { VueFile } from '../lang/vue/front';
 import { DockerFile } from '../lang/dockerfile/front';
 import { ShellFile } from '../lang/shell/front';
 import { DotenvFile } from '../lang/dotenv/front';
+import { openYaml } from '../lang/kube/front';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -130,6 +131,15 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       errors = front.file.errors;
       comments = mayHaveSuppressions ? front.file.comments() : [];
       runWholeFile(front.checks, findings, notes);
+    } else if (language === 'yaml') {
+      // Kubernetes, kubeconfig and compose files, by content; any other YAML is not analyzed
+      const file = openYaml(path, text);
+      if (file) {
+        errors = file.yaml.errors();
+        comments = mayHaveSuppressions ? file.yaml.comments() : [];
+        if (file.kind === 'compose') runWholeFile(active.filter((r) => r.compose).map((r) => [r, (report) => r.compose!({ file, report })]), findings, notes);
+        else runWholeFile(active.filter((r) => r.kubernetes).map((r) => [r, (report) => r.kubernetes!({ file, report })]), findings, notes);
+      }
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
@@ -341,6 +351,7 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
+  if (language === 'yaml') return openYaml(path, text)?.yaml.errors() ?? [];
   return [];
 }
 

@@ -7,6 +7,7 @@ import type { VueFile } from '../lang/vue/front';
 import type { DockerFile } from '../lang/dockerfile/front';
 import type { ShellFile } from '../lang/shell/front';
 import type { DotenvFile } from '../lang/dotenv/front';
+import type { ComposeFile, KubeFile } from '../lang/kube/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -21,6 +22,9 @@ export type VueContext = Context<VueFile>;
 export type DockerfileContext = Context<DockerFile>;
 export type ShellContext = Context<ShellFile>;
 export type DotenvContext = Context<DotenvFile>;
+/** Kubernetes manifests and kubeconfig files (`ctx.file.kind` says which). */
+export type KubeContext = Context<KubeFile>;
+export type ComposeContext = Context<ComposeFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -40,6 +44,10 @@ export interface Rule {
   shell?: (ctx: ShellContext) => void;
   /** `.env` files. */
   dotenv?: (ctx: DotenvContext) => void;
+  /** Kubernetes manifests (multi-document, `List`) and kubeconfig files. */
+  kubernetes?: (ctx: KubeContext) => void;
+  /** Docker compose files. */
+  compose?: (ctx: ComposeContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -50,13 +50,16 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
-
-/** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
+import containerRunsAsRoot from './container-runs-as-root';
+import unpinnedImage from './unpinned-image';
+import sshPortExposed from './ssh-port-exposed';
 import unverifiedDownload from './unverified-download';
 import addInsteadOfCopy from './add-instead-of-copy';
 import packageSignatureDisabled from './package-signature-disabled';
 import sudoInContainer from './sudo-in-container';
 import secretFileInImage from './secret-file-in-image';
+
+/** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
   // injection and data-flow rules shared by both languages
   sqlInjection,
@@ -120,4 +123,8 @@ export const rules: Rule[] = [
   packageSignatureDisabled,
   sudoInContainer,
   secretFileInImage,
+  // Kubernetes manifests, kubeconfig and compose files (issue 10)
+  containerRunsAsRoot,
+  unpinnedImage,
+  sshPortExposed,
 ];
