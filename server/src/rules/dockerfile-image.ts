@@ -33,13 +33,27 @@ export function dockerfileRunsAsRoot(ctx: DockerfileContext): void {
   const root = rootStage(stage);
   const base = root.from.resolved;
   if (base === undefined) return; // a base image named by a variable: its default user is not known
-  if (NON_ROOT_BASE.test(base) || (CHAINGUARD.test(base) && !/-dev$/.test(root.from.tag ?? ''))) return;
+  if (NON_ROOT_BASE.test(base) || CHAINGUARD.test(base)) return;
+  // only images known to default to root: a third-party base may set its own user (Jupyter's `jovyan`...)
+  if (!defaultsToRoot(root.from.name ?? base)) return;
   ctx.report({
     range: stage.range,
     confidence: 'medium',
     message: `No \`USER\` in the final stage${stage.from.stage ? ' or the stages it builds on' : ''}: the container runs as the base image's default user, root for \`${truncate(base)}\`. Add an unprivileged \`USER\` before \`CMD\`/\`ENTRYPOINT\`.`,
     fixes: userFix(f, stage, false),
   });
+}
+
+/** Official library images (and the few registries) whose default user is root. */
+const ROOT_REGISTRIES = /^(gcr\.io\/distroless\/|mcr\.microsoft\.com\/dotnet\/|registry\.access\.redhat\.com\/ubi\d+(\/ubi|\/ubi-minimal|\/ubi-micro|-minimal|-micro)?$|public\.ecr\.aws\/docker\/library\/|public\.ecr\.aws\/amazonlinux\/)/;
+/** Library images that switch to their own user. */
+const LIBRARY_NON_ROOT = new Set(['sonarqube', 'elasticsearch', 'kibana', 'logstash', 'solr', 'jenkins', 'jetty']);
+
+function defaultsToRoot(name: string): boolean {
+  if (name === 'scratch') return true;
+  const library = name.replace(/^(docker\.io\/|index\.docker\.io\/)?(library\/)?/, '');
+  if (!library.includes('/') && !name.includes('.') || /^(docker\.io\/|index\.docker\.io\/)(library\/)?[^/]+$/.test(name)) return !LIBRARY_NON_ROOT.has(library);
+  return ROOT_REGISTRIES.test(name);
 }
 
 function rootStage(stage: DockerStage): DockerStage {

@@ -229,7 +229,8 @@ export class DockerFile {
   private stageOf(inst: Instruction, args: Map<string, string | undefined>): DockerStage {
     const from = inst as unknown as { getImage(): string | null; getImageRange(): Range | null; getBuildStage(): string | null };
     const text = from.getImage() ?? '';
-    const resolved = substitute(text, (name) => args.get(name));
+    // template placeholders (`{{ .Version }}`) are unknown values
+    const resolved = /\{\{|\{%/.test(text) ? undefined : substitute(text, (name) => args.get(name));
     const byName = resolved ? this.stages.find((s) => s.name !== undefined && s.name === resolved.toLowerCase()) : undefined;
     const image: BaseImage = { text, range: from.getImageRange() ?? inst.getRange(), ...(resolved !== undefined ? { resolved } : {}), ...(byName ? { stage: byName } : {}) };
     if (resolved !== undefined && !byName) Object.assign(image, splitImage(resolved));
