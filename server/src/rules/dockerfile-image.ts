@@ -2,6 +2,7 @@ import type { DockerfileContext } from '../engine/rule-types';
 import type { Fix } from '../engine/types';
 import type { DockerFile, DockerStage } from '../lang/dockerfile/front';
 import { invocation } from '../lang/shell/commands';
+import { isTestFile } from './support/constants';
 
 /**
  * The Dockerfile detectors of three rules that span file types (`container-runs-as-root`,
@@ -15,8 +16,14 @@ import { invocation } from '../lang/shell/commands';
 const NON_ROOT_BASE = /nonroot|non-root|rootless/i;
 const CHAINGUARD = /^cgr\.dev\/chainguard\//;
 
+/** Dev container and test images: never deployed, and a root or sudo-enabled user is their point. */
+export function isDevOrTestImage(path: string): boolean {
+  return /(^|[\\/])\.devcontainer[\\/]/.test(path) || isTestFile(path);
+}
+
 export function dockerfileRunsAsRoot(ctx: DockerfileContext): void {
   const f = ctx.file;
+  if (isDevOrTestImage(f.path)) return;
   const stage = f.finalStage;
   if (!stage) return;
   const effective = f.effectiveUser(stage);

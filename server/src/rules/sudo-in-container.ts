@@ -1,6 +1,7 @@
 import { defineRule, type DockerfileContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 import { basename } from '../lang/shell/commands';
+import { isDevOrTestImage } from './dockerfile-image';
 
 /**
  * `sudo` in a `RUN`: the build already runs as the `USER` in effect, so `sudo` is only there
@@ -23,6 +24,7 @@ export default defineRule({
 
 function check(ctx: DockerfileContext): void {
   const f = ctx.file;
+  if (isDevOrTestImage(f.path)) return;
   for (const run of f.runs) {
     for (const c of run.commands) {
       const first = c.words[0];

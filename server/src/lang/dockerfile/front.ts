@@ -275,7 +275,6 @@ export class DockerFile {
   private addRun(inst: Instruction, stage: DockerStage | undefined, posix: boolean): void {
     if (!posix) return;
     const script = runScript(this.text, inst, (p) => this.offset(p), this.escape);
-    for (const e of script.errors) this.errors.push(`line ${this.position(e.offset).line + 1}: ${e.message}`);
     for (const c of script.comments) this.shellComments.push({ start: c.start, text: c.text });
     this.runs.push({ range: inst.getRange(), ...(stage ? { stage } : {}), commands: script.commands, opaqueHeredoc: script.opaqueHeredoc });
     const heredocs = (inst as unknown as { getHeredocs?: () => import('dockerfile-ast').Heredoc[] }).getHeredocs?.() ?? [];

@@ -399,9 +399,28 @@ class Lexer {
     const t = this.text;
     let depth = 1;
     let j = from;
+    const heredocs: string[] = [];
     while (j < this.end) {
       const c = t[j];
       if (c === '\\') { j += 2; continue; }
+      if (c === '<' && t[j + 1] === '<' && t[j + 2] !== '<' && open === '(') {
+        // a here-document inside `$(...)`: its body is skipped at the next newline
+        const m = /^<<-?[ \t]*(['"]?)([A-Za-z_][\w.-]*)\1/.exec(t.slice(j, Math.min(j + 80, this.end)));
+        if (m) { heredocs.push(m[2]); j += m[0].length; continue; }
+      }
+      if (c === '\n' && heredocs.length > 0) {
+        j++;
+        for (const delim of heredocs.splice(0)) {
+          while (j < this.end) {
+            const nl = t.indexOf('\n', j);
+            const stop = nl < 0 || nl >= this.end ? this.end : nl;
+            const line = t.slice(j, stop).replace(/^\t+/, '').trimEnd();
+            j = stop < this.end ? stop + 1 : this.end;
+            if (line === delim) break;
+          }
+        }
+        continue;
+      }
       if (c === "'" && open === '(') {
         const q = t.indexOf("'", j + 1);
         j = q < 0 || q >= this.end ? this.end : q + 1;
