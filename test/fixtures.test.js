@@ -9,7 +9,9 @@ const path = require('path');
 const { engine, ready, root, expectations } = require('./helpers/engine');
 
 const fixturesDir = path.join(root, 'test', 'fixtures');
-const isFixed = (f) => /\.fixed\.[^.]+$/.test(f);
+// `x.fixed.ext`; names without an extension (`Dockerfile`) take a `.fixed` suffix
+const isFixed = (f) => /\.fixed(\.[^.]+)?$/.test(f);
+const fixedPathOf = (file) => (path.basename(file).includes('.', 1) ? file.replace(/(\.[^.]+)$/, '.fixed$1') : `${file}.fixed`);
 
 function fixtureFiles() {
   if (!fs.existsSync(fixturesDir)) return [];
@@ -57,7 +59,7 @@ describe('rule fixtures', function () {
         }
       });
 
-      const fixedPath = file.replace(/(\.[^.]+)$/, '.fixed$1');
+      const fixedPath = fixedPathOf(file);
       if (fs.existsSync(fixedPath)) {
         it('fixes to the golden file, which parses and no longer triggers the fixed rules', function () {
           const { text: fixedText, fixed } = engine.applyPreferredFixes(text, findings);

@@ -5,6 +5,10 @@ import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
 import { VueFile } from '../lang/vue/front';
+import { DockerFile } from '../lang/dockerfile/front';
+import { ShellFile } from '../lang/shell/front';
+import { DotenvFile } from '../lang/dotenv/front';
+import { openYaml } from '../lang/kube/front';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -122,6 +126,20 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
+    } else if (language === 'dockerfile' || language === 'shell' || language === 'dotenv') {
+      const front = containerFront(language, path, text, active);
+      errors = front.file.errors;
+      comments = mayHaveSuppressions ? front.file.comments() : [];
+      runWholeFile(front.checks, findings, notes);
+    } else if (language === 'yaml') {
+      // Kubernetes, kubeconfig and compose files, by content; any other YAML is not analyzed
+      const file = openYaml(path, text);
+      if (file) {
+        errors = file.yaml.errors();
+        comments = mayHaveSuppressions ? file.yaml.comments() : [];
+        if (file.kind === 'compose') runWholeFile(active.filter((r) => r.compose).map((r) => [r, (report) => r.compose!({ file, report })]), findings, notes);
+        else runWholeFile(active.filter((r) => r.kubernetes).map((r) => [r, (report) => r.kubernetes!({ file, report })]), findings, notes);
+      }
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
@@ -137,6 +155,20 @@ function runWholeFile(checks: [Rule, (report: Reporter['report']) => void][], ou
     callHandlers([{ rule: rule.meta.id, fn: () => check((r) => reporter.report(r)), ctx: undefined }], undefined, new Set(), notes);
     out.push(...reporter.findings);
   }
+}
+
+/** Dockerfiles, shell scripts and `.env` files: the front's model and the rules' whole-file checks. */
+function containerFront(language: 'dockerfile' | 'shell' | 'dotenv', path: string, text: string, active: Rule[]) {
+  if (language === 'dockerfile') {
+    const file = new DockerFile(path, text);
+    return { file, checks: active.filter((r) => r.dockerfile).map((r): [Rule, (report: Reporter['report']) => void] => [r, (report) => r.dockerfile!({ file, report })]) };
+  }
+  if (language === 'shell') {
+    const file = new ShellFile(path, text);
+    return { file, checks: active.filter((r) => r.shell).map((r): [Rule, (report: Reporter['report']) => void] => [r, (report) => r.shell!({ file, report })]) };
+  }
+  const file = new DotenvFile(path, text);
+  return { file, checks: active.filter((r) => r.dotenv).map((r): [Rule, (report: Reporter['report']) => void] => [r, (report) => r.dotenv!({ file, report })]) };
 }
 
 function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]): void {
@@ -312,10 +344,14 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
     const file = new VueFile(path, text);
     return [...file.errors, ...(file.script ? jsParseErrors(file.script) : [])];
   }
+  if (language === 'dockerfile') return new DockerFile(path, text).errors;
+  if (language === 'shell') return new ShellFile(path, text).errors;
+  if (language === 'dotenv') return new DotenvFile(path, text).errors;
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
+  if (language === 'yaml') return openYaml(path, text)?.yaml.errors() ?? [];
   return [];
 }
 

@@ -4,6 +4,10 @@ import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';
 import type { VueFile } from '../lang/vue/front';
+import type { DockerFile } from '../lang/dockerfile/front';
+import type { ShellFile } from '../lang/shell/front';
+import type { DotenvFile } from '../lang/dotenv/front';
+import type { ComposeFile, KubeFile } from '../lang/kube/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -15,6 +19,12 @@ export type PyContext = Context<PyFile>;
 export type JsContext = Context<JsFile>;
 export type XmlContext = Context<XmlFile>;
 export type VueContext = Context<VueFile>;
+export type DockerfileContext = Context<DockerFile>;
+export type ShellContext = Context<ShellFile>;
+export type DotenvContext = Context<DotenvFile>;
+/** Kubernetes manifests and kubeconfig files (`ctx.file.kind` says which). */
+export type KubeContext = Context<KubeFile>;
+export type ComposeContext = Context<ComposeFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -29,6 +39,15 @@ export interface Rule {
   xml?: (ctx: XmlContext) => void;
   /** Vue single-file components' templates (their script blocks run the `javascript` visitors). */
   vue?: (ctx: VueContext) => void;
+  dockerfile?: (ctx: DockerfileContext) => void;
+  /** Shell scripts (`.sh`, `.bash`): a script of simple commands. */
+  shell?: (ctx: ShellContext) => void;
+  /** `.env` files. */
+  dotenv?: (ctx: DotenvContext) => void;
+  /** Kubernetes manifests (multi-document, `List`) and kubeconfig files. */
+  kubernetes?: (ctx: KubeContext) => void;
+  /** Docker compose files. */
+  compose?: (ctx: ComposeContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

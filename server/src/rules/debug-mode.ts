@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type DockerfileContext, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName, skipTestsJs, skipTestsPy } from './support/constants';
 
@@ -14,7 +14,7 @@ export default defineRule({
     severity: 'warning',
     confidence: 'high',
     securitySeverity: 5.3,
-    languages: ['python', 'javascript'],
+    languages: ['python', 'javascript', 'dockerfile'],
   },
   python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
@@ -24,6 +24,7 @@ export default defineRule({
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => nextConfig(node, ctx),
   }),
+  dockerfile: (ctx) => dockerfileDebug(ctx),
 });
 
 // ---- Python ----
@@ -205,4 +206,37 @@ function nextConfig(node: ts.ObjectLiteralExpression, ctx: JsContext): void {
     message: 'Next.js sends `X-Powered-By: Next.js` unless `poweredByHeader: false`: it tells attackers which exploits to try.',
     fixes,
   });
+}
+
+// ---- Dockerfile: debug switches in the image's environment ----
+
+const TRUE = /^(1|true|yes|on)$/i;
+/** Explicit debug switches: variable -> [does this value turn debugging on?, what it does]. */
+const DEBUG_ENV: Record<string, [(v: string) => boolean, string]> = {
+  FLASK_DEBUG: [(v) => TRUE.test(v), 'turns on the Werkzeug debugger, which runs code for whoever reaches an error page'],
+  FLASK_ENV: [(v) => v.toLowerCase() === 'development', 'puts Flask in development mode, with the Werkzeug debugger'],
+  DJANGO_DEBUG: [(v) => TRUE.test(v), 'turns on Django\'s debug pages, which show settings and code'],
+  DEBUG: [(v) => TRUE.test(v), 'turns on the application\'s debug mode (Django, Starlette and others read it)'],
+  APP_DEBUG: [(v) => TRUE.test(v), 'turns on detailed error pages (Laravel and others), which show settings and secrets'],
+  WERKZEUG_DEBUG_PIN: [(v) => v.toLowerCase() === 'off', 'removes the PIN that protects the Werkzeug debugger'],
+  NODE_OPTIONS: [(v) => /(^|\s)--inspect(-brk)?(=|\s|$)/.test(v), 'opens the Node.js inspector, which runs code for whoever connects to it'],
+  GIN_MODE: [(v) => v.toLowerCase() === 'debug', 'puts Gin in debug mode'],
+  XDEBUG_MODE: [(v) => /(^|,)\s*debug/i.test(v), 'turns on Xdebug step debugging'],
+  ASPNETCORE_DETAILEDERRORS: [(v) => TRUE.test(v), 'shows detailed ASP.NET Core error pages'],
+};
+
+function dockerfileDebug(ctx: DockerfileContext): void {
+  const f = ctx.file;
+  // only the stages that make up the final image matter at run time
+  const chain = new Set(f.finalChain);
+  for (const v of f.variables) {
+    if (v.kind !== 'ENV' || !v.stage || !chain.has(v.stage) || v.value === undefined || v.dynamic) continue;
+    const entry = DEBUG_ENV[v.name.toUpperCase()];
+    if (!entry || !entry[0](v.value)) continue;
+    ctx.report({
+      range: v.range,
+      confidence: v.name.toUpperCase() === 'DEBUG' ? 'medium' : 'high',
+      message: `\`ENV ${v.name}=${v.value}\` ${entry[1]}, in every container started from this image. Set it only in development (\`docker run -e\`, a compose override).`,
+    });
+  }
 }

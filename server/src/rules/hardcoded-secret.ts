@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type DockerfileContext, type DotenvContext, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
-import { envName, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
+import { envName, isTestFile, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
   meta: {
@@ -14,7 +14,7 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.5,
-    languages: ['python', 'javascript'],
+    languages: ['python', 'javascript', 'dockerfile', 'dotenv'],
   },
   python: skipTestsPy({
     string: (node, ctx) => pythonString(node, ctx),
@@ -23,6 +23,8 @@ export default defineRule({
     [ts.SyntaxKind.StringLiteral]: (node: ts.StringLiteral, ctx) => javascriptString(node, ctx),
     [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: (node: ts.NoSubstitutionTemplateLiteral, ctx) => javascriptString(node, ctx),
   }),
+  dockerfile: (ctx) => dockerfileSecrets(ctx),
+  dotenv: (ctx) => dotenvSecrets(ctx),
 });
 
 // ---- what a secret looks like ----
@@ -159,4 +161,44 @@ function javascriptString(node: ts.StringLiteral | ts.NoSubstitutionTemplateLite
     ? [{ title: `Read it from the environment (\`process.env.${env}\`)`, edits: [{ range, newText: `process.env.${env}` }], preferred: true }]
     : [];
   ctx.report({ range, message: message(m), severity: m.severity, confidence: m.severity === 'error' ? 'high' : 'medium', fixes });
+}
+
+// ---- Dockerfile and .env (configuration files) ----
+
+/** `ENV`/`ARG` with a literal secret: it is recorded in the image's layers or history. */
+function dockerfileSecrets(ctx: DockerfileContext): void {
+  for (const v of ctx.file.variables) {
+    if (v.value === undefined || v.dynamic || !v.valueRange || v.value.length < 6) continue;
+    const m = formatMatch(v.value) ?? namedSecret(v.name, v.value);
+    if (!m) continue;
+    const where = v.kind === 'ENV'
+      ? 'is stored in the image: anyone who can pull it reads it with `docker inspect`'
+      : 'is recorded in the image history (`docker history`) of every image built with this default';
+    ctx.report({
+      range: v.valueRange,
+      severity: m.severity,
+      confidence: m.severity === 'error' ? 'high' : 'medium',
+      message: `\`${v.kind} ${v.name}\` holds ${m.what.startsWith('a secret (') ? 'a secret' : m.what}, hard-coded: it ${where}. Pass it as a build secret (\`RUN --mount=type=secret,id=...\`) or at run time, and rotate it.`,
+    });
+  }
+}
+
+/** Test settings files: named test credentials are expected there (token formats are still reported). */
+const DOTENV_TEST = /(^|[\\/])\.env\.(test|testing|ci|e2e)$/i;
+
+/** `.env` values: well-known token formats whatever the name, and secret-named keys with real-looking values. */
+function dotenvSecrets(ctx: DotenvContext): void {
+  const f = ctx.file;
+  const testing = isTestFile(f.path) || DOTENV_TEST.test(f.path);
+  for (const e of f.entries) {
+    if (e.dynamic || e.value.length < 6) continue;
+    const m = formatMatch(e.value) ?? (testing ? undefined : namedSecret(e.key, e.value));
+    if (!m) continue;
+    ctx.report({
+      range: e.valueRange,
+      severity: 'warning',
+      confidence: 'medium',
+      message: `\`${e.key}\` holds ${m.what.startsWith('a secret (') ? 'a secret' : m.what}: if this file is committed, everyone with the repository can use it. Keep \`.env\` files out of version control (\`.gitignore\`), commit a \`.env.example\` with placeholders, and rotate the value if it was pushed.`,
+    });
+  }
 }

@@ -50,6 +50,14 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
+import containerRunsAsRoot from './container-runs-as-root';
+import unpinnedImage from './unpinned-image';
+import sshPortExposed from './ssh-port-exposed';
+import unverifiedDownload from './unverified-download';
+import addInsteadOfCopy from './add-instead-of-copy';
+import packageSignatureDisabled from './package-signature-disabled';
+import sudoInContainer from './sudo-in-container';
+import secretFileInImage from './secret-file-in-image';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -109,4 +117,14 @@ export const rules: Rule[] = [
   bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // Dockerfiles and shell scripts
+  unverifiedDownload,
+  addInsteadOfCopy,
+  packageSignatureDisabled,
+  sudoInContainer,
+  secretFileInImage,
+  // Kubernetes manifests, kubeconfig and compose files (issue 10)
+  containerRunsAsRoot,
+  unpinnedImage,
+  sshPortExposed,
 ];

@@ -1,7 +1,9 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
+import { defineRule, type DockerfileContext, type JsContext, type PyContext } from '../engine/rule-types';
+import { OWASP, type Fix } from '../engine/types';
+import { CURL_VALUED, invocation, longFlags, shortFlag, type FlagMatch, type Invocation } from '../lang/shell/commands';
+import type { SimpleCommand, Word } from '../lang/shell/words';
 import { jsBool, jsBoolValue, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
@@ -14,7 +16,7 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.4,
-    languages: ['python', 'javascript'],
+    languages: ['python', 'javascript', 'dockerfile'],
   },
   python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
@@ -25,6 +27,7 @@ export default defineRule({
     [ts.SyntaxKind.PropertyAssignment]: (node: ts.PropertyAssignment, ctx) => javascriptProperty(node, ctx),
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
   }),
+  dockerfile: (ctx) => dockerfile(ctx),
 });
 
 // ---- Python ----
@@ -246,5 +249,128 @@ function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
       message: '`rejectUnauthorized = false` turns off TLS certificate verification.',
       fixes: [{ title: 'Verify certificates (`true`)', edits: [{ range: f.range(node.right), newText: 'true' }], preferred: true }],
     });
+  }
+}
+
+// ---- Dockerfile: build commands and environment ----
+
+/** Environment switches that turn verification off: name -> does this value turn it off? */
+const TLS_ENV: Record<string, (v: string) => boolean> = {
+  NODE_TLS_REJECT_UNAUTHORIZED: (v) => v === '0',
+  PYTHONHTTPSVERIFY: (v) => v === '0',
+  // git only asks whether the variable is set
+  GIT_SSL_NO_VERIFY: (v) => v !== '',
+  PIP_TRUSTED_HOST: (v) => v !== '',
+  NPM_CONFIG_STRICT_SSL: (v) => /^(false|0|no)$/i.test(v),
+  YARN_ENABLE_STRICT_SSL: (v) => /^(false|0)$/i.test(v),
+};
+
+function dockerfile(ctx: DockerfileContext): void {
+  const f = ctx.file;
+  for (const v of f.variables) {
+    const off = TLS_ENV[v.name.toUpperCase()];
+    if (!off || v.value === undefined || v.dynamic || !off(v.value)) continue;
+    const line: Fix[] = v.alone
+      ? [{ title: `Remove \`${v.kind} ${v.name}\``, edits: [{ range: f.rangeOf(f.offset({ line: v.instructionRange.start.line, character: 0 }), f.offset({ line: v.instructionRange.start.line + 1, character: 0 })), newText: '' }], preferred: true }]
+      : [];
+    ctx.report({
+      range: v.range,
+      message: `\`${v.kind} ${v.name}=${v.value}\` turns off TLS certificate verification for ${v.kind === 'ENV' ? 'the build steps after it and the running container' : 'the build steps after it'}: anyone on the network path can impersonate the servers.`,
+      fixes: line,
+    });
+  }
+  for (const run of f.runs) for (const c of run.commands) tlsCommand(ctx, c);
+}
+
+function tlsCommand(ctx: DockerfileContext, c: SimpleCommand): void {
+  const f = ctx.file;
+  for (const a of c.assignments) {
+    const eq = a.value.indexOf('=');
+    const off = TLS_ENV[a.value.slice(0, eq).toUpperCase()];
+    if (!off || a.dynamic || !off(a.value.slice(eq + 1))) continue;
+    ctx.report({
+      range: f.rangeOf(a.start, a.end),
+      message: `\`${a.value}\` turns off TLS certificate verification for this command: anyone on the network path can impersonate the server.`,
+      fixes: c.words.length > 0 && !a.quoted ? [removeFix(ctx, a, a, a.value)] : [],
+    });
+  }
+  const inv = invocation(c);
+  if (!inv) return;
+  if (inv.name === 'export') {
+    for (const a of inv.args) {
+      const eq = a.value.indexOf('=');
+      const off = eq > 0 ? TLS_ENV[a.value.slice(0, eq).toUpperCase()] : undefined;
+      if (off && !a.dynamic && off(a.value.slice(eq + 1))) {
+        ctx.report({ range: f.rangeOf(a.start, a.end), message: `\`export ${a.value}\` turns off TLS certificate verification for the rest of this step.` });
+      }
+    }
+    return;
+  }
+  const flags: { m: FlagMatch; what: string }[] = [];
+  if (inv.name === 'curl') {
+    const k = shortFlag(inv.args, 'k', CURL_VALUED);
+    if (k) flags.push({ m: k, what: '-k' });
+    for (const m of longFlags(inv.args, ['--insecure', '--proxy-insecure'])) flags.push({ m, what: m.word.value });
+  } else if (inv.name === 'wget') {
+    for (const m of longFlags(inv.args, ['--no-check-certificate'])) flags.push({ m, what: m.word.value });
+  } else if (pipArgs(inv)) {
+    for (const m of longFlags(pipArgs(inv)!, ['--trusted-host', '--allow-insecure-host'], true)) flags.push({ m, what: `${m.word.value.split('=')[0]} ${m.value ?? ''}`.trim() });
+  } else if (inv.name === 'npm' || inv.name === 'yarn' || inv.name === 'pnpm') {
+    for (const m of longFlags(inv.args, ['--strict-ssl'])) if (m.value === 'false') flags.push({ m, what: m.word.value });
+    if (configSets(inv, /^(strict-ssl|enableStrictSsl)$/i, /^(false|0)$/i)) {
+      ctx.report({ range: f.rangeOf(c.start, c.end), message: `\`${inv.name} config set strict-ssl false\` turns off TLS certificate verification for every later install: a man in the middle can serve any package.` });
+    }
+  } else if (inv.name === 'git') {
+    gitSslVerify(ctx, inv, c);
+  }
+  for (const { m, what } of flags) {
+    ctx.report({
+      range: f.rangeOf(m.word.start, (m.valueWord ?? m.word).end),
+      message: `\`${inv.name} ${what}\` turns off TLS certificate verification: anyone on the network path can serve their own files into the image.`,
+      fixes: m.word.quoted || m.valueWord?.quoted ? [] : [m.letter !== undefined && m.word.value.length > 2
+        ? { title: `Remove \`${what}\``, edits: [{ range: f.rangeOf(m.word.start + m.letter, m.word.start + m.letter + 1), newText: '' }], preferred: true }
+        : removeFix(ctx, m.word, m.valueWord ?? m.word, what)],
+    });
+  }
+}
+
+function removeFix(ctx: DockerfileContext, first: Word, last: Word, what: string): Fix {
+  return { title: `Remove \`${what}\``, edits: [{ range: ctx.file.removalRange(first.start, last.end), newText: '' }], preferred: true };
+}
+
+/** The arguments of `pip`, `pip3`, `python -m pip`, `uv pip`: undefined for other programs. */
+function pipArgs(inv: Invocation): Word[] | undefined {
+  if (/^pip[\d.]*$/.test(inv.name)) return inv.args;
+  if (/^python[\d.]*$/.test(inv.name) && inv.args[0]?.value === '-m' && /^pip[\d.]*$/.test(inv.args[1]?.value ?? '')) return inv.args.slice(2);
+  if (inv.name === 'uv') return inv.args;
+  return undefined;
+}
+
+/** `npm config set strict-ssl false`, `npm set strict-ssl=false`. */
+function configSets(inv: Invocation, key: RegExp, value: RegExp): boolean {
+  const v = inv.args.map((a) => a.value).filter((x) => !x.startsWith('-'));
+  const at = v[0] === 'config' && v[1] === 'set' ? 2 : v[0] === 'set' ? 1 : -1;
+  if (at < 0 || v[at] === undefined) return false;
+  const [k, inline] = v[at].split('=');
+  return key.test(k) && value.test(inline ?? v[at + 1] ?? '');
+}
+
+/** `git config [--global] http.sslVerify false`, `git -c http.sslVerify=false clone ...`. */
+function gitSslVerify(ctx: DockerfileContext, inv: Invocation, c: SimpleCommand): void {
+  const v = inv.args.map((a) => a.value);
+  const off = (x: string | undefined) => /^(false|no|off|0)$/i.test(x ?? '');
+  const key = (x: string) => /^http(\..*)?\.sslverify$/i.test(x);
+  for (let k = 0; k < v.length; k++) {
+    if (v[k] === '-c' && v[k + 1]) {
+      const [name, value] = v[k + 1].split('=');
+      if (key(name) && off(value)) ctx.report({ range: ctx.file.rangeOf(inv.args[k].start, inv.args[k + 1].end), message: `\`git -c ${v[k + 1]}\` turns off TLS certificate verification for this Git command.` });
+    }
+  }
+  const ci = v.indexOf('config');
+  if (ci >= 0) {
+    const rest = v.slice(ci + 1).filter((x) => !x.startsWith('-'));
+    if (rest[0] && key(rest[0]) && off(rest[1])) {
+      ctx.report({ range: ctx.file.rangeOf(c.start, c.end), message: `\`git config ${rest[0]} ${rest[1]}\` turns off TLS certificate verification for every later Git command.` });
+    }
   }
 }
