@@ -5,6 +5,8 @@ import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
 import { VueFile } from '../lang/vue/front';
+import { isCloudFormation, loadCloudJson, loadCloudYaml, loadTerraform, terraformSyntaxErrors, type CloudFile } from '../lang/cloud/front';
+import { initTerraform } from '../lang/cloud/hcl-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -16,7 +18,7 @@ export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
 
 /** Loads the parsers that need asynchronous start-up (tree-sitter). Await once before `analyze`. */
 export function ready(): Promise<void> {
-  return initPython();
+  return Promise.all([initPython(), initTerraform()]).then(() => undefined);
 }
 
 const EXTENSIONS: Record<string, Language> = {
@@ -122,6 +124,16 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
+    } else if (language === 'json' || language === 'terraform' || (language === 'yaml' && isCloudFormation(text))) {
+      // AWS: IAM policy JSON, CloudFormation templates (JSON, YAML), Terraform; other JSON is not read
+      const file: CloudFile | undefined = language === 'json' ? loadCloudJson(path, text)
+        : language === 'yaml' ? loadCloudYaml(path, text) : loadTerraform(path, text, mayHaveSuppressions);
+      if (file) {
+        notes.push(...file.notes);
+        if (language !== 'json') errors = file.errors;
+        comments = mayHaveSuppressions ? file.comments() : [];
+        runWholeFile(active.filter((r) => r.cloud).map((r) => [r, (report) => r.cloud!({ file, report })]), findings, notes);
+      }
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
@@ -312,6 +324,7 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
     const file = new VueFile(path, text);
     return [...file.errors, ...(file.script ? jsParseErrors(file.script) : [])];
   }
+  if (language === 'terraform') return terraformSyntaxErrors(text);
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];

@@ -4,6 +4,7 @@ import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';
 import type { VueFile } from '../lang/vue/front';
+import type { CloudFile } from '../lang/cloud/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -15,6 +16,7 @@ export type PyContext = Context<PyFile>;
 export type JsContext = Context<JsFile>;
 export type XmlContext = Context<XmlFile>;
 export type VueContext = Context<VueFile>;
+export type CloudContext = Context<CloudFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -29,6 +31,8 @@ export interface Rule {
   xml?: (ctx: XmlContext) => void;
   /** Vue single-file components' templates (their script blocks run the `javascript` visitors). */
   vue?: (ctx: VueContext) => void;
+  /** AWS policies and resources: IAM policy JSON, CloudFormation (JSON, YAML) and Terraform, one model. */
+  cloud?: (ctx: CloudContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {
