@@ -22,7 +22,7 @@ export default defineRule({
   cloud: (ctx) => check(ctx),
 });
 
-interface Allowed { pattern: string; at: PValue; everyResource: boolean }
+interface Allowed { pattern: string; at: PValue; anyRole: boolean }
 
 function check(ctx: CloudContext): void {
   for (const doc of ctx.file.policies) {
@@ -42,8 +42,8 @@ function check(ctx: CloudContext): void {
       add(hits[0]!.at, `${method.actions.join(' + ')}: ${method.how}`);
     }
     for (const a of allowed) {
-      if (a.everyResource && actionMatches(a.pattern, 'iam:PassRole') && !isDenied('iam:PassRole')) {
-        add(a.at, 'iam:PassRole on `*`: hands any role, administrators\' included, to the services it can use');
+      if (a.anyRole && actionMatches(a.pattern, 'iam:PassRole') && !isDenied('iam:PassRole')) {
+        add(a.at, 'iam:PassRole on every role: hands any role, administrators\' included, to the services it can use');
       }
     }
     for (const [at, methods] of findings) {
@@ -67,10 +67,10 @@ function actionsOf(doc: PolicyDoc): { allowed: Allowed[]; denied: string[] } {
       for (const a of known(s.actions)) denied.push(a.value!);
     }
     if (s.effect !== 'Allow' || !broadResources(s)) continue;
-    const everyResource = allResources(s) || !!s.notResources;
+    const anyRole = !!s.notResources || known(s.resources).some((r) => r.value === '*' || /:role\/\*$/.test(r.value!));
     for (const a of known(s.actions)) {
       if (isFullWildcard(a.value) || serviceWildcard(a.value)) continue;
-      allowed.push({ pattern: a.value!, at: a, everyResource });
+      allowed.push({ pattern: a.value!, at: a, anyRole });
     }
   }
   return { allowed, denied };

@@ -56,7 +56,7 @@ function encryptionSwitch(ctx: CloudContext, r: CloudResource, kind: Kind): void
   // an Aurora cluster member takes the cluster's encryption
   if (r.type === 'aws_db_instance' && /^aurora/i.test(scalarText(entry(r.body, 'engine')?.value) ?? '')) return;
   const e = entry(r.body, key);
-  const title = `Encrypt the ${kind.what} (\`${key} = true\`; replaces an existing resource: review)`;
+  const title = `Encrypt the ${kind.what} (set \`${key}\` to true; AWS replaces an existing resource: review)`;
   if (e) {
     if (boolOf(e.value) !== false) return;
     report(ctx, e.value, `${label(r)} sets \`${key}\` to false: the ${kind.what}, its snapshots and backups are stored unencrypted. Set it to \`true\`.`, 'warning',

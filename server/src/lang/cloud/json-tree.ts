@@ -1,5 +1,5 @@
 import { parseTree, type Node as JNode, type ParseError } from 'jsonc-parser';
-import { longFormIntrinsic, type CEntry, type CNode } from './model';
+import { intrinsicOrObject, type CEntry, type CNode } from './model';
 
 /** Deeper JSON is left as unknown (bounded recursion on generated input). */
 const MAX_DEPTH = 200;
@@ -31,7 +31,7 @@ function convert(n: JNode, base: number, depth: number): CNode {
         if (!k || typeof k.value !== 'string' || !v) continue;
         entries.push({ key: k.value, keyStart: base + k.offset, keyEnd: base + k.offset + k.length, value: convert(v, base, depth + 1) });
       }
-      return longFormIntrinsic(entries) ? { kind: 'unknown', start, end } : { kind: 'object', start, end, entries };
+      return intrinsicOrObject(entries, start, end);
     }
     case 'array':
       return { kind: 'array', start, end, items: (n.children ?? []).map((c) => convert(c, base, depth + 1)) };

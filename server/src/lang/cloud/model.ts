@@ -23,6 +23,23 @@ export function longFormIntrinsic(entries: CEntry[]): boolean {
   return entries.length === 1 && (entries[0].key === 'Ref' || entries[0].key.startsWith('Fn::'));
 }
 
+/**
+ * A `!Sub`/`Fn::Sub` string whose only variables are pseudo parameters (`${AWS::AccountId}`,
+ * `${AWS::Partition}`...): known for the rules' purposes (an ARN pattern keeps its shape).
+ */
+export function onlyPseudoParameters(s: string): boolean {
+  const refs = s.match(/\$\{[^}]{0,200}\}/g) ?? [];
+  return refs.every((r) => /^\$\{AWS::(AccountId|Partition|Region|URLSuffix|StackName|StackId)\}$/.test(r) || r.startsWith('${!'));
+}
+
+/** An object, or the value of a long-form intrinsic (`{Ref: X}`: unknown; `{"Fn::Sub": "arn:${AWS::Partition}:..."}`: that string). */
+export function intrinsicOrObject(entries: CEntry[], start: number, end: number): CNode {
+  if (!longFormIntrinsic(entries)) return { kind: 'object', start, end, entries };
+  const v = entries[0].value;
+  if (entries[0].key === 'Fn::Sub' && v.kind === 'scalar' && typeof v.value === 'string' && onlyPseudoParameters(v.value)) return { ...v, start, end };
+  return { kind: 'unknown', start, end };
+}
+
 export function entry(node: CNode | undefined, key: string): CEntry | undefined {
   if (node?.kind !== 'object') return undefined;
   for (const e of node.entries) if (e.key === key) return e;

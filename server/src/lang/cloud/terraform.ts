@@ -11,6 +11,8 @@ import { policyFromNode, refineKind, statementList } from './policy';
  */
 
 const MAX_DEPTH = 100;
+/** Interpolations of the account's identity, partition and region (they do not change what an ARN pattern covers). */
+const ACCOUNT_CONTEXT = /^\$\{\s*(data\.aws_caller_identity\.\w+\.account_id|data\.aws_partition\.\w+\.partition|data\.aws_region\.\w+\.(name|region)|data\.aws_partition\.\w+\.dns_suffix)\s*\}$/;
 /** Blocks of a file looked at (bounded work on generated input). */
 const MAX_BLOCKS = 20_000;
 
@@ -176,6 +178,18 @@ export function evaluate(n: Node, depth: number): CNode {
       const exprs = args?.namedChildren.filter((c) => c?.type === 'expression') ?? [];
       if (name === 'jsonencode' && exprs.length === 1) return evaluate(exprs[0]!, depth + 1);
       return unknown;
+    }
+    case 'quoted_template': {
+      // `"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/*"`:
+      // the account, partition and region keep an ARN's shape; any other interpolation makes it unknown
+      let out = '';
+      for (const c of n.namedChildren) {
+        if (!c || c.type === 'quoted_template_start' || c.type === 'quoted_template_end') continue;
+        if (c.type === 'template_literal') out += c.text;
+        else if (c.type === 'template_interpolation' && ACCOUNT_CONTEXT.test(c.text)) out += c.text;
+        else return unknown;
+      }
+      return { kind: 'scalar', start, end, value: out };
     }
     case 'heredoc_template': {
       const parts = n.namedChildren.filter((c) => c?.type !== 'heredoc_start' && c?.type !== 'heredoc_identifier');

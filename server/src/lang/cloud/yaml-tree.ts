@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, Parser as CstParser, parseDocument, YAMLMap, YAMLSeq, type Node as YNode, type Tags } from 'yaml';
-import { longFormIntrinsic, type CEntry, type CNode } from './model';
+import { intrinsicOrObject, onlyPseudoParameters, type CEntry, type CNode } from './model';
 
 /** CloudFormation's short-form intrinsic functions: each tag keeps its node (and position); the value is unknown. */
 const FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64', 'Cidr',
@@ -36,6 +36,7 @@ function span(n: YNode): { start: number; end: number } {
 
 function convert(n: YNode, depth: number): CNode {
   const { start, end } = span(n);
+  if (n.tag === '!Sub' && isScalar(n) && typeof n.value === 'string' && onlyPseudoParameters(n.value)) return { kind: 'scalar', start, end, value: n.value };
   if (depth > MAX_DEPTH || (n.tag && n.tag.startsWith('!') && !n.tag.startsWith('!!'))) return { kind: 'unknown', start, end };
   if (isMap(n)) {
     const entries: CEntry[] = [];
@@ -47,7 +48,7 @@ function convert(n: YNode, depth: number): CNode {
       const value: CNode = v ? convert(v, depth + 1) : { kind: 'scalar', start: ks.end, end: ks.end, value: null };
       entries.push({ key: String(k.value), keyStart: ks.start, keyEnd: ks.end, value });
     }
-    return longFormIntrinsic(entries) ? { kind: 'unknown', start, end } : { kind: 'object', start, end, entries };
+    return intrinsicOrObject(entries, start, end);
   }
   if (isSeq(n)) return { kind: 'array', start, end, items: n.items.map((i) => convert(i as YNode, depth + 1)) };
   if (isScalar(n)) {
