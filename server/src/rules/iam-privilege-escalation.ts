@@ -66,7 +66,7 @@ function actionsOf(doc: PolicyDoc): { allowed: Allowed[]; denied: string[] } {
     if (s.effect === 'Deny' && (allResources(s) || !s.resources) && s.condition === 'none') {
       for (const a of known(s.actions)) denied.push(a.value!);
     }
-    if (s.effect !== 'Allow' || !broadResources(s)) continue;
+    if (s.effect !== 'Allow' || !broadResources(s) || s.condition !== 'none') continue;
     const anyRole = !!s.notResources || known(s.resources).some((r) => r.value === '*' || /:role\/\*$/.test(r.value!));
     for (const a of known(s.actions)) {
       if (isFullWildcard(a.value) || serviceWildcard(a.value)) continue;

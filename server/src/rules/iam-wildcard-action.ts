@@ -1,5 +1,6 @@
 import { defineRule, type CloudContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
+import type { PolicyDoc, Statement } from '../lang/cloud/model';
 import { allResources, isFullWildcard, known, serviceWildcard } from './support/iam';
 
 /** `Action: "*"` or a whole service (`s3:*`, `iam:*`) allowed. */
@@ -21,7 +22,7 @@ export default defineRule({
 function check(ctx: CloudContext): void {
   for (const doc of ctx.file.policies) {
     for (const s of doc.statements) {
-      if (s.effect !== 'Allow') continue;
+      if (s.effect !== 'Allow' || accountKeyAdmin(doc, s)) continue;
       const everyResource = allResources(s);
       for (const a of known(s.actions)) {
         const full = isFullWildcard(a.value);
@@ -38,4 +39,13 @@ function check(ctx: CloudContext): void {
       }
     }
   }
+}
+
+/**
+ * AWS's default key policy gives the key's own account `kms:*` (so that IAM policies can grant
+ * use of the key): not a wildcard grant to anyone. Unknown principals (`!Join` of the account id) count as the account.
+ */
+function accountKeyAdmin(doc: PolicyDoc, s: Statement): boolean {
+  if (doc.kind !== 'key' || !s.principals) return false;
+  return s.principals.principals.every((p) => p.value.value === undefined || /:root$/.test(p.value.value) || /^\d{12}$/.test(p.value.value));
 }

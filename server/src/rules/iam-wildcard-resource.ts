@@ -23,14 +23,18 @@ function check(ctx: CloudContext): void {
     // in a resource policy, `*` means the resource the policy is attached to
     if (doc.kind !== 'identity' && doc.kind !== 'unknown') continue;
     for (const s of doc.statements) {
-      if (s.effect !== 'Allow' || !allResources(s)) continue;
-      const writing = known(s.actions).filter((a) => writes(a.value!));
+      // a condition (tags, the service a role is passed to...) narrows the resources: not judged here
+      if (s.effect !== 'Allow' || !allResources(s) || s.condition !== 'none') continue;
+      // iam:PassRole on `*` is iam-privilege-escalation's finding
+      const writing = known(s.actions).filter((a) => writes(a.value!) && a.value!.toLowerCase() !== 'iam:passrole');
       if (writing.length === 0) continue;
       const names = writing.map((a) => `\`${a.value}\``);
       const permissions = writing.some((a) => PERMISSION_SERVICES.has(a.value!.split(':')[0].toLowerCase()));
       ctx.report({
         range: ctx.file.rangeOf(writing[0]),
-        message: `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} ${writing.length > 1 ? 'are' : 'is'} allowed on \`Resource: "*"\` in \`${doc.where}\`${permissions ? ', which changes permissions anywhere in the account' : ''}. Name the resources (ARNs) the holder writes to.`,
+        message: `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} ${writing.length > 1 ? 'are' : 'is'} allowed on \`Resource: "*"\` in \`${doc.where}\`${permissions ? ', which changes permissions anywhere in the account' : ''}. Name the resources (ARNs) the holder writes to, or narrow them with a condition.`,
+        // writes to every resource of a data service are broad but often what a controller needs: a hint
+        severity: permissions ? 'warning' : 'info',
       });
     }
   }

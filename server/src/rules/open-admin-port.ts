@@ -24,8 +24,18 @@ interface Ingress { protocol?: CNode; from?: CNode; to?: CNode; cidrs: CNode[] }
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 const ADMIN_PORTS: [number, string][] = [[22, 'SSH'], [3389, 'RDP']];
 
+/** Load balancers and the property that lists their security groups. */
+const LOAD_BALANCERS: Record<string, string> = {
+  aws_lb: 'security_groups', aws_alb: 'security_groups', aws_elb: 'security_groups',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'SecurityGroups', 'AWS::ElasticLoadBalancing::LoadBalancer': 'SecurityGroups',
+};
+
 function check(ctx: CloudContext): void {
+  const behindLoadBalancer = loadBalancerGroups(ctx);
   for (const r of ctx.file.resources) {
+    // a load balancer answers only on its listeners' ports: its group is open to the internet by design
+    const group = groupOf(r);
+    if (group && behindLoadBalancer.has(group)) continue;
     for (const rule of ingressRules(r)) {
       const open = rule.cidrs.filter((c) => ANYWHERE.has(scalarText(c) ?? ''));
       if (open.length === 0) continue;
@@ -91,4 +101,22 @@ function ingressRules(r: CloudResource): Ingress[] {
     default:
       return [];
   }
+}
+
+/** The security groups (Terraform `aws_security_group.x`, CloudFormation logical ids) that load balancers of the file use. */
+function loadBalancerGroups(ctx: CloudContext): Set<string> {
+  const out = new Set<string>();
+  for (const r of ctx.file.resources) {
+    const key = LOAD_BALANCERS[r.type];
+    const list = key ? entry(r.body, key)?.value : undefined;
+    for (const item of list?.kind === 'array' ? list.items : []) if (item.kind === 'unknown' && item.ref) out.add(item.ref);
+  }
+  return out;
+}
+
+/** The security group a resource defines or adds a rule to. */
+function groupOf(r: CloudResource): string | undefined {
+  if (r.type === 'aws_security_group' || r.type === 'AWS::EC2::SecurityGroup') return r.name;
+  const target = entry(r.body, r.source === 'terraform' ? 'security_group_id' : 'GroupId')?.value;
+  return target?.kind === 'unknown' ? target.ref : undefined;
 }

@@ -32,7 +32,7 @@ const POLICY_PROPS: Record<string, [string, PolicyKind][]> = {
   'AWS::S3::BucketPolicy': [['PolicyDocument', 'bucket']],
   'AWS::SQS::QueuePolicy': [['PolicyDocument', 'queue']],
   'AWS::SNS::TopicPolicy': [['PolicyDocument', 'topic']],
-  'AWS::KMS::Key': [['KeyPolicy', 'resource']],
+  'AWS::KMS::Key': [['KeyPolicy', 'key']],
   'AWS::ECR::Repository': [['RepositoryPolicyText', 'resource']],
 };
 

@@ -104,7 +104,6 @@ export function loadCloudYaml(path: string, text: string): CloudFile {
   const { root, error } = parseCfnYaml(text);
   if (error) {
     file.notes.push(`not analyzed: ${error}`);
-    file.errors.push(error);
     return file;
   }
   if (root) Object.assign(file, templateModel(root));

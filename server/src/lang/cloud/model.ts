@@ -12,7 +12,8 @@ export type CNode =
   | { kind: 'object'; start: number; end: number; entries: CEntry[] }
   | { kind: 'array'; start: number; end: number; items: CNode[] }
   | { kind: 'scalar'; start: number; end: number; value: string | number | boolean | null }
-  | { kind: 'unknown'; start: number; end: number };
+  /** `ref`: the resource a reference names (`!Ref X`, `!GetAtt X.Arn`, `aws_security_group.x.id`), when it is one. */
+  | { kind: 'unknown'; start: number; end: number; ref?: string };
 
 export type CObject = Extract<CNode, { kind: 'object' }>;
 
@@ -37,7 +38,17 @@ export function intrinsicOrObject(entries: CEntry[], start: number, end: number)
   if (!longFormIntrinsic(entries)) return { kind: 'object', start, end, entries };
   const v = entries[0].value;
   if (entries[0].key === 'Fn::Sub' && v.kind === 'scalar' && typeof v.value === 'string' && onlyPseudoParameters(v.value)) return { ...v, start, end };
-  return { kind: 'unknown', start, end };
+  return { kind: 'unknown', start, end, ref: refTarget(entries[0].key, v) };
+}
+
+/** The logical id that `Ref`/`Fn::GetAtt` (long or short form) names. */
+export function refTarget(fn: string, v: CNode): string | undefined {
+  if (fn === 'Ref' && v.kind === 'scalar' && typeof v.value === 'string') return v.value;
+  if (fn === 'Fn::GetAtt' || fn === 'GetAtt') {
+    if (v.kind === 'scalar' && typeof v.value === 'string') return v.value.split('.')[0];
+    if (v.kind === 'array' && v.items[0]?.kind === 'scalar' && typeof v.items[0].value === 'string') return v.items[0].value;
+  }
+  return undefined;
 }
 
 export function entry(node: CNode | undefined, key: string): CEntry | undefined {
@@ -97,9 +108,9 @@ export interface Statement {
 
 /**
  * Where a policy applies: identity (attached to a user, group or role), trust (a role's
- * assume-role policy), a resource policy (bucket, queue, topic), or unknown (a standalone document).
+ * assume-role policy), a resource policy (bucket, queue, topic, KMS key), or unknown (a standalone document).
  */
-export type PolicyKind = 'identity' | 'trust' | 'bucket' | 'queue' | 'topic' | 'resource' | 'unknown';
+export type PolicyKind = 'identity' | 'trust' | 'bucket' | 'queue' | 'topic' | 'key' | 'resource' | 'unknown';
 
 export interface PolicyDoc {
   kind: PolicyKind;

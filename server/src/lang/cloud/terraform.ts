@@ -36,7 +36,8 @@ const POLICY_ARGS: Record<string, [string, PolicyKind][]> = {
   aws_sns_topic_policy: [['policy', 'topic']],
   aws_sns_topic: [['policy', 'topic']],
   aws_ecr_repository_policy: [['policy', 'resource']],
-  aws_kms_key: [['policy', 'resource']],
+  aws_kms_key: [['policy', 'key']],
+  aws_kms_key_policy: [['policy', 'key']],
   aws_secretsmanager_secret_policy: [['policy', 'resource']],
   aws_lambda_permission: [],
 };
@@ -135,8 +136,15 @@ export function evaluate(n: Node, depth: number): CNode {
   const unknown: CNode = { kind: 'unknown', start, end };
   if (depth > MAX_DEPTH) return unknown;
   switch (n.type) {
-    case 'expression': case 'literal_value': case 'collection_value': case 'template_expr':
-      return n.namedChildCount === 1 ? evaluate(n.namedChildren[0]!, depth + 1) : unknown;
+    case 'expression': case 'literal_value': case 'collection_value': case 'template_expr': {
+      if (n.namedChildCount === 1) return evaluate(n.namedChildren[0]!, depth + 1);
+      // `aws_security_group.lb.id`: unknown, but it names a resource of the file
+      const [head, type, name] = n.namedChildren;
+      if (head?.type === 'variable_expr' && type?.type === 'get_attr' && name?.type === 'get_attr') {
+        return { ...unknown, ref: `${head.text}${type.text}${name.text}`.replace(/\s+/g, '').split('.').slice(0, 2).join('.') };
+      }
+      return unknown;
+    }
     case 'string_lit': {
       const s = stringLit(n);
       return s === undefined ? unknown : { kind: 'scalar', start, end, value: s };

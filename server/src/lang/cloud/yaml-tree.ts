@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, Parser as CstParser, parseDocument, YAMLMap, YAMLSeq, type Node as YNode, type Tags } from 'yaml';
-import { intrinsicOrObject, onlyPseudoParameters, type CEntry, type CNode } from './model';
+import { intrinsicOrObject, onlyPseudoParameters, refTarget, type CEntry, type CNode } from './model';
 
 /** CloudFormation's short-form intrinsic functions: each tag keeps its node (and position); the value is unknown. */
 const FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64', 'Cidr',
@@ -37,7 +37,14 @@ function span(n: YNode): { start: number; end: number } {
 function convert(n: YNode, depth: number): CNode {
   const { start, end } = span(n);
   if (n.tag === '!Sub' && isScalar(n) && typeof n.value === 'string' && onlyPseudoParameters(n.value)) return { kind: 'scalar', start, end, value: n.value };
-  if (depth > MAX_DEPTH || (n.tag && n.tag.startsWith('!') && !n.tag.startsWith('!!'))) return { kind: 'unknown', start, end };
+  if (depth > MAX_DEPTH) return { kind: 'unknown', start, end };
+  if (n.tag && n.tag.startsWith('!') && !n.tag.startsWith('!!')) {
+    const fn = n.tag.slice(1);
+    const first = isSeq(n) ? n.items[0] : n;
+    const ref = (fn === 'Ref' || fn === 'GetAtt') && isScalar(first) && typeof first.value === 'string'
+      ? refTarget(fn, { kind: 'scalar', start, end, value: first.value }) : undefined;
+    return { kind: 'unknown', start, end, ...(ref ? { ref } : {}) };
+  }
   if (isMap(n)) {
     const entries: CEntry[] = [];
     for (const p of n.items) {
