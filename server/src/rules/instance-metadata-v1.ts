@@ -33,8 +33,8 @@ function check(ctx: CloudContext): void {
 }
 
 function terraform(ctx: CloudContext, r: CloudResource): void {
-  const blocks = r.body.kind === 'object' ? r.body.entries.filter((e) => e.key === 'metadata_options') : [];
-  if (blocks.length > 1) return;
+  const blocks = r.body.entries.filter((e) => e.key === 'metadata_options');
+  if (blocks.length > 1 || blocks[0]?.value.kind === 'unknown') return; // several, or a `dynamic` block
   options(ctx, r, r.body, blocks[0]?.value, 'http_tokens', 'http_endpoint');
 }
 

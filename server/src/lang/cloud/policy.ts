@@ -76,5 +76,10 @@ export function refineKind(kind: PolicyKind, statements: Statement[]): PolicyKin
   const withPrincipal = statements.filter((s) => s.principals || s.notPrincipals);
   if (withPrincipal.length === 0) return statements.length > 0 ? 'identity' : 'unknown';
   const assumes = withPrincipal.some((s) => s.actions?.values.some((a) => /^sts:AssumeRole/i.test(a.value ?? '')));
-  return assumes ? 'trust' : 'resource';
+  if (assumes) return 'trust';
+  // a resource policy for one service: a key policy, a bucket policy
+  const services = new Set(statements.flatMap((s) => s.actions?.values ?? []).map((a) => /^([a-z0-9-]+):/i.exec(a.value ?? '')?.[1]?.toLowerCase()));
+  if (services.size === 1 && services.has('kms')) return 'key';
+  if (services.size === 1 && services.has('s3')) return 'bucket';
+  return 'resource';
 }

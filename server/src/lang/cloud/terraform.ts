@@ -121,8 +121,14 @@ function bodyNode(body: Node, depth: number): Extract<CNode, { kind: 'object' }>
       if (expr) entries.push({ key: id.text, keyStart: id.startIndex, keyEnd: id.endIndex, value: evaluate(expr, depth + 1) });
     } else if (c.type === 'block' && depth < MAX_DEPTH) {
       const b = bodyOf(c);
+      if (id.text === 'dynamic') {
+        // `dynamic "metadata_options" { ... }`: blocks generated from variables, unknown
+        const label = c.namedChildren.find((x) => x?.type === 'string_lit');
+        const name = label ? stringLit(label) : undefined;
+        if (name) entries.push({ key: name, keyStart: label!.startIndex, keyEnd: label!.endIndex, value: { kind: 'unknown', start: c.startIndex, end: c.endIndex } });
+        continue;
+      }
       const value: CNode = b ? bodyNode(b, depth + 1) : { kind: 'object', start: c.endIndex - 1, end: c.endIndex - 1, entries: [] };
-      if (c.namedChildren.some((x) => x?.type === 'string_lit')) continue; // `dynamic "ingress"`: generated blocks, unknown
       entries.push({ key: id.text, keyStart: id.startIndex, keyEnd: id.endIndex, value: { ...value, start: c.startIndex, end: c.endIndex } });
     }
   }
