@@ -36,6 +36,7 @@ function check(ctx: CloudContext): void {
     // a load balancer answers only on its listeners' ports: its group is open to the internet by design
     const group = groupOf(r);
     if (group && behindLoadBalancer.has(group)) continue;
+    if (namedForLoadBalancer(r)) continue;
     for (const rule of ingressRules(r)) {
       const open = rule.cidrs.filter((c) => ANYWHERE.has(scalarText(c) ?? ''));
       if (open.length === 0) continue;
@@ -119,4 +120,14 @@ function groupOf(r: CloudResource): string | undefined {
   if (r.type === 'aws_security_group' || r.type === 'AWS::EC2::SecurityGroup') return r.name;
   const target = entry(r.body, r.source === 'terraform' ? 'security_group_id' : 'GroupId')?.value;
   return target?.kind === 'unknown' ? target.ref : undefined;
+}
+
+/**
+ * A security group whose name or description says it is a load balancer's (the load balancer is
+ * often in another template or module, where this file cannot see it).
+ */
+function namedForLoadBalancer(r: CloudResource): boolean {
+  if (r.type !== 'aws_security_group' && r.type !== 'AWS::EC2::SecurityGroup') return false;
+  const texts = [r.name, ...['name', 'description', 'GroupDescription', 'GroupName'].map((k) => scalarText(entry(r.body, k)?.value) ?? '')];
+  return texts.some((t) => /load[ _-]?balancer|(^|[^a-z])(alb|elb|nlb|lb)([^a-z]|$)/i.test(t.slice(0, 200)));
 }
