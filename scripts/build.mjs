@@ -50,6 +50,8 @@ const common = {
     'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
     // the self-contained browser build: its parser without @babel/parser (40 KB instead of 600 KB)
     '@vue/compiler-dom': join(root, 'node_modules/@vue/compiler-dom/dist/compiler-dom.esm-browser.js'),
+    // the UMD build loads its parts with a dynamic require that esbuild cannot follow
+    'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
   },
 };
 
@@ -60,3 +62,4 @@ await Promise.all([
 
 copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'tree-sitter-python.wasm'));
+copyFileSync(join(root, 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'), join(dist, 'tree-sitter-terraform.wasm'));

@@ -9,6 +9,8 @@ import { DockerFile } from '../lang/dockerfile/front';
 import { ShellFile } from '../lang/shell/front';
 import { DotenvFile } from '../lang/dotenv/front';
 import { openYaml } from '../lang/kube/front';
+import { isCloudFormation, loadCloudJson, loadCloudYaml, loadTerraform, terraformSyntaxErrors, type CloudFile } from '../lang/cloud/front';
+import { initTerraform } from '../lang/cloud/hcl-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { rules } from '../rules';
 import { Reporter } from './rule';
@@ -20,7 +22,7 @@ export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
 
 /** Loads the parsers that need asynchronous start-up (tree-sitter). Await once before `analyze`. */
 export function ready(): Promise<void> {
-  return initPython();
+  return Promise.all([initPython(), initTerraform()]).then(() => undefined);
 }
 
 const EXTENSIONS: Record<string, Language> = {
@@ -126,6 +128,16 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       const file = new XmlFile(path, text);
       comments = mayHaveSuppressions ? file.comments() : [];
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
+    } else if (language === 'json' || language === 'terraform' || (language === 'yaml' && isCloudFormation(text))) {
+      // AWS: IAM policy JSON, CloudFormation templates (JSON, YAML), Terraform; other JSON is not read
+      const file: CloudFile | undefined = language === 'json' ? loadCloudJson(path, text)
+        : language === 'yaml' ? loadCloudYaml(path, text) : loadTerraform(path, text, mayHaveSuppressions);
+      if (file) {
+        notes.push(...file.notes);
+        if (language !== 'json') errors = file.errors;
+        comments = mayHaveSuppressions ? file.comments() : [];
+        runWholeFile(active.filter((r) => r.cloud).map((r) => [r, (report) => r.cloud!({ file, report })]), findings, notes);
+      }
     } else if (language === 'dockerfile' || language === 'shell' || language === 'dotenv') {
       const front = containerFront(language, path, text, active);
       errors = front.file.errors;
@@ -347,6 +359,7 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
   if (language === 'dockerfile') return new DockerFile(path, text).errors;
   if (language === 'shell') return new ShellFile(path, text).errors;
   if (language === 'dotenv') return new DotenvFile(path, text).errors;
+  if (language === 'terraform') return terraformSyntaxErrors(text);
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];

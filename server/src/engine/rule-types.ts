@@ -8,6 +8,7 @@ import type { DockerFile } from '../lang/dockerfile/front';
 import type { ShellFile } from '../lang/shell/front';
 import type { DotenvFile } from '../lang/dotenv/front';
 import type { ComposeFile, KubeFile } from '../lang/kube/front';
+import type { CloudFile } from '../lang/cloud/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -25,6 +26,7 @@ export type DotenvContext = Context<DotenvFile>;
 /** Kubernetes manifests and kubeconfig files (`ctx.file.kind` says which). */
 export type KubeContext = Context<KubeFile>;
 export type ComposeContext = Context<ComposeFile>;
+export type CloudContext = Context<CloudFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -48,6 +50,8 @@ export interface Rule {
   kubernetes?: (ctx: KubeContext) => void;
   /** Docker compose files. */
   compose?: (ctx: ComposeContext) => void;
+  /** AWS policies and resources: IAM policy JSON, CloudFormation (JSON, YAML) and Terraform, one model. */
+  cloud?: (ctx: CloudContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type DockerfileContext, type DotenvContext, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type CloudContext, type DockerfileContext, type DotenvContext, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
 import { envName, isTestFile, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 
@@ -14,7 +14,7 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.5,
-    languages: ['python', 'javascript', 'dockerfile', 'dotenv'],
+    languages: ['python', 'javascript', 'dockerfile', 'dotenv', 'json', 'yaml', 'terraform'],
   },
   python: skipTestsPy({
     string: (node, ctx) => pythonString(node, ctx),
@@ -25,6 +25,7 @@ export default defineRule({
   }),
   dockerfile: (ctx) => dockerfileSecrets(ctx),
   dotenv: (ctx) => dotenvSecrets(ctx),
+  cloud: (ctx) => cloudLiterals(ctx),
 });
 
 // ---- what a secret looks like ----
@@ -199,6 +200,35 @@ function dotenvSecrets(ctx: DotenvContext): void {
       severity: 'warning',
       confidence: 'medium',
       message: `\`${e.key}\` holds ${m.what.startsWith('a secret (') ? 'a secret' : m.what}: if this file is committed, everyone with the repository can use it. Keep \`.env\` files out of version control (\`.gitignore\`), commit a \`.env.example\` with placeholders, and rotate the value if it was pushed.`,
+      });
+    }
+  }
+}
+
+// ---- CloudFormation and Terraform ----
+
+/**
+ * Literal strings bound to names in templates: resource properties (`MasterUserPassword`,
+ * `password`, provider `access_key`/`secret_key`), variable defaults, and the defaults of
+ * CloudFormation parameters marked `NoEcho` (declared secret, so any real-looking default is one).
+ * References (`!Ref`, `var.x`, `${...}`) are never literals.
+ */
+function cloudLiterals(ctx: CloudContext): void {
+  const f = ctx.file;
+  for (const lit of f.literals) {
+    if (lit.value.length < 6) continue;
+    let m = formatMatch(lit.value) ?? namedSecret(lit.name, lit.value);
+    if (!m && lit.noEcho) m = namedSecret('password', lit.value);
+    if (!m) continue;
+    const where = lit.noEcho ? `the default of the NoEcho parameter \`${lit.name}\`` : `\`${lit.name}\``;
+    const advice = f.format === 'terraform'
+      ? 'Pass it in from a secret store (a sensitive variable set outside the code, `aws_secretsmanager_secret_version`, or `manage_master_user_password = true` for RDS), and rotate it.'
+      : 'Use a dynamic reference (`{{resolve:secretsmanager:...}}`, `ManageMasterUserPassword: true` for RDS) or a parameter without a default, and rotate it.';
+    ctx.report({
+      range: f.rangeOf(lit),
+      message: `Hard-coded ${m.what.replace(/^an? /, '')} in ${where}: anyone with the template can use it. ${advice}`,
+      severity: m.severity,
+      confidence: m.severity === 'error' ? 'high' : 'medium',
     });
   }
 }

@@ -40,6 +40,17 @@ import angularBypassSecurityTrust from './angular-bypass-security-trust';
 import reactDangerouslySetInnerHtml from './react-dangerously-set-inner-html';
 import vueVHtml from './vue-v-html';
 import xmlExternalEntity from './xml-external-entity';
+import iamAdminPolicy from './iam-admin-policy';
+import iamWildcardAction from './iam-wildcard-action';
+import iamWildcardResource from './iam-wildcard-resource';
+import iamPrivilegeEscalation from './iam-privilege-escalation';
+import iamNotAction from './iam-not-action';
+import iamPublicPrincipal from './iam-public-principal';
+import s3PublicAccess from './s3-public-access';
+import openAdminPort from './open-admin-port';
+import unencryptedStorage from './unencrypted-storage';
+import publicDatabase from './public-database';
+import instanceMetadataV1 from './instance-metadata-v1';
 import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
 import permissiveFilePermissions from './permissive-file-permissions';
@@ -127,4 +138,16 @@ export const rules: Rule[] = [
   containerRunsAsRoot,
   unpinnedImage,
   sshPortExposed,
+  // AWS: IAM policies, CloudFormation, Terraform (issue 10)
+  iamAdminPolicy,
+  iamWildcardAction,
+  iamWildcardResource,
+  iamPrivilegeEscalation,
+  iamNotAction,
+  iamPublicPrincipal,
+  s3PublicAccess,
+  openAdminPort,
+  unencryptedStorage,
+  publicDatabase,
+  instanceMetadataV1,
 ];
