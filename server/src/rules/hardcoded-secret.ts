@@ -200,8 +200,7 @@ function dotenvSecrets(ctx: DotenvContext): void {
       severity: 'warning',
       confidence: 'medium',
       message: `\`${e.key}\` holds ${m.what.startsWith('a secret (') ? 'a secret' : m.what}: if this file is committed, everyone with the repository can use it. Keep \`.env\` files out of version control (\`.gitignore\`), commit a \`.env.example\` with placeholders, and rotate the value if it was pushed.`,
-      });
-    }
+    });
   }
 }
 
