@@ -53,6 +53,18 @@ import unsafeBufferApi from './unsafe-buffer-api';
 import containerRunsAsRoot from './container-runs-as-root';
 import unpinnedImage from './unpinned-image';
 import sshPortExposed from './ssh-port-exposed';
+import privilegedContainer from './privileged-container';
+import privilegeEscalationAllowed from './privilege-escalation-allowed';
+import hostNamespaceShared from './host-namespace-shared';
+import sensitiveHostMount from './sensitive-host-mount';
+import dangerousCapabilities from './dangerous-capabilities';
+import writableRootFilesystem from './writable-root-filesystem';
+import seccompUnconfined from './seccomp-unconfined';
+import rbacWildcard from './rbac-wildcard';
+import clusterAdminBinding from './cluster-admin-binding';
+import rbacSecretsAccess from './rbac-secrets-access';
+import rbacPrivilegeEscalation from './rbac-privilege-escalation';
+import rbacAnonymousBinding from './rbac-anonymous-binding';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -116,4 +128,16 @@ export const rules: Rule[] = [
   containerRunsAsRoot,
   unpinnedImage,
   sshPortExposed,
+  privilegedContainer,
+  privilegeEscalationAllowed,
+  hostNamespaceShared,
+  sensitiveHostMount,
+  dangerousCapabilities,
+  writableRootFilesystem,
+  seccompUnconfined,
+  rbacWildcard,
+  clusterAdminBinding,
+  rbacSecretsAccess,
+  rbacPrivilegeEscalation,
+  rbacAnonymousBinding,
 ];

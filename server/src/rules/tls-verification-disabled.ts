@@ -1,6 +1,9 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
+import { removePair } from '../lang/kube/edits';
+import { boolOf } from '../lang/kube/values';
+import { pairOf } from '../lang/kube/yaml';
 import { OWASP } from '../engine/types';
 import { jsBool, jsBoolValue, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
 
@@ -14,7 +17,7 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.4,
-    languages: ['python', 'javascript'],
+    languages: ['python', 'javascript', 'yaml'],
   },
   python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
@@ -25,6 +28,7 @@ export default defineRule({
     [ts.SyntaxKind.PropertyAssignment]: (node: ts.PropertyAssignment, ctx) => javascriptProperty(node, ctx),
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
   }),
+  kubernetes: (ctx) => kubeconfig(ctx),
 });
 
 // ---- Python ----
@@ -245,6 +249,23 @@ function javascriptAssignment(node: ts.BinaryExpression, ctx: JsContext): void {
       range: f.range(node),
       message: '`rejectUnauthorized = false` turns off TLS certificate verification.',
       fixes: [{ title: 'Verify certificates (`true`)', edits: [{ range: f.range(node.right), newText: 'true' }], preferred: true }],
+    });
+  }
+}
+
+// ---- kubeconfig ----
+
+/** `insecure-skip-tls-verify: true` on a kubeconfig cluster: the API server's certificate is not checked. */
+function kubeconfig(ctx: KubeContext): void {
+  const file = ctx.file.yaml;
+  for (const c of ctx.file.clusters()) {
+    const pair = pairOf(c.doc, c.map, 'insecure-skip-tls-verify');
+    if (!pair?.value || boolOf(pair.value) !== true) continue;
+    const edit = removePair(file, pair);
+    ctx.report({
+      range: file.range(pair.value),
+      message: `kubeconfig cluster \`${c.name ?? '?'}\` skips TLS verification: anyone on the network path can impersonate the API server and capture the credentials sent to it. Set \`certificate-authority\` (or \`-data\`) instead.`,
+      fixes: edit ? [{ title: 'Remove `insecure-skip-tls-verify: true`', edits: [edit], preferred: true }] : [],
     });
   }
 }

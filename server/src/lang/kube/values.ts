@@ -68,3 +68,31 @@ export function isRootUser(user: string): boolean {
   const u = user.trim().split(':')[0];
   return u === 'root' || u === '0';
 }
+
+const RUNTIME_SOCKETS = ['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'podman.sock', 'dockershim.sock'];
+/** Host directories whose contents (or whose subtrees) control the node. */
+const SENSITIVE_TREES = ['/etc', '/proc', '/sys', '/root', '/home', '/boot', '/dev', '/usr', '/lib', '/lib64', '/bin', '/sbin',
+  '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/var/lib/crio', '/etc/kubernetes', '/var/lib/etcd'];
+/** Directories sensitive only as a whole (their subpaths are routinely mounted: lock files, log folders). */
+const SENSITIVE_EXACT = ['/', '/var', '/run', '/var/run', '/var/log'];
+/** Host files that are mounted everywhere for the time zone or CA certificates, harmless. */
+const BENIGN = /^\/(etc\/(localtime|timezone|ssl(\/|$)|pki(\/|$)|ca-certificates(\/|$))|usr\/share\/(zoneinfo|ca-certificates)(\/|$))/;
+
+/** What makes a host path sensitive: a container runtime socket, or a system directory; undefined when it is not. */
+export function sensitiveHostPath(path: string): 'socket' | 'directory' | undefined {
+  if (path.length > 4096 || !path.startsWith('/')) return undefined;
+  const p = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (RUNTIME_SOCKETS.includes(base)) return 'socket';
+  if (BENIGN.test(p)) return undefined;
+  if (SENSITIVE_EXACT.includes(p)) return 'directory';
+  return SENSITIVE_TREES.some((t) => p === t || p.startsWith(t + '/')) ? 'directory' : undefined;
+}
+
+/** A compose short volume `host:container[:mode]`, split; undefined for named volumes and Windows paths. */
+export function composeBind(spec: string): { host: string; container: string; mode?: string } | undefined {
+  if (spec.length > 4096 || !spec.startsWith('/')) return undefined;
+  const parts = spec.split(':');
+  if (parts.length < 2 || parts.length > 3) return undefined;
+  return { host: parts[0], container: parts[1], ...(parts[2] !== undefined ? { mode: parts[2] } : {}) };
+}
