@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type DockerfileContext, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type ComposeContext, type DockerfileContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
+import { knownString, scalarText, type YNode } from '../lang/kube/yaml';
 import { OWASP, type TextEdit } from '../engine/types';
 import { insertFirstProperty, isConfigObject, isNextConfig, jsBool, jsPropName, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument, pyTargetName, skipTestsJs, skipTestsPy } from './support/constants';
 
@@ -14,7 +15,7 @@ export default defineRule({
     severity: 'warning',
     confidence: 'high',
     securitySeverity: 5.3,
-    languages: ['python', 'javascript', 'dockerfile'],
+    languages: ['python', 'javascript', 'dockerfile', 'yaml'],
   },
   python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
@@ -25,6 +26,8 @@ export default defineRule({
     [ts.SyntaxKind.ObjectLiteralExpression]: (node: ts.ObjectLiteralExpression, ctx) => nextConfig(node, ctx),
   }),
   dockerfile: (ctx) => dockerfileDebug(ctx),
+  kubernetes: (ctx) => kubernetesEnv(ctx),
+  compose: (ctx) => composeEnv(ctx),
 });
 
 // ---- Python ----
@@ -238,5 +241,55 @@ function dockerfileDebug(ctx: DockerfileContext): void {
       confidence: v.name.toUpperCase() === 'DEBUG' ? 'medium' : 'high',
       message: `\`ENV ${v.name}=${v.value}\` ${entry[1]}, in every container started from this image. Set it only in development (\`docker run -e\`, a compose override).`,
     });
+  }
+}
+
+// ---- Kubernetes manifests and compose files: debug switches in the environment ----
+
+/** Environment variables that switch a framework's debug mode on, by name: [test of the value, what it turns on]. */
+const DEBUG_SWITCHES: Record<string, [RegExp, string]> = {
+  FLASK_DEBUG: [TRUE, 'Flask\'s debug mode and the Werkzeug debugger, which runs arbitrary code'],
+  FLASK_ENV: [/^development$/i, 'Flask\'s debug mode (before Flask 2.3) and the Werkzeug debugger, which runs arbitrary code'],
+  DJANGO_DEBUG: [TRUE, 'Django\'s debug pages, which show settings, code and SQL to whoever triggers an error'],
+  WERKZEUG_DEBUG_PIN: [/^off$/i, 'the Werkzeug debugger without its PIN: anyone reaching an error page runs code'],
+  APP_DEBUG: [TRUE, 'Laravel\'s debug pages, which show environment variables (secrets included) and code'],
+};
+/** A bare `DEBUG` switch counts only for an image that is recognisably a Python web app. */
+const PYTHON_IMAGE = /(^|[/:_-])(python|django|flask|gunicorn|uvicorn)/i;
+
+function debugSwitch(name: string | undefined, value: string | undefined, image: string | undefined): string | undefined {
+  if (name === undefined || value === undefined) return undefined;
+  const known = DEBUG_SWITCHES[name];
+  if (known) return known[0].test(value.trim()) ? known[1] : undefined;
+  if (name === 'DEBUG' && TRUE.test(value.trim()) && image !== undefined && PYTHON_IMAGE.test(image)) {
+    return 'the framework\'s debug mode (Django and Flask read `DEBUG`), which shows settings and code on error pages';
+  }
+  return undefined;
+}
+
+function kubernetesEnv(ctx: KubeContext): void {
+  if (ctx.file.kind !== 'kubernetes') return;
+  const file = ctx.file.yaml;
+  for (const c of ctx.file.model.containers) {
+    for (const e of c.env) {
+      const what = debugSwitch(e.name, scalarText(e.value), knownString(c.image));
+      if (what && e.value) ctx.report({ range: file.range(e.value), message: `\`${e.name}\` in container \`${c.name ?? '?'}\` turns on ${what}. Keep it out of deployed manifests.` });
+    }
+  }
+}
+
+/** `docker-compose.dev.yml`, `compose.override.yaml`...: development setups, where debugging is the point. */
+const DEV_COMPOSE = /(^|[./_-])(dev|develop|development|local|override|debug|test)([./_-]|$)/i;
+
+function composeEnv(ctx: ComposeContext): void {
+  const file = ctx.file.yaml;
+  const name = file.path.slice(Math.max(file.path.lastIndexOf('/'), file.path.lastIndexOf('\\')) + 1);
+  const severity = DEV_COMPOSE.test(name) ? 'info' as const : undefined;
+  for (const s of ctx.file.services) {
+    const image = knownString(s.value('image'));
+    for (const e of s.environment()) {
+      const what = debugSwitch(e.name, e.value, image);
+      if (what) ctx.report({ range: file.range(e.node as YNode), ...(severity ? { severity } : {}), message: `\`${e.name}\` in service \`${s.name}\` turns on ${what}. Keep it out of deployed configuration.` });
+    }
   }
 }

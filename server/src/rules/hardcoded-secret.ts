@@ -1,8 +1,9 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type CloudContext, type DockerfileContext, type DotenvContext, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type CloudContext, type ComposeContext, type DockerfileContext, type DotenvContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
 import { envName, isTestFile, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
+import { isScalar, scalarText, type YNode } from '../lang/kube/yaml';
 
 export default defineRule({
   meta: {
@@ -26,6 +27,8 @@ export default defineRule({
   dockerfile: (ctx) => dockerfileSecrets(ctx),
   dotenv: (ctx) => dotenvSecrets(ctx),
   cloud: (ctx) => cloudLiterals(ctx),
+  kubernetes: (ctx) => kubernetesSecrets(ctx),
+  compose: (ctx) => composeSecrets(ctx),
 });
 
 // ---- what a secret looks like ----
@@ -229,5 +232,77 @@ function cloudLiterals(ctx: CloudContext): void {
       severity: m.severity,
       confidence: m.severity === 'error' ? 'high' : 'medium',
     });
+  }
+}
+
+// ---- Kubernetes manifests and compose files ----
+
+/** A literal secret in a variable or key called `name`: by its format, else by its name. */
+function configSecret(name: string | undefined, value: string | undefined): Match | undefined {
+  if (value === undefined || value.length < 6) return undefined;
+  return formatMatch(value) ?? (name ? namedSecret(name, value) : undefined);
+}
+
+/** Container `env[].value` literals and ConfigMap `data` values that are secrets. */
+function kubernetesSecrets(ctx: KubeContext): void {
+  if (ctx.file.kind !== 'kubernetes') return;
+  const file = ctx.file.yaml;
+  for (const c of ctx.file.model.containers) {
+    for (const e of c.env) {
+      const m = configSecret(e.name, scalarText(e.value));
+      if (!m || !e.value || !e.valuePair) continue;
+      const secret = `${c.pod.object.name ?? c.name ?? 'app'}-secrets`;
+      const key = (e.name ?? 'value').toLowerCase().replace(/_/g, '-');
+      const edit = secretKeyRefEdit(ctx, e.valuePair.key, e.value, secret, key);
+      ctx.report({
+        range: file.range(e.value),
+        message: `${message(m)} In Kubernetes, keep it in a Secret and use \`valueFrom.secretKeyRef\`.`,
+        severity: m.severity,
+        confidence: m.severity === 'error' ? 'high' : 'medium',
+        fixes: edit ? [{ title: `Read it from a Secret (\`valueFrom.secretKeyRef\`; review: create Secret \`${secret}\` with key \`${key}\`)`, edits: [edit], preferred: true }] : [],
+      });
+    }
+  }
+  for (const { data } of ctx.file.model.configMaps) {
+    for (const p of data.items) {
+      if (!isScalar(p.key) || !isScalar(p.value)) continue;
+      const m = configSecret(String(p.key.value), scalarText(p.value));
+      if (!m) continue;
+      ctx.report({
+        range: file.range(p.value as YNode),
+        message: `${message(m)} A ConfigMap is not for secrets: anyone who can read ConfigMaps reads it. Use a Secret.`,
+        severity: m.severity,
+        confidence: m.severity === 'error' ? 'high' : 'medium',
+      });
+    }
+  }
+}
+
+/** `value: s3cr3t` → `valueFrom:` / `secretKeyRef:` / `name:` / `key:`, indented from the `value` key. */
+function secretKeyRefEdit(ctx: KubeContext, keyNode: YNode, value: YNode, secret: string, key: string) {
+  const file = ctx.file.yaml;
+  if (!keyNode.range || !value.range) return undefined;
+  const indent = ' '.repeat(file.position(keyNode.range[0]).character);
+  const eol = file.eol;
+  return {
+    range: file.rangeOf(keyNode.range[0], value.range[1]),
+    newText: `valueFrom:${eol}${indent}  secretKeyRef:${eol}${indent}    name: ${secret}${eol}${indent}    key: ${key}`,
+  };
+}
+
+/** Compose `environment:` literals, in the map and the list form. */
+function composeSecrets(ctx: ComposeContext): void {
+  const file = ctx.file.yaml;
+  for (const s of ctx.file.services) {
+    for (const e of s.environment()) {
+      const m = configSecret(e.name, e.value);
+      if (!m) continue;
+      ctx.report({
+        range: file.range(e.node),
+        message: `${message(m)} Pass it with an \`env_file\` kept out of version control, or compose \`secrets\`.`,
+        severity: m.severity,
+        confidence: m.severity === 'error' ? 'high' : 'medium',
+      });
+    }
   }
 }

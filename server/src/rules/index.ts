@@ -69,6 +69,18 @@ import addInsteadOfCopy from './add-instead-of-copy';
 import packageSignatureDisabled from './package-signature-disabled';
 import sudoInContainer from './sudo-in-container';
 import secretFileInImage from './secret-file-in-image';
+import privilegedContainer from './privileged-container';
+import privilegeEscalationAllowed from './privilege-escalation-allowed';
+import hostNamespaceShared from './host-namespace-shared';
+import sensitiveHostMount from './sensitive-host-mount';
+import dangerousCapabilities from './dangerous-capabilities';
+import writableRootFilesystem from './writable-root-filesystem';
+import seccompUnconfined from './seccomp-unconfined';
+import rbacWildcard from './rbac-wildcard';
+import clusterAdminBinding from './cluster-admin-binding';
+import rbacSecretsAccess from './rbac-secrets-access';
+import rbacPrivilegeEscalation from './rbac-privilege-escalation';
+import rbacAnonymousBinding from './rbac-anonymous-binding';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -150,4 +162,16 @@ export const rules: Rule[] = [
   unencryptedStorage,
   publicDatabase,
   instanceMetadataV1,
+  privilegedContainer,
+  privilegeEscalationAllowed,
+  hostNamespaceShared,
+  sensitiveHostMount,
+  dangerousCapabilities,
+  writableRootFilesystem,
+  seccompUnconfined,
+  rbacWildcard,
+  clusterAdminBinding,
+  rbacSecretsAccess,
+  rbacPrivilegeEscalation,
+  rbacAnonymousBinding,
 ];

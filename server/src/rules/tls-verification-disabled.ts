@@ -1,9 +1,12 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type DockerfileContext, type JsContext, type PyContext } from '../engine/rule-types';
+import { defineRule, type DockerfileContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { CURL_VALUED, invocation, longFlags, shortFlag, type FlagMatch, type Invocation } from '../lang/shell/commands';
 import type { SimpleCommand, Word } from '../lang/shell/words';
+import { removePair } from '../lang/kube/edits';
+import { boolOf } from '../lang/kube/values';
+import { pairOf } from '../lang/kube/yaml';
 import { jsBool, jsBoolValue, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
 
 export default defineRule({
@@ -16,7 +19,7 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.4,
-    languages: ['python', 'javascript', 'dockerfile'],
+    languages: ['python', 'javascript', 'dockerfile', 'yaml'],
   },
   python: skipTestsPy({
     call: (node, ctx) => pythonCall(node, ctx),
@@ -28,6 +31,7 @@ export default defineRule({
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => javascriptAssignment(node, ctx),
   }),
   dockerfile: (ctx) => dockerfile(ctx),
+  kubernetes: (ctx) => kubeconfig(ctx),
 });
 
 // ---- Python ----
@@ -372,5 +376,22 @@ function gitSslVerify(ctx: DockerfileContext, inv: Invocation, c: SimpleCommand)
     if (rest[0] && key(rest[0]) && off(rest[1])) {
       ctx.report({ range: ctx.file.rangeOf(c.start, c.end), message: `\`git config ${rest[0]} ${rest[1]}\` turns off TLS certificate verification for every later Git command.` });
     }
+  }
+}
+
+// ---- kubeconfig ----
+
+/** `insecure-skip-tls-verify: true` on a kubeconfig cluster: the API server's certificate is not checked. */
+function kubeconfig(ctx: KubeContext): void {
+  const file = ctx.file.yaml;
+  for (const c of ctx.file.clusters()) {
+    const pair = pairOf(c.doc, c.map, 'insecure-skip-tls-verify');
+    if (!pair?.value || boolOf(pair.value) !== true) continue;
+    const edit = removePair(file, pair);
+    ctx.report({
+      range: file.range(pair.value),
+      message: `kubeconfig cluster \`${c.name ?? '?'}\` skips TLS verification: anyone on the network path can impersonate the API server and capture the credentials sent to it. Set \`certificate-authority\` (or \`-data\`) instead.`,
+      fixes: edit ? [{ title: 'Remove `insecure-skip-tls-verify: true`', edits: [edit], preferred: true }] : [],
+    });
   }
 }

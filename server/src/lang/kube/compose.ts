@@ -1,4 +1,4 @@
-import { deref, isMap, isScalar, isSeq, itemsOf, knownString, pairOf, type Document, type SeqItem, type Pair, type Scalar, type YAMLMap, type YNode } from './yaml';
+import { deref, isMap, isScalar, isSeq, itemsOf, knownString, pairOf, scalarText, type Document, type SeqItem, type Pair, type Scalar, type YAMLMap, type YNode } from './yaml';
 
 /**
  * The compose model: services with the settings rules ask about, each kept as its YAML pair (merge
@@ -62,7 +62,7 @@ function service(doc: Document, name: string, nameNode: Scalar, map: YAMLMap): C
         for (const p of env.items.slice(0, MAX_SERVICES)) {
           const v = deref(doc, p.value);
           if (!isScalar(p.key)) continue;
-          out.push({ name: String(p.key.value), value: knownString(v), node: (v ?? p.key) as YNode, listForm: false });
+          out.push({ name: String(p.key.value), value: scalarText(v), node: (v ?? p.key) as YNode, listForm: false });
         }
       } else if (isSeq(env)) {
         for (const { node } of items('environment')) {

@@ -2,6 +2,7 @@ import {
   containsTemplate, deref, isMap, isScalar, itemsOf, knownString, mapOf, pairOf, seqOf, valueOf,
   type Document, type Pair, type Scalar, type SeqItem, type YAMLMap, type YNode,
 } from './yaml';
+import type { Severity } from '../../engine/types';
 
 /**
  * The Kubernetes model: objects with kind, name and namespace; pod specs wherever they live; every
@@ -27,6 +28,8 @@ export interface PodSpec {
   securityContext?: YAMLMap;
   containers: Container[];
   volumes: Volume[];
+  /** The pod's `metadata.annotations` (the object's for a Pod, the template's for a workload). */
+  annotations?: YAMLMap;
 }
 
 export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContainers';
@@ -65,7 +68,7 @@ export interface Container {
 }
 
 export interface ContainerPort { map: YAMLMap; containerPort?: Pair<Scalar, YNode | null>; hostPort?: Pair<Scalar, YNode | null> }
-export interface EnvVar { map: YAMLMap; name?: string; nameNode?: YNode | null; value?: YNode | null; valuePair?: Pair<Scalar, YNode | null> }
+export interface EnvVar { map: YAMLMap; name?: string; value?: YNode | null; valuePair?: Pair<Scalar, YNode | null> }
 export interface Mount { map: YAMLMap; name?: string; mountPath?: string; readOnly?: Pair<Scalar, YNode | null> }
 export interface Volume { map: YAMLMap; name?: string; hostPath?: YNode | null; hostPathPair?: Pair<Scalar, YNode | null> }
 
@@ -93,6 +96,7 @@ export class KubeModel {
   readonly containers: Container[] = [];
   readonly rules: RbacRule[] = [];
   readonly bindings: Binding[] = [];
+  readonly configMaps: { object: KubeObject; data: YAMLMap }[] = [];
 
   constructor(docs: Document[]) {
     for (const doc of docs) {
@@ -120,7 +124,11 @@ export class KubeModel {
       return;
     }
     const podSpec = this.podSpecOf(object);
-    if (podSpec) this.addPod(object, podSpec);
+    if (podSpec) this.addPod(object, podSpec.spec, podSpec.template);
+    if (kind === 'ConfigMap') {
+      const data = mapOf(doc, map, 'data');
+      if (data) this.configMaps.push({ object, data });
+    }
     if (kind === 'Role' || kind === 'ClusterRole') {
       for (const r of seqOf(doc, map, 'rules')) {
         if (!isMap(r)) continue;
@@ -139,24 +147,27 @@ export class KubeModel {
   }
 
   /** The pod spec of a workload: by kind, else any `spec.template.spec` with containers (Rollouts, Knative...). */
-  private podSpecOf(o: KubeObject): YAMLMap | undefined {
+  private podSpecOf(o: KubeObject): { spec: YAMLMap; template: YAMLMap } | undefined {
     const path = TEMPLATE_PATH[o.kind] ?? ['spec', 'template', 'spec'];
-    let node: unknown = o.map;
+    let node: YAMLMap | undefined = o.map;
+    let template = o.map;
     for (const key of path) {
+      template = node!;
       node = mapOf(o.doc, node, key);
       if (!node) return undefined;
     }
-    const spec = node as YAMLMap;
-    return LISTS.some((l) => pairOf(o.doc, spec, l)) ? spec : undefined;
+    const spec = node!;
+    return LISTS.some((l) => pairOf(o.doc, spec, l)) ? { spec, template } : undefined;
   }
 
-  private addPod(object: KubeObject, map: YAMLMap): void {
+  private addPod(object: KubeObject, map: YAMLMap, template: YAMLMap): void {
     const doc = object.doc;
     const scPair = pairOf(doc, map, 'securityContext');
     const podSc = deref(doc, scPair?.value);
     const pod: PodSpec = {
       object, map,
       securityContext: isMap(podSc) ? podSc : undefined,
+      annotations: mapOf(doc, mapOf(doc, template, 'metadata'), 'annotations'),
       containers: [],
       volumes: seqOf(doc, map, 'volumes').filter(isMap).map((v) => {
         const hp = mapOf(doc, v, 'hostPath');
@@ -199,7 +210,7 @@ export class KubeModel {
       setting,
       seccomp: () => seccompOf(sc, 'container') ?? seccompOf(pod.securityContext, 'pod'),
       ports: seqOf(doc, map, 'ports').filter(isMap).map((p) => ({ map: p as YAMLMap, containerPort: pairOf(doc, p, 'containerPort'), hostPort: pairOf(doc, p, 'hostPort') })),
-      env: seqOf(doc, map, 'env').filter(isMap).map((e) => ({ map: e as YAMLMap, name: knownString(valueOf(doc, e, 'name')), nameNode: valueOf(doc, e, 'name'), value: valueOf(doc, e, 'value'), valuePair: pairOf(doc, e, 'value') })),
+      env: seqOf(doc, map, 'env').filter(isMap).map((e) => ({ map: e as YAMLMap, name: knownString(valueOf(doc, e, 'name')), value: valueOf(doc, e, 'value'), valuePair: pairOf(doc, e, 'value') })),
       mounts: seqOf(doc, map, 'volumeMounts').filter(isMap).map((m) => ({ map: m as YAMLMap, name: knownString(valueOf(doc, m, 'name')), mountPath: knownString(valueOf(doc, m, 'mountPath')), readOnly: pairOf(doc, m, 'readOnly') })),
       capabilitiesAdd: itemsOf(doc, caps ? pairOf(doc, caps, 'add')?.value : undefined).filter((x) => isScalar(x.node)),
     };
@@ -211,4 +222,24 @@ export function isSystemWorkload(o: KubeObject): boolean {
   if (o.namespace !== 'kube-system' && o.namespace !== 'calico-system' && o.namespace !== 'tigera-operator') return false;
   const name = (o.name ?? '').toLowerCase();
   return /^(kube-proxy|calico|cilium|flannel|kube-flannel|weave|canal|antrea|kube-router|aws-node|azure-cni|azure-ip-masq|ip-masq|node-exporter|prometheus-node-exporter|node-local-dns|nodelocaldns|csi-|ebs-csi|efs-csi|gce-pd|kindnet|multus|konnectivity|fluent-bit|fluentd|nvidia-device-plugin|metallb-speaker|speaker)/.test(name);
+}
+
+/** Severity for host-access findings: a hint for known system workloads that need that access by design. */
+export function hostAccessSeverity(o: KubeObject, otherwise: Severity): Severity {
+  return isSystemWorkload(o) ? 'hint' : otherwise;
+}
+
+/** Kubernetes' own roles (`system:...`), reproduced in cluster dumps: not the author's decisions. */
+export function isSystemRole(o: KubeObject): boolean {
+  return (o.name ?? '').startsWith('system:');
+}
+
+/** The known string values of a sequence of scalars, with their nodes. */
+export function strings(nodes: YNode[]): { value: string; node: YNode }[] {
+  const out: { value: string; node: YNode }[] = [];
+  for (const node of nodes) {
+    const value = knownString(node);
+    if (value !== undefined) out.push({ value, node });
+  }
+  return out;
 }

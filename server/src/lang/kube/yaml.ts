@@ -176,3 +176,9 @@ export function itemsOf(doc: Document, node: unknown, limit = 5_000): SeqItem[] 
   });
   return out;
 }
+
+/** A known scalar as the text a program sees in its environment (`true`, `1`, `abc`); undefined otherwise. */
+export function scalarText(node: unknown): string | undefined {
+  const v = known(node);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
