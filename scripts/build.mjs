@@ -50,6 +50,8 @@ const common = {
     'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
     // the self-contained browser build: its parser without @babel/parser (40 KB instead of 600 KB)
     '@vue/compiler-dom': join(root, 'node_modules/@vue/compiler-dom/dist/compiler-dom.esm-browser.js'),
+    // the UMD main does not bundle (it requires './impl/format' at run time)
+    'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
   },
 };
 

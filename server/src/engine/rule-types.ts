@@ -4,6 +4,8 @@ import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';
 import type { VueFile } from '../lang/vue/front';
+import type { DepFile } from '../lang/deps/front';
+import type { VendoredFile } from '../lang/deps/vendored';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -15,6 +17,8 @@ export type PyContext = Context<PyFile>;
 export type JsContext = Context<JsFile>;
 export type XmlContext = Context<XmlFile>;
 export type VueContext = Context<VueFile>;
+export type DepsContext = Context<DepFile>;
+export type VendoredContext = Context<VendoredFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -29,6 +33,10 @@ export interface Rule {
   xml?: (ctx: XmlContext) => void;
   /** Vue single-file components' templates (their script blocks run the `javascript` visitors). */
   vue?: (ctx: VueContext) => void;
+  /** Manifests and lockfiles (language `dependencies`). */
+  dependencies?: (ctx: DepsContext) => void;
+  /** A vendored copy of a known front-end library (a `javascript` file that is not the user's code). */
+  vendored?: (ctx: VendoredContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

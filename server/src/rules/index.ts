@@ -40,6 +40,7 @@ import angularBypassSecurityTrust from './angular-bypass-security-trust';
 import reactDangerouslySetInnerHtml from './react-dangerously-set-inner-html';
 import vueVHtml from './vue-v-html';
 import xmlExternalEntity from './xml-external-entity';
+import vulnerableDependency from './vulnerable-dependency';
 import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
 import permissiveFilePermissions from './permissive-file-permissions';
@@ -109,4 +110,6 @@ export const rules: Rule[] = [
   bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // manifests, lockfiles and vendored libraries
+  vulnerableDependency,
 ];
