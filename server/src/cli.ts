@@ -19,6 +19,7 @@ Scan options:
   --format text|json|sarif   report format (default: text)
   --output FILE              write the report to FILE instead of standard output
   --fix                      apply each finding's preferred fix in place
+  --fix-dependencies         with --fix, also apply dependency upgrades (they change behaviour)
   --fail-on error|warning|none
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
@@ -34,6 +35,7 @@ interface ScanArgs {
   format: 'text' | 'json' | 'sarif';
   output?: string;
   fix: boolean;
+  fixDependencies: boolean;
   failOn: 'error' | 'warning' | 'none';
   config?: string;
   jobs?: number;
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function parseScanArgs(args: string[]): ScanArgs {
-  const out: ScanArgs = { paths: [], format: 'text', fix: false, failOn: 'error' };
+  const out: ScanArgs = { paths: [], format: 'text', fix: false, fixDependencies: false, failOn: 'error' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -96,6 +98,7 @@ function parseScanArgs(args: string[]): ScanArgs {
       }
       case '--output': case '-o': out.output = value(); break;
       case '--fix': out.fix = true; break;
+      case '--fix-dependencies': out.fixDependencies = true; break;
       case '--fail-on': {
         const v = value();
         if (v !== 'error' && v !== 'warning' && v !== 'none') throw new UsageError(`--fail-on must be error, warning or none (got "${v}")`);
@@ -119,7 +122,8 @@ function parseScanArgs(args: string[]): ScanArgs {
 }
 
 async function runScan(args: ScanArgs): Promise<number> {
-  const result = await scan({ paths: args.paths, fix: args.fix, configFile: args.config, jobs: args.jobs });
+  if (args.fixDependencies && !args.fix) throw new UsageError('--fix-dependencies works with --fix');
+  const result = await scan({ paths: args.paths, fix: args.fix, fixDependencies: args.fixDependencies, configFile: args.config, jobs: args.jobs });
   if (result.missing.length > 0) {
     throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
   }

@@ -93,7 +93,7 @@ function describe(inv: DepInventory, e: DepEntry): string {
   const how = e.resolution === 'locked' ? `locked${inv.lockfile ? ` in ${inv.lockfile}` : ''}`
     : e.resolution === 'exact' ? 'pinned' : 'the lowest version the range allows';
   const via = e.direct === false && e.via.length > 0 ? `, via ${e.via.join(' → ')}` : '';
-  const declared = e.direct && e.declared && e.declared !== e.version ? ` ← \`${e.declared}\`` : '';
+  const declared = e.direct && e.declared && e.resolution !== 'exact' ? ` ← \`${e.declared}\`` : '';
   const dev = e.dev ? ' (development only)' : '';
   return `${e.name} ${e.version} (${how}${via})${declared}${dev}`;
 }

@@ -29,10 +29,10 @@ export function readNeighbour(path: string, limit = LOCKFILE_MAX_BYTES): ReadRes
   }
 }
 
-/** The file `name` beside `path`, when `path` is an absolute path on disk (editors may give untitled names). */
+/** The file `name` beside `path` (relative paths are taken from the current directory, as the CLI gives them). */
 export function siblingPath(path: string, name: string): string | undefined {
-  if (!isAbsolute(path)) return undefined;
-  return join(dirname(path), name);
+  if (path === '' || /^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) return undefined; // untitled:, vscode-vfs:
+  return join(dirname(resolve(path)), name);
 }
 
 /** Is `target` inside `folder` (after resolving links of the folder itself)? Used to keep includes in the project. */

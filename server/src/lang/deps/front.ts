@@ -113,7 +113,7 @@ function lineComments(text: string, mark: string): { line: number; text: string 
 /** Syntax errors of a manifest or lockfile (to check that an upgrade keeps it valid); empty when it parses. */
 export function dependencySyntaxErrors(path: string, text: string): string[] {
   const name = basename(path.replace(/\\/g, '/')).toLowerCase();
-  if (name.endsWith('.json')) {
+  if (name === 'package.json') {
     const errors: ParseError[] = [];
     parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
     return errors.map((e) => `offset ${e.offset}: ${printParseErrorCode(e.error)}`);

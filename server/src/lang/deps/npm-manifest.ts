@@ -158,7 +158,8 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
       if (min && semver.valid(d.spec.trim().replace(/^=/, ''), { loose: true })) resolution = 'exact';
     }
     if (!version) {
-      if (!/^(\*|latest|next|x|)$/i.test(d.spec.trim()) && !/^(file|link|workspace|git|git\+\w+|github|https?|portal|patch):/.test(d.spec)) skipped++;
+      // ranges without a lower bound (`*`, `<2`), tags and URLs are quiet; only what is no npm spec at all is noted
+      if (!semver.validRange(d.spec, { loose: true }) && !/^[a-z][\w.-]*$/i.test(d.spec.trim()) && !/^[a-z][a-z0-9+.-]*:/i.test(d.spec)) skipped++;
       continue;
     }
     inv.entries.push({

@@ -4,7 +4,7 @@
  * paths are skipped without a word; `-r`/`-c` includes are read from disk (relative to the file, plain files
  * only, size-limited, cycle-guarded) for the versions they pin.
  */
-import { dirname, isAbsolute, join, basename } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { valid as pepValid } from '@renovatebot/pep440';
 import { lineStartsOf, positionAt } from '../../engine/edits';
 import { readNeighbour } from './files';
@@ -88,7 +88,7 @@ export function requirementsInventory(path: string, text: string): { inventory: 
   const pos = (o: number) => positionAt(o, starts);
   const dev = /(^|[-_.])(dev|test|tests|testing|lint|docs?|ci)([-_.]|$)/i.test(basename(path).replace(/\.(txt|in)$/i, ''));
   const pins: Pins = new Map();
-  const seen = new Set<string>([path]);
+  const seen = new Set<string>([resolve(path)]);
   let invalid = 0;
   const reqs: { line: Line; text: string }[] = [];
   for (const line of lines) {
@@ -134,8 +134,8 @@ export function requirementsInventory(path: string, text: string): { inventory: 
 /** Versions pinned (`==`) by an included requirements or constraints file, recursively. */
 function readInclude(from: string, target: string, pins: Pins, seen: Set<string>, notes: string[], depth: number): void {
   if (depth > MAX_INCLUDE_DEPTH) { notes.push(`${target}: includes nested deeper than ${MAX_INCLUDE_DEPTH} levels not read`); return; }
-  if (isAbsolute(target) || /^[a-z][a-z0-9+.-]*:\/\//i.test(target) || !isAbsolute(from)) return;
-  const file = join(dirname(from), target);
+  if (isAbsolute(target) || /^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return;
+  const file = join(dirname(resolve(from)), target);
   if (seen.has(file)) return;
   seen.add(file);
   const read = readNeighbour(file, INCLUDE_LIMIT);
