@@ -102,7 +102,7 @@ function message(inv: DepInventory, e: DepEntry, advisories: Advisory[], fixed: 
   const parts = [`${describe(inv, e)} has ${count(advisories)}: ${ids(advisories)}.`];
   if (e.remark) parts.push(`${e.remark[0].toUpperCase()}${e.remark.slice(1)}.`);
   if (!fixed) parts.push('No fixed version is known.');
-  else if (e.direct === false && inv.kind === 'package.json') parts.push(`Fixed in ${fixed}: pin it with an override.`);
+  else if (e.direct === false && inv.kind === 'package.json') parts.push(`Fixed in ${fixed}: pin it in \`${(inv.override?.path ?? ['overrides']).join('.')}\`.`);
   else if (!isManifest(inv)) parts.push(`Fixed in ${fixed}: upgrade through the manifest, then refresh this lockfile.`);
   else parts.push(`Fixed in ${fixed}.`);
   return parts.join(' ');

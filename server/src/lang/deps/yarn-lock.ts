@@ -34,8 +34,10 @@ export function parseYarnLock(text: string): LockGraph {
   const byObject = new Map<object, string>();
   const entries: [string, Record<string, unknown>][] = [];
   let count = 0;
+  let unreadable = 0;
   for (const [key, value] of Object.entries(doc)) {
-    if (key === '__metadata' || !isObject(value)) continue;
+    if (key === '__metadata') continue;
+    if (!isObject(value)) { unreadable++; continue; }
     if (++count > MAX_PACKAGES) { graph.notes.push(`only the first ${MAX_PACKAGES} entries were read`); break; }
     const descriptors = key.split(',').map((d) => d.trim()).filter(Boolean);
     let id = byObject.get(value);
@@ -46,6 +48,7 @@ export function parseYarnLock(text: string): LockGraph {
     }
     for (const d of descriptors) idOf.set(d, id);
   }
+  if (unreadable > 0) graph.notes.push(`${unreadable} entr${unreadable === 1 ? 'y' : 'ies'} could not be read (not a mapping)`);
   let invalid = 0;
   for (const [id, entry] of entries) {
     const { name, local } = realName(id, entry);
