@@ -55,7 +55,8 @@ export function parsePoetryLock(text: string): LockGraph {
   fill(graph, doc.package, packageNamePositions(text), (p) => {
     const deps = isObject(p.dependencies) ? Object.keys(p.dependencies) : [];
     const groups = Array.isArray(p.groups) ? p.groups.map(String) : undefined;
-    const dev = p.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main'));
+    const dev = p.category === 'dev' || (groups !== undefined && groups.length > 0 && !groups.includes('main')) ? true
+      : p.category === 'main' || groups?.includes('main') ? false : undefined;
     return { deps, dev, local: isObject(p.source) && p.source.type !== 'legacy' };
   });
   return graph;
@@ -79,7 +80,7 @@ export function parseUvLock(text: string): LockGraph {
       const devGroups = isObject(p['dev-dependencies']) ? Object.values(p['dev-dependencies']) : [];
       projectRoots.push({ deps: devGroups.flatMap(names), dev: true });
     }
-    return { deps, dev: false, local };
+    return { deps, dev: undefined, local };
   });
   const roots: LockRoot[] = [];
   for (const r of projectRoots) for (const d of r.deps) { const id = graph.resolve!(d, ''); if (id) roots.push({ name: normalizePyName(d), id, dev: r.dev }); }
@@ -87,7 +88,7 @@ export function parseUvLock(text: string): LockGraph {
   return graph;
 }
 
-function fill(graph: LockGraph, list: unknown, positions: Range[], facts: (p: Record<string, unknown>) => { deps: string[]; dev: boolean; local: boolean }): void {
+function fill(graph: LockGraph, list: unknown, positions: Range[], facts: (p: Record<string, unknown>) => { deps: string[]; dev: boolean | undefined; local: boolean }): void {
   const packages = Array.isArray(list) ? list : [];
   const byName = new Map<string, string>();
   const pending: { id: string; deps: string[] }[] = [];
@@ -102,7 +103,7 @@ function fill(graph: LockGraph, list: unknown, positions: Range[], facts: (p: Re
     const id = `${name}@${version}`;
     if (!byName.has(name)) byName.set(name, id);
     pending.push({ id, deps: f.deps });
-    graph.nodes.set(id, { id, name, version, deps: [], range: positions[i] ?? ZERO, dev: f.dev, ...(f.local || !valid ? { local: true } : {}) });
+    graph.nodes.set(id, { id, name, version, deps: [], range: positions[i] ?? ZERO, ...(f.dev !== undefined ? { dev: f.dev } : {}), ...(f.local || !valid ? { local: true } : {}) });
   });
   for (const { id, deps } of pending) graph.nodes.get(id)!.deps = deps.map((d) => byName.get(normalizePyName(d))).filter((x): x is string => !!x);
   if (invalid > 0) graph.notes.push(`${invalid} package${invalid === 1 ? '' : 's'} with a version that is not PEP 440 skipped`);

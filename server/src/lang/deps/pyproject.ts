@@ -4,7 +4,7 @@
  * `dev-dependencies` and groups. A sibling poetry.lock or uv.lock gives the locked versions, transitive ones
  * included (on the line of the direct dependency that pulls them in).
  */
-import { satisfies as pepSatisfies, valid as pepValid, validRange as pepValidRange } from '@renovatebot/pep440';
+import { lt as pepLt, satisfies as pepSatisfies, valid as pepValid, validRange as pepValidRange } from '@renovatebot/pep440';
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { lineStartsOf, positionAt } from '../../engine/edits';
@@ -152,8 +152,10 @@ function merge(path: string, deps: PyDep[], inv: DepInventory): void {
     if (node) roots.push({ name: d.name, id: node.id, dev: d.dev });
     if (node && !node.local) {
       const list = d.spec?.syntax === 'pep440' ? d.spec.list : undefined;
-      if (list && pepValidRange(list) && !pepSatisfies(node.version, list)) {
-        remark = `${inv.lockfile} has ${node.version}, which \`${list}\` no longer allows: the lockfile is out of date`;
+      // below the declared floor (Poetry's `^X`, `~X`) or outside a PEP 440 list: the lockfile predates the manifest
+      const stale = list && pepValidRange(list) ? !pepSatisfies(node.version, list) : d.version !== undefined && pepValid(node.version) && pepLt(node.version, d.version);
+      if (stale) {
+        remark = `${inv.lockfile} has ${node.version}, which \`${d.declared}\` no longer allows: the lockfile is out of date`;
       } else {
         version = node.version;
         resolution = 'locked';
