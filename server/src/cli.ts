@@ -2,18 +2,22 @@
  * The `secure-hints` command:
  *   secure-hints scan [paths...] [--format text|json|sarif] [--output FILE] [--fix] [--fail-on error|warning|none] [--config FILE]
  *   secure-hints lsp [--stdio | --node-ipc]
+ *   secure-hints advisories update [--from FILE|DIR|URL]... | status
  * Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage or internal error.
  */
 import { writeFileSync } from 'node:fs';
 import { scan, UsageError, type ScanResult } from './cli/scan';
 import { toSarif } from './cli/sarif';
 import { formatText } from './cli/text';
-import { VERSION } from './cli/version';
+import { VERSION, advisoryDatabaseLine } from './cli/version';
 import type { Severity } from './engine/types';
 
 const USAGE = `Usage:
   secure-hints scan [paths...] [options]   scan files and directories (default: .)
   secure-hints lsp [--stdio|--node-ipc]    run the language server (stdio by default)
+  secure-hints advisories update [--from FILE|DIR|URL]
+                                           refresh the vulnerability database from OSV data
+  secure-hints advisories status           show the vulnerability database in use
 
 Scan options:
   --format text|json|sarif   report format (default: text)
@@ -50,7 +54,12 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === '-v' || command === '--version') {
-      process.stdout.write(`${VERSION}\n`);
+      process.stdout.write(`${VERSION}\n${advisoryDatabaseLine()}\n`);
+      return;
+    }
+    if (command === 'advisories') {
+      const { runAdvisories } = await import('./cli/advisories');
+      process.exitCode = await runAdvisories(rest);
       return;
     }
     if (command === 'lsp') {

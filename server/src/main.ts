@@ -23,6 +23,7 @@ export { JsFile };
 export { toSarif } from './cli/sarif';
 /** The advisory database (dependency checks). */
 export { loadIndex, recognizeVendoredLibrary, resetIndexCache } from './deps/advisories';
+export { buildAdvisories } from './cli/advisories';
 export { main };
 
 /**

@@ -97,6 +97,7 @@ function openIndex(): Index {
   const refreshedPath = refreshedDir();
   const refreshed = readMeta(refreshedPath);
   const files: Partial<Record<Ecosystem, string>> = {};
+  const info: string[] = [];
   const dates: string[] = [];
   let usedRefreshed = false;
   for (const eco of ECOSYSTEMS) {
@@ -104,22 +105,34 @@ function openIndex(): Index {
     const s = shipped?.meta?.ecosystems[eco];
     if (r && (!s || r.date >= s.date)) {
       files[eco] = join(refreshedPath, r.file);
+      info.push(`${eco}: ${r.records} advisories for ${r.packages} packages, data of ${r.date} (refreshed)`);
       dates.push(r.date);
       usedRefreshed = true;
     } else if (s && shipped) {
       files[eco] = join(shipped.dir, s.file);
+      info.push(`${eco}: ${s.records} advisories for ${s.packages} packages, data of ${s.date} (shipped)`);
       dates.push(s.date);
     }
   }
   const date = dates.sort().pop() ?? '';
   const source = usedRefreshed ? `refreshed (${refreshedPath})` : shipped ? 'shipped' : 'none';
-  return new Index(date, source, files);
+  return new Index(date, source, files, info);
+}
+
+/** One line per ecosystem: counts, date and origin of the data in use. */
+export function describeIndex(index: AdvisoryIndex): string[] {
+  return index instanceof Index ? [...index.info] : [];
 }
 
 class Index implements AdvisoryIndex {
   private readonly data = new Map<Ecosystem, EcosystemFile | null>();
 
-  constructor(readonly date: string, readonly source: string, private readonly files: Partial<Record<Ecosystem, string>>) {}
+  constructor(
+    readonly date: string,
+    readonly source: string,
+    private readonly files: Partial<Record<Ecosystem, string>>,
+    readonly info: readonly string[],
+  ) {}
 
   private ecosystem(eco: Ecosystem): EcosystemFile | null {
     let d = this.data.get(eco);
@@ -170,11 +183,11 @@ class Index implements AdvisoryIndex {
       else byRow.set(entry[0], [entry]);
     }
     const out: Advisory[] = [];
-    for (const [row, _] of byRow) {
+    for (const row of byRow.keys()) {
       // describe the advisory by all of its entries for this package, not only the matching one
       out.push(toAdvisory(eco, found.file, row, found.entries.filter((e) => e[0] === row)));
     }
-    return out;
+    return mergeAliases(eco, out);
   }
 
   fixVersion(eco: Ecosystem, name: string, version: string): string | undefined {
@@ -218,6 +231,37 @@ function entryAffects(eco: Ecosystem, entry: Entry, version: string): boolean {
     } else if (compareVersions(eco, version, end.slice(1)) < 0) return true;
   }
   return false;
+}
+
+const RANK = { critical: 4, high: 3, moderate: 2, low: 1 } as const;
+
+/**
+ * One vulnerability published twice (OSV's PyPI dump holds PYSEC-x and GHSA-y for one CVE): records that
+ * name each other, or share a CVE or GHSA alias, become one advisory. The one with a severity (else a GHSA
+ * id) leads; ids, aliases and fixed versions are united, the higher severity kept.
+ */
+function mergeAliases(eco: Ecosystem, list: Advisory[]): Advisory[] {
+  if (list.length < 2) return list;
+  const lead = (a: Advisory) => (a.severity ? 2 : 0) + (a.id.startsWith('GHSA-') ? 1 : 0);
+  const sorted = [...list].sort((a, b) => lead(b) - lead(a));
+  const out: { adv: Advisory; names: Set<string> }[] = [];
+  for (const adv of sorted) {
+    const names = [adv.id, ...adv.aliases].filter((n) => n === adv.id || /^(CVE|GHSA|PYSEC)-/.test(n));
+    const into = out.find((o) => names.some((n) => o.names.has(n)));
+    if (!into) {
+      out.push({ adv: { ...adv, aliases: [...adv.aliases], fixed: [...adv.fixed] }, names: new Set(names) });
+      continue;
+    }
+    const m = into.adv;
+    for (const n of [adv.id, ...adv.aliases]) if (n !== m.id && !m.aliases.includes(n)) m.aliases.push(n);
+    for (const n of names) into.names.add(n);
+    for (const f of adv.fixed) if (!m.fixed.includes(f)) m.fixed.push(f);
+    m.fixed.sort((a, b) => compareVersions(eco, a, b));
+    if (adv.severity && (!m.severity || RANK[adv.severity] > RANK[m.severity])) m.severity = adv.severity;
+    if (!m.summary) m.summary = adv.summary;
+  }
+  // keep the database's order (by id)
+  return out.map((o) => o.adv).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function toAdvisory(eco: Ecosystem, file: EcosystemFile, row: number, entries: Entry[]): Advisory {
