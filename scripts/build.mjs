@@ -1,7 +1,7 @@
 // Bundles the client and the server (engine + LSP + CLI) with esbuild, one file each,
-// and copies the tree-sitter wasm files beside the server bundle.
+// and copies the tree-sitter wasm files and the advisory index beside the server bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -63,3 +63,7 @@ await Promise.all([
 copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'tree-sitter-python.wasm'));
 copyFileSync(join(root, 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'), join(dist, 'tree-sitter-terraform.wasm'));
+// the advisory index (npm run advisories), read at run time from dist/advisories/
+if (existsSync(join(root, 'server/data/advisories/meta.json'))) {
+  cpSync(join(root, 'server/data/advisories'), join(dist, 'advisories'), { recursive: true });
+}

@@ -2,23 +2,28 @@
  * The `secure-hints` command:
  *   secure-hints scan [paths...] [--format text|json|sarif] [--output FILE] [--fix] [--fail-on error|warning|none] [--config FILE]
  *   secure-hints lsp [--stdio | --node-ipc]
+ *   secure-hints advisories update [--from FILE|DIR|URL]... | status
  * Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage or internal error.
  */
 import { writeFileSync } from 'node:fs';
 import { scan, UsageError, type ScanResult } from './cli/scan';
 import { toSarif } from './cli/sarif';
 import { formatText } from './cli/text';
-import { VERSION } from './cli/version';
+import { VERSION, advisoryDatabaseLine } from './cli/version';
 import type { Severity } from './engine/types';
 
 const USAGE = `Usage:
   secure-hints scan [paths...] [options]   scan files and directories (default: .)
   secure-hints lsp [--stdio|--node-ipc]    run the language server (stdio by default)
+  secure-hints advisories update [--from FILE|DIR|URL]
+                                           refresh the vulnerability database from OSV data
+  secure-hints advisories status           show the vulnerability database in use
 
 Scan options:
   --format text|json|sarif   report format (default: text)
   --output FILE              write the report to FILE instead of standard output
   --fix                      apply each finding's preferred fix in place
+  --fix-dependencies         with --fix, also apply dependency upgrades (they change behaviour)
   --fail-on error|warning|none
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
@@ -34,6 +39,7 @@ interface ScanArgs {
   format: 'text' | 'json' | 'sarif';
   output?: string;
   fix: boolean;
+  fixDependencies: boolean;
   failOn: 'error' | 'warning' | 'none';
   config?: string;
   jobs?: number;
@@ -48,7 +54,12 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === '-v' || command === '--version') {
-      process.stdout.write(`${VERSION}\n`);
+      process.stdout.write(`${VERSION}\n${advisoryDatabaseLine()}\n`);
+      return;
+    }
+    if (command === 'advisories') {
+      const { runAdvisories } = await import('./cli/advisories');
+      process.exitCode = await runAdvisories(rest);
       return;
     }
     if (command === 'lsp') {
@@ -76,7 +87,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function parseScanArgs(args: string[]): ScanArgs {
-  const out: ScanArgs = { paths: [], format: 'text', fix: false, failOn: 'error' };
+  const out: ScanArgs = { paths: [], format: 'text', fix: false, fixDependencies: false, failOn: 'error' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -96,6 +107,7 @@ function parseScanArgs(args: string[]): ScanArgs {
       }
       case '--output': case '-o': out.output = value(); break;
       case '--fix': out.fix = true; break;
+      case '--fix-dependencies': out.fixDependencies = true; break;
       case '--fail-on': {
         const v = value();
         if (v !== 'error' && v !== 'warning' && v !== 'none') throw new UsageError(`--fail-on must be error, warning or none (got "${v}")`);
@@ -119,7 +131,8 @@ function parseScanArgs(args: string[]): ScanArgs {
 }
 
 async function runScan(args: ScanArgs): Promise<number> {
-  const result = await scan({ paths: args.paths, fix: args.fix, configFile: args.config, jobs: args.jobs });
+  if (args.fixDependencies && !args.fix) throw new UsageError('--fix-dependencies works with --fix');
+  const result = await scan({ paths: args.paths, fix: args.fix, fixDependencies: args.fixDependencies, configFile: args.config, jobs: args.jobs });
   if (result.missing.length > 0) {
     throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
   }

@@ -21,6 +21,9 @@ export { collectFiles } from './cli/walk';
 /** For the benchmark and probes: the JS/TS front itself. */
 export { JsFile };
 export { toSarif } from './cli/sarif';
+/** The advisory database (dependency checks). */
+export { loadIndex, recognizeVendoredLibrary, resetIndexCache } from './deps/advisories';
+export { buildAdvisories } from './cli/advisories';
 export { main };
 
 /**

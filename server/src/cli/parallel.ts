@@ -18,7 +18,7 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-interface Shared { root: string; config: ProjectConfig; fix: boolean }
+interface Shared { root: string; config: ProjectConfig; fix: boolean; fixDependencies?: boolean }
 
 export async function scanInWorkers(script: string, files: string[], shared: Shared, jobs: number): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
@@ -50,12 +50,12 @@ export async function scanInWorkers(script: string, files: string[], shared: Sha
 }
 
 /** The worker side: scan each file it is sent with the shared settings. */
-export function runScanWorker(scanFile: (path: string, root: string, config: ProjectConfig, fix: boolean) => FileResult): void {
+export function runScanWorker(scanFile: (path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies?: boolean) => FileResult): void {
   const port = parentPort!;
   const shared = (workerData as Record<string, Shared>)[SCAN_WORKER_FLAG];
   port.on('message', ({ index, path }: { index: number; path: string }) => {
     try {
-      port.postMessage({ index, result: scanFile(path, shared.root, shared.config, shared.fix) });
+      port.postMessage({ index, result: scanFile(path, shared.root, shared.config, shared.fix, shared.fixDependencies) });
     } catch (err) {
       port.postMessage({ index, error: String((err as Error)?.message ?? err) });
     }

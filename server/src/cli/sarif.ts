@@ -91,6 +91,7 @@ function fileResults(file: FileResult, index: Map<string, number>): object[] {
         cwe: f.cwe,
         owasp: f.owasp,
         ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ description: s.description, line: s.line + 1 })) } : {}),
+        ...f.properties,
       },
     };
   });

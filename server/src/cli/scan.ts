@@ -1,7 +1,7 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, ready, syntaxErrors } from '../engine/analyze';
+import { analyzeDetailed, languageFor, maxFileBytesFor, ready, syntaxErrors } from '../engine/analyze';
 import { excludeMatcher, findConfigFile, loadConfigFile, type LoadedConfig, type ProjectConfig } from '../engine/config';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
@@ -26,6 +26,8 @@ export interface FileResult {
 export interface ScanOptions {
   paths: string[];
   fix?: boolean;
+  /** With `fix`: also apply dependency upgrades (they change behaviour). */
+  fixDependencies?: boolean;
   /** An explicit config file (`--config`); else the nearest `.securehints.json`. */
   configFile?: string;
   /** Extra settings over the config file (tests, embedders). */
@@ -56,10 +58,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const script = bundlePath();
   let results: FileResult[];
   if (jobs > 1 && files.length >= PARALLEL_THRESHOLD && script) {
-    results = await scanInWorkers(script, files, { root, config, fix: options.fix ?? false }, jobs);
+    results = await scanInWorkers(script, files, { root, config, fix: options.fix ?? false, fixDependencies: options.fixDependencies ?? false }, jobs);
   } else {
     await ready();
-    results = files.map((path) => scanFile(path, root, config, options.fix ?? false));
+    results = files.map((path) => scanFile(path, root, config, options.fix ?? false, options.fixDependencies ?? false));
   }
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
 }
@@ -113,13 +115,13 @@ function bundlePath(): string | undefined {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean): FileResult {
+export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies = false): FileResult {
   const result: FileResult = { path, rel: relativePath(root, path), findings: [], notes: [] };
   if (!languageFor(path)) {
     result.notes.push('skipped: not a Python, JavaScript/TypeScript or XML file');
     return result;
   }
-  const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const max = maxFileBytesFor(languageFor(path), config);
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
@@ -158,7 +160,10 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
     let current = text;
     // overlapping fixes wait for the next pass; a few passes settle every file in practice
     for (let pass = 0; pass < 5; pass++) {
-      const open = analysis.findings.filter((f) => !f.suppressed && f.fixes.length > 0);
+      // dependency upgrades change behaviour: only with --fix-dependencies
+      const open = analysis.findings
+        .map((f) => (fixDependencies ? f : { ...f, fixes: f.fixes.filter((x) => x.kind !== 'dependency-upgrade') }))
+        .filter((f) => !f.suppressed && f.fixes.length > 0);
       if (open.length === 0) break;
       const { text: next, fixed: applied } = applyPreferredFixes(current, open);
       if (applied.length === 0 || next === current) break;

@@ -3,10 +3,11 @@
  * scanned tree and skipping dependencies, virtual environments, VCS folders, build output and
  * minified bundles. A file named on the command line is always scanned.
  */
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { languageFor } from '../engine/analyze';
+import { vendoredFile } from '../lang/deps/vendored';
 
 const SKIPPED_DIRS = new Set([
   'node_modules', 'bower_components', 'jspm_packages', 'vendor', '_vendor', 'third_party',
@@ -68,10 +69,26 @@ function walkDir(dir: string, layers: IgnoreLayer[], options: WalkOptions, add: 
       if (ignored(active, path, true) || options.excluded?.(path, true)) continue;
       walkDir(path, active, options, add);
     } else if (e.isFile()) {
-      if (!languageFor(path) || MINIFIED.test(e.name)) continue;
+      if (!languageFor(path) || (MINIFIED.test(e.name) && !isVendoredLibrary(path, e.name))) continue;
       if (ignored(active, path, false) || options.excluded?.(path, false)) continue;
       add(path);
     }
+  }
+}
+
+/** A minified copy of a known library is read for the vulnerable-dependency check (only its head is looked at here). */
+function isVendoredLibrary(path: string, name: string): boolean {
+  if (!/\.min\.[cm]?js$/i.test(name)) return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(2048);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return vendoredFile(path, buf.subarray(0, n).toString('utf8')) !== undefined;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

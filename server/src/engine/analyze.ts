@@ -12,6 +12,9 @@ import { openYaml } from '../lang/kube/front';
 import { isCloudFormation, loadCloudJson, loadCloudYaml, loadTerraform, terraformSyntaxErrors, type CloudFile } from '../lang/cloud/front';
 import { initTerraform } from '../lang/cloud/hcl-parser';
 import { XMLValidator } from 'fast-xml-parser';
+import { DepFile, dependencySyntaxErrors } from '../lang/deps/front';
+import { LOCKFILE_MAX_BYTES } from '../lang/deps/files';
+import { vendoredFile } from '../lang/deps/vendored';
 import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
@@ -83,12 +86,22 @@ export function analyze(path: string, languageId: string | undefined, text: stri
 export function analyzeDetailed(path: string, languageId: string | undefined, text: string, config: Config = {}): AnalysisResult {
   const language = languageFor(path, languageId);
   if (!language) return { findings: [], notes: [] };
-  const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const max = maxFileBytesFor(language, config);
   if (text.length > max) {
     return { findings: [], notes: [`skipped: ${text.length} bytes is over the ${max}-byte limit (maxFileBytes)`] };
   }
   if (text.includes('\u0000')) return { findings: [], notes: ['skipped: binary content (NUL bytes)'] };
   if (language === 'javascript' && /\.d\.[cm]?ts$/i.test(path)) return { findings: [], notes: [] };
+  if (language === 'javascript') {
+    // a vendored copy of a known library: checked as a dependency, not analyzed as the user's code
+    const vendored = vendoredFile(path, text);
+    if (vendored) {
+      const found: Finding[] = [];
+      const notes = [`vendored ${vendored.library.npmName} ${vendored.library.version}: not analyzed as your code`];
+      runWholeFile(activeRules(language, config).filter((r) => r.vendored).map((r) => [r, (report) => r.vendored!({ file: vendored, report })]), found, notes);
+      return { findings: configure(found, config), notes };
+    }
+  }
   if (language === 'javascript' && looksMinified(text)) return { findings: [], notes: ['skipped: minified or generated code'] };
 
   const active = activeRules(language, config);
@@ -152,12 +165,23 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
         if (file.kind === 'compose') runWholeFile(active.filter((r) => r.compose).map((r) => [r, (report) => r.compose!({ file, report })]), findings, notes);
         else runWholeFile(active.filter((r) => r.kubernetes).map((r) => [r, (report) => r.kubernetes!({ file, report })]), findings, notes);
       }
+    } else if (language === 'dependencies') {
+      const file = new DepFile(path, text);
+      comments = mayHaveSuppressions ? file.comments() : [];
+      notes.push(...file.inventory.notes);
+      runWholeFile(active.filter((r) => r.dependencies).map((r) => [r, (report) => r.dependencies!({ file, report })]), findings, notes);
     }
   } catch (err) {
     notes.push(`analysis stopped early: ${(err as Error).message}`);
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
+}
+
+/** The size limit for a file: manifests and lockfiles (often large) get at least LOCKFILE_MAX_BYTES. */
+export function maxFileBytesFor(language: Language | undefined, config: Config): number {
+  const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  return language === 'dependencies' ? Math.max(max, LOCKFILE_MAX_BYTES) : max;
 }
 
 /** Rules that look at a whole file at once (XML, Vue templates), each with the same failure handling as visitors. */
@@ -333,7 +357,8 @@ function configure(findings: Finding[], config: Config): Finding[] {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}`;
+    // the message too: one line may carry several findings of a rule (transitive packages under one dependency)
+    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}:${f.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -360,6 +385,7 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
   if (language === 'shell') return new ShellFile(path, text).errors;
   if (language === 'dotenv') return new DotenvFile(path, text).errors;
   if (language === 'terraform') return terraformSyntaxErrors(text);
+  if (language === 'dependencies') return dependencySyntaxErrors(path, text);
   if (language === 'xml') {
     const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];

@@ -9,6 +9,8 @@ import type { ShellFile } from '../lang/shell/front';
 import type { DotenvFile } from '../lang/dotenv/front';
 import type { ComposeFile, KubeFile } from '../lang/kube/front';
 import type { CloudFile } from '../lang/cloud/front';
+import type { DepFile } from '../lang/deps/front';
+import type { VendoredFile } from '../lang/deps/vendored';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -27,6 +29,9 @@ export type DotenvContext = Context<DotenvFile>;
 export type KubeContext = Context<KubeFile>;
 export type ComposeContext = Context<ComposeFile>;
 export type CloudContext = Context<CloudFile>;
+
+export type DepsContext = Context<DepFile>;
+export type VendoredContext = Context<VendoredFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -52,6 +57,10 @@ export interface Rule {
   compose?: (ctx: ComposeContext) => void;
   /** AWS policies and resources: IAM policy JSON, CloudFormation (JSON, YAML) and Terraform, one model. */
   cloud?: (ctx: CloudContext) => void;
+  /** Manifests and lockfiles (language `dependencies`). */
+  dependencies?: (ctx: DepsContext) => void;
+  /** A vendored copy of a known front-end library (a `javascript` file that is not the user's code). */
+  vendored?: (ctx: VendoredContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -9,6 +9,8 @@ export interface Report {
   fixes?: Fix[];
   /** The data-flow value that reached the sink: sets severity, confidence and the data path. */
   value?: Value;
+  details?: string;
+  properties?: Record<string, unknown>;
 }
 
 export type Evidence = 'tainted' | 'unknown' | 'safe';
@@ -60,6 +62,8 @@ export class Reporter {
       owasp: this.meta.owasp,
       fixes,
       ...(dataPath ? { dataPath } : {}),
+      ...(r.details ? { details: r.details } : {}),
+      ...(r.properties ? { properties: r.properties } : {}),
     });
   }
 }

@@ -29,6 +29,8 @@ export interface Fix {
   preferred?: boolean;
   /** Keeps the program's behaviour for benign input: may join "fix all". */
   safe?: boolean;
+  /** A dependency upgrade: changes behaviour, so the CLI applies it only with `--fix-dependencies`. */
+  kind?: 'dependency-upgrade';
 }
 
 /** One step of the way tainted data travelled, for messages and hovers. */
@@ -58,6 +60,10 @@ export interface Finding {
   dataPath?: Step[];
   /** Set when an inline `secure-hints: ignore[...]` comment covers the finding. */
   suppressed?: { reason: string; line: number };
+  /** Markdown shown in the hover after the message (e.g. each advisory of a vulnerable dependency). */
+  details?: string;
+  /** Extra SARIF result properties (e.g. advisory ids). */
+  properties?: Record<string, unknown>;
 }
 
 export interface RuleMeta {

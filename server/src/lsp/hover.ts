@@ -30,6 +30,7 @@ export function hoverMarkdown(f: Finding, language: string): string {
   const out: string[] = [];
   out.push(`**${meta?.title ?? f.ruleId}** · \`${f.ruleId}\` · ${f.severity} (${f.confidence} confidence)`);
   out.push(f.message);
+  if (f.details) out.push(f.details);
   if (f.dataPath && f.dataPath.length > 0) out.push(`**Data path:** ${dataPathText(f.dataPath)}`);
   if (meta) out.push(`**Why it matters:** ${meta.description}`);
   const refs = [...f.cwe.map((c) => `[${c}](${cweUrl(c)})`), f.owasp ? `[OWASP ${f.owasp}](${owaspUrl(f.owasp)})` : ''].filter(Boolean);

@@ -51,6 +51,7 @@ import openAdminPort from './open-admin-port';
 import unencryptedStorage from './unencrypted-storage';
 import publicDatabase from './public-database';
 import instanceMetadataV1 from './instance-metadata-v1';
+import vulnerableDependency from './vulnerable-dependency';
 import missingCsp from './missing-csp';
 import insecureTempFile from './insecure-temp-file';
 import permissiveFilePermissions from './permissive-file-permissions';
@@ -174,4 +175,6 @@ export const rules: Rule[] = [
   rbacSecretsAccess,
   rbacPrivilegeEscalation,
   rbacAnonymousBinding,
+  // manifests, lockfiles and vendored libraries
+  vulnerableDependency,
 ];
