@@ -1,7 +1,7 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, ready, syntaxErrors } from '../engine/analyze';
+import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, NESTED_TOO_DEEPLY, ready, syntaxErrors } from '../engine/analyze';
 import { excludeMatcher, findConfigFile, loadConfigFile, type LoadedConfig, type ProjectConfig } from '../engine/config';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
@@ -60,6 +60,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   } else {
     await ready();
     results = files.map((path) => scanFile(path, root, config, options.fix ?? false));
+    // worker threads have a larger stack than the main thread: a file nested too deeply for this one
+    // is analyzed there, so one and several workers report the same
+    const deep = results.flatMap((r, i) => (r.notes.some((n) => n.includes(NESTED_TOO_DEEPLY)) ? [i] : []));
+    if (deep.length > 0 && script) {
+      const again = await scanInWorkers(script, deep.map((i) => files[i]), { root, config, fix: options.fix ?? false }, 1).catch(() => undefined);
+      if (again) deep.forEach((i, k) => { results[i] = again[k]; });
+    }
   }
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
 }
@@ -113,7 +120,16 @@ function bundlePath(): string | undefined {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** One file's result; never throws, so one file can never cost the others their findings. */
 export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean): FileResult {
+  try {
+    return scanOneFile(path, root, config, fix);
+  } catch (err) {
+    return { path, rel: relativePath(root, path), findings: [], notes: [`analysis failed: ${(err as Error)?.message ?? err}`] };
+  }
+}
+
+function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boolean): FileResult {
   const result: FileResult = { path, rel: relativePath(root, path), findings: [], notes: [] };
   if (!languageFor(path)) {
     result.notes.push('skipped: not a Python, JavaScript/TypeScript or XML file');
@@ -147,22 +163,24 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
 
   let analysis = analyzeDetailed(path, undefined, text, config);
   result.notes.push(...analysis.notes);
-  // the analysis already parsed the file; parse again only where it did not (skipped files, XML)
-  const errors = analysis.syntaxErrors ?? syntaxErrors(path, undefined, text);
-  if (errors.length > 0 && languageFor(path) !== 'xml') {
+  // the syntax errors of the parse the analysis made (none for skipped files and XML, which get no note)
+  const errors = analysis.syntaxErrors ?? [];
+  if (errors.length > 0) {
     result.notes.push(`syntax errors (${errors.length}, first: ${errors[0]}); analyzed what could be parsed`);
   }
 
   if (fix) {
     const fixed: FixRecord[] = [];
     let current = text;
+    let before: number | undefined;
     // overlapping fixes wait for the next pass; a few passes settle every file in practice
     for (let pass = 0; pass < 5; pass++) {
       const open = analysis.findings.filter((f) => !f.suppressed && f.fixes.length > 0);
       if (open.length === 0) break;
       const { text: next, fixed: applied } = applyPreferredFixes(current, open);
       if (applied.length === 0 || next === current) break;
-      if (syntaxErrors(path, undefined, next).length > errors.length) {
+      before ??= analysis.syntaxErrors?.length ?? syntaxErrors(path, undefined, text).length;
+      if (syntaxErrors(path, undefined, next).length > before) {
         result.notes.push('fixes not applied: the result would not parse');
         break;
       }

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Node, Tree } from 'web-tree-sitter';
 import { JsFile } from '../lang/javascript/front';
+import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
@@ -124,7 +125,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
     }
   } catch (err) {
-    notes.push(`analysis stopped early: ${(err as Error).message}`);
+    notes.push(stoppedNote(err));
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
@@ -197,6 +198,9 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
     }
   }
   for (const r of reporters) out.push(...r.findings);
+  if (file.flowDepthLimitHit) {
+    notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
+  }
 }
 
 type JsHandler = { index: number; fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void };
@@ -296,8 +300,27 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-/** Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep files valid. */
+/** In the note of a file whose nesting overflowed the stack (a thread with a larger stack may succeed). */
+export const NESTED_TOO_DEEPLY = 'the file is nested too deeply to parse or analyze (maximum call stack size exceeded)';
+
+function stoppedNote(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return `analysis stopped early: ${NESTED_TOO_DEEPLY}`;
+  return `analysis stopped early: ${(err as Error)?.message ?? err}`;
+}
+
+/**
+ * Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep
+ * files valid. Never throws: a file the parser cannot handle (nested too deeply) is one error.
+ */
 export function syntaxErrors(path: string, languageId: string | undefined, text: string): string[] {
+  try {
+    return syntaxErrorsOf(path, languageId, text);
+  } catch (err) {
+    return [stoppedNote(err).replace('analysis stopped early: ', '')];
+  }
+}
+
+function syntaxErrorsOf(path: string, languageId: string | undefined, text: string): string[] {
   const language = languageFor(path, languageId);
   if (language === 'python') {
     const tree = parsePython(text);
