@@ -74,4 +74,46 @@ describe('robustness', function () {
       assert.ok(r.notes.some((n) => /chain of more than \d+ functions/.test(n)), r.notes.join('\n'));
     });
   });
+
+  describe('time: a budget per file, and no super-linear paths', function () {
+    /** CPU milliseconds of one analysis (CPU, not wall clock: the test machine is shared). */
+    const cpuMs = (path, text, options) => {
+      const c0 = process.cpuUsage();
+      const r = engine.analyzeDetailed(path, undefined, text, {}, options);
+      const c = process.cpuUsage(c0);
+      return { ms: (c.user + c.system) / 1000, result: r };
+    };
+
+    it('the CLI stops a file over --time-budget with a note naming the file and the rule, and goes on', function () {
+      let big = 'import os\n';
+      for (let i = 0; i < 1500; i++) big += `def f${i}(a):\n    b = a + "x"\n    if b:\n        os.system(b)\n    return b\n`;
+      const dir = make({ 'big.py': big, 'app.py': pyCommand });
+      const r = run(['scan', '.', '--jobs', '1', '--time-budget', '1', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.ok(findingKeys(r.stdout).includes('app.py:2:command-injection'), r.stdout);
+      const note = notesOf(r.stdout).find((n) => n.path === 'big.py');
+      assert.match(note?.message ?? '', /big\.py is over the 1 ms time budget \(timeBudgetMs\)( while rule [a-z0-9-]+ was running)?/, r.stdout);
+      assert.strictEqual(run(['scan', '.', '--time-budget', '-5'], { cwd: dir }).status, 2);
+    });
+
+    it('the engine keeps the findings made before the budget ran out', function () {
+      let text = 'import os\nos.system(input())\n';
+      for (let i = 0; i < 1500; i++) text += `def f${i}(a):\n    return a + "x"\n`;
+      const { result } = cpuMs('m.py', text, { timeBudgetMs: 1 });
+      assert.ok(result.notes.some((n) => /time budget/.test(n)), result.notes.join('\n'));
+    });
+
+    it('Python: 32,000 concatenated string literals analyze in linear time', function () {
+      const text = 'x = ' + Array.from({ length: 32000 }, (_, i) => `"a${i}"`).join(' + ') + '\n';
+      const { ms, result } = cpuMs('concat.py', text);
+      assert.deepStrictEqual(result.notes, []);
+      assert.ok(ms < 8000, `${Math.round(ms)} ms of CPU (was 77 s)`);
+    });
+
+    it('Python: 20,000 nested calls analyze in linear time', function () {
+      const text = 'x = ' + 'f('.repeat(20000) + '1' + ')'.repeat(20000) + '\n';
+      const { ms } = cpuMs('nested.py', text);
+      assert.ok(ms < 7000, `${Math.round(ms)} ms of CPU (was 14 s)`);
+    });
+  });
 });

@@ -32,7 +32,12 @@ export interface ScanOptions {
   config?: ProjectConfig;
   /** Worker threads for large scans (default: up to 4, by CPU count); 1 scans on this thread. */
   jobs?: number;
+  /** Per-file time budget in ms (`--time-budget`; 0: none); else the config's `timeBudgetMs`, else the default. */
+  timeBudgetMs?: number;
 }
+
+/** A file whose analysis takes longer than this gets a note and no more analysis; the scan goes on. */
+export const DEFAULT_SCAN_BUDGET_MS = 10_000;
 
 export interface ScanResult {
   root: string;
@@ -50,6 +55,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = scanRoot(paths);
   const loaded = loadConfig(paths, options.configFile);
   const config: ProjectConfig = { ...loaded.config, ...options.config };
+  if (options.timeBudgetMs !== undefined) config.timeBudgetMs = options.timeBudgetMs;
   const excluded = excludeMatcher(loaded.root, config.exclude);
   const { files, missing } = collectFiles(paths, { excluded });
   const jobs = options.jobs ?? defaultJobs();
@@ -161,7 +167,8 @@ function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boo
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
-  let analysis = analyzeDetailed(path, undefined, text, config);
+  const limits = { timeBudgetMs: config.timeBudgetMs ?? DEFAULT_SCAN_BUDGET_MS };
+  let analysis = analyzeDetailed(path, undefined, text, config, limits);
   result.notes.push(...analysis.notes);
   // the syntax errors of the parse the analysis made (none for skipped files and XML, which get no note)
   const errors = analysis.syntaxErrors ?? [];
@@ -189,7 +196,7 @@ function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boo
         fixed.push({ ruleId: f.ruleId, line: f.range.start.line, title: chosen.title });
       }
       current = next;
-      analysis = analyzeDetailed(path, undefined, current, config);
+      analysis = analyzeDetailed(path, undefined, current, config, limits);
     }
     if (current !== text) {
       try {
@@ -198,7 +205,7 @@ function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boo
         text = current;
       } catch (err) {
         result.notes.push(`fixes not written: ${(err as Error).message}`);
-        analysis = analyzeDetailed(path, undefined, text, config);
+        analysis = analyzeDetailed(path, undefined, text, config, limits);
       }
     }
   }

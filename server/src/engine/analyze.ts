@@ -11,6 +11,7 @@ import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
+import { checkBudget, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
 import type { Config, Confidence, Finding, Language } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -62,6 +63,12 @@ export function languageFor(path: string, languageId?: string): Language | undef
   return ext ? EXTENSIONS[ext] : undefined;
 }
 
+/** Limits of one analysis that are not project configuration. */
+export interface AnalysisOptions {
+  /** Stop the file's analysis after this many milliseconds with a note (0 or absent: no budget). */
+  timeBudgetMs?: number;
+}
+
 export interface AnalysisResult {
   findings: Finding[];
   /** Why the file was not analyzed, or was analyzed only in part. */
@@ -75,7 +82,18 @@ export function analyze(path: string, languageId: string | undefined, text: stri
   return analyzeDetailed(path, languageId, text, config).findings;
 }
 
-export function analyzeDetailed(path: string, languageId: string | undefined, text: string, config: Config = {}): AnalysisResult {
+export function analyzeDetailed(
+  path: string, languageId: string | undefined, text: string, config: Config = {}, options: AnalysisOptions = {},
+): AnalysisResult {
+  const saved = startBudget(options.timeBudgetMs);
+  try {
+    return analyzeWithin(path, languageId, text, config);
+  } finally {
+    endBudget(saved);
+  }
+}
+
+function analyzeWithin(path: string, languageId: string | undefined, text: string, config: Config): AnalysisResult {
   const language = languageFor(path, languageId);
   if (!language) return { findings: [], notes: [] };
   const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -125,7 +143,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       runWholeFile(active.filter((r) => r.xml).map((r) => [r, (report) => r.xml!({ file, report })]), findings, notes);
     }
   } catch (err) {
-    notes.push(stoppedNote(err));
+    notes.push(stoppedNote(err, path));
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
@@ -157,20 +175,25 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
   const cursor = file.tree.walk();
   // iterative pre-order walk: deep trees must not overflow the stack
   let descending = true;
-  for (;;) {
-    if (descending) {
-      const handlers = byType.get(cursor.nodeType);
-      if (handlers) {
-        callHandlers(handlers, cursor.currentNode, failed, notes);
+  try {
+    for (;;) {
+      if (descending) {
+        checkBudget();
+        const handlers = byType.get(cursor.nodeType);
+        if (handlers) {
+          callHandlers(handlers, cursor.currentNode, failed, notes);
+        }
+        if (cursor.gotoFirstChild()) continue;
       }
-      if (cursor.gotoFirstChild()) continue;
+      if (cursor.gotoNextSibling()) { descending = true; continue; }
+      if (!cursor.gotoParent()) break;
+      descending = false;
     }
-    if (cursor.gotoNextSibling()) { descending = true; continue; }
-    if (!cursor.gotoParent()) break;
-    descending = false;
+  } finally {
+    cursor.delete();
+    // what the rules found before an early stop (time budget) is kept
+    for (const r of reporters) out.push(...r.findings);
   }
-  cursor.delete();
-  for (const r of reporters) out.push(...r.findings);
 }
 
 function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: string[]): void {
@@ -178,17 +201,30 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
   if (table.rules.length === 0) return;
   const reporters = table.rules.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
+  try {
+    dispatchJs(file, table, contexts, notes);
+  } finally {
+    for (const r of reporters) out.push(...r.findings);
+  }
+  if (file.flowDepthLimitHit) {
+    notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
+  }
+}
+
+function dispatchJs(file: JsFile, table: JsTable, contexts: { file: JsFile; report: Reporter['report'] }[], notes: string[]): void {
   let byKind = table.byKind;
   const { nodes, kinds } = file;
   for (let i = 0; i < nodes.length; i++) {
     const handlers = byKind[kinds[i]];
     if (!handlers) continue;
     const node = nodes[i];
+    checkBudget();
     for (let j = 0; j < handlers.length; j++) {
       const h = handlers[j];
       try {
         h.fn(node, contexts[h.index]);
       } catch (err) {
+        rethrowOverBudget(err, table.rules[h.index].meta.id);
         // a rule that throws is switched off for the rest of the file (dropped from this file's copy of the
         // table; this loop goes on over the old list, where the rule has no other handler); the other rules'
         // findings are kept
@@ -196,10 +232,6 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
         byKind = byKind.map((list) => list?.filter((x) => x.index !== h.index));
       }
     }
-  }
-  for (const r of reporters) out.push(...r.findings);
-  if (file.flowDepthLimitHit) {
-    notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
   }
 }
 
@@ -234,6 +266,7 @@ function callHandlers<N, C>(handlers: Handler<N, C>[], node: N, failed: Set<stri
     try {
       h.fn(node, h.ctx);
     } catch (err) {
+      rethrowOverBudget(err, h.rule);
       failed.add(h.rule);
       notes.push(`rule ${h.rule} failed and was skipped for this file: ${(err as Error).message}`);
     }
@@ -303,7 +336,11 @@ function dedupe(findings: Finding[]): Finding[] {
 /** In the note of a file whose nesting overflowed the stack (a thread with a larger stack may succeed). */
 export const NESTED_TOO_DEEPLY = 'the file is nested too deeply to parse or analyze (maximum call stack size exceeded)';
 
-function stoppedNote(err: unknown): string {
+function stoppedNote(err: unknown, path?: string): string {
+  if (err instanceof OverBudget) {
+    return `analysis stopped: ${path ?? 'the file'} is over the ${err.budgetMs} ms time budget (timeBudgetMs)`
+      + `${err.rule ? ` while rule ${err.rule} was running` : ''}; the findings reported before that are kept`;
+  }
   if (err instanceof RangeError && /call stack/i.test(err.message)) return `analysis stopped early: ${NESTED_TOO_DEEPLY}`;
   return `analysis stopped early: ${(err as Error)?.message ?? err}`;
 }

@@ -35,6 +35,49 @@ export interface LoadedConfig {
 }
 
 const SEVERITIES = ['off', 'error', 'warning', 'info', 'hint'];
+
+/**
+ * Ranges of the numeric settings, shared by the project file and the editor settings. Past them a value
+ * would switch analysis off (Node turns a timer over 2^31-1 ms into 1 ms) or exhaust memory.
+ */
+export const MAX_TIME_BUDGET_MS = 600_000;
+export const MAX_FILE_BYTES_LIMIT = 100_000_000;
+/** `exclude`: at most this many patterns, each at most this long. */
+export const MAX_EXCLUDE_PATTERNS = 10_000;
+export const MAX_PATTERN_LENGTH = 4096;
+
+const RANGES = {
+  maxFileBytes: [1, MAX_FILE_BYTES_LIMIT],
+  timeBudgetMs: [1, MAX_TIME_BUDGET_MS],
+} as const;
+
+/** The value when it is a finite number in the setting's range, else undefined (the caller keeps the default). */
+export function inRange(key: keyof typeof RANGES, v: unknown): number | undefined {
+  const [min, max] = RANGES[key];
+  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
+}
+
+/** The usable `exclude` patterns and a problem for each one dropped (too long, too many, not a valid pattern). */
+export function checkPatterns(patterns: string[], source: string): { patterns: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: string[] = [];
+  if (patterns.length > MAX_EXCLUDE_PATTERNS) {
+    problems.push(`${source}: "exclude" has ${patterns.length} patterns; only the first ${MAX_EXCLUDE_PATTERNS} are used`);
+  }
+  for (const p of patterns.slice(0, MAX_EXCLUDE_PATTERNS)) {
+    if (p.length > MAX_PATTERN_LENGTH) {
+      problems.push(`${source}: an "exclude" pattern of ${p.length} characters is over the ${MAX_PATTERN_LENGTH}-character limit and is ignored (starts "${p.slice(0, 40)}")`);
+      continue;
+    }
+    try {
+      ignore().add(p).ignores('x');
+      out.push(p);
+    } catch (err) {
+      problems.push(`${source}: the "exclude" pattern "${p.slice(0, 80)}" is not valid and is ignored (${(err as Error).message.slice(0, 120)})`);
+    }
+  }
+  return { patterns: out, problems };
+}
 const CONFIDENCES = ['low', 'medium', 'high'];
 
 /** Validates a parsed configuration object; keeps what is valid and lists what is not. */
@@ -70,7 +113,9 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
     if (!Array.isArray(obj.exclude) || obj.exclude.some((p) => typeof p !== 'string')) {
       problems.push(`${source}: "exclude" must be an array of glob strings`);
     } else {
-      config.exclude = obj.exclude as string[];
+      const checked = checkPatterns(obj.exclude as string[], source);
+      problems.push(...checked.problems);
+      config.exclude = checked.patterns;
     }
   }
   if (obj.minimumConfidence !== undefined) {
@@ -83,8 +128,9 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
   for (const key of ['maxFileBytes', 'timeBudgetMs'] as const) {
     const v = obj[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) problems.push(`${source}: "${key}" must be a positive number`);
-    else config[key] = v;
+    const ok = inRange(key, v);
+    if (ok === undefined) problems.push(`${source}: "${key}" must be a number from ${RANGES[key][0]} to ${RANGES[key][1]}; the default is used`);
+    else config[key] = ok;
   }
   return { config, problems };
 }
@@ -166,7 +212,8 @@ export function mergeConfigs(...configs: (ProjectConfig | undefined)[]): Project
 /** A matcher for `exclude` patterns relative to `root`; paths outside `root` are never excluded. */
 export function excludeMatcher(root: string, patterns: string[] | undefined): (path: string, isDir?: boolean) => boolean {
   if (!patterns || patterns.length === 0) return () => false;
-  const ig: Ignore = ignore().add(patterns);
+  // patterns from the project file were checked when it was read; editor settings are checked here
+  const ig: Ignore = ignore().add(checkPatterns(patterns, 'exclude').patterns);
   return (path, isDir = false) => {
     const rel = relative(root, path);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) return false;

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
+import type { PyFile } from '../lang/python/front';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
 import { envName, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 
@@ -116,10 +117,11 @@ function message(m: Match): string {
 function pythonString(node: Node, ctx: PyContext): void {
   const value = pyLiteral(node);
   if (!value || value.length < 6) return;
-  const parent = node.parent;
+  // the data flow's copy of the tree has cheap parents (tree-sitter's walk down from the root)
+  const parent = ctx.file.node(node)?.parent;
   if (parent?.type === 'expression_statement') return; // docstrings
   if (parent?.type === 'concatenated_string') return;
-  const name = pyBindingName(node) ?? pyDefaultName(node);
+  const name = pyBindingName(ctx.file, node) ?? pyDefaultName(ctx.file, node);
   let m = formatMatch(value);
   if (!m && name) m = namedSecret(name, value);
   if (!m) return;
@@ -133,9 +135,9 @@ function pythonString(node: Node, ctx: PyContext): void {
 }
 
 /** `def connect(password="...")` */
-function pyDefaultName(node: Node): string | undefined {
-  const p = node.parent;
-  if (p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.equals(node)) {
+function pyDefaultName(file: PyFile, node: Node): string | undefined {
+  const p = file.node(node)?.parent;
+  if (p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.id === node.id) {
     return p.childForFieldName('name')?.text;
   }
   return undefined;

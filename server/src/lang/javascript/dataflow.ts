@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
+import { checkBudget } from '../../engine/budget';
 import type { JsFile } from './front';
 import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
@@ -355,6 +356,7 @@ export class Flow {
     }
     let cur: Env | null = env;
     for (const s of list) {
+      checkBudget();
       cur = this.exec(s, cur, u);
       if (!cur) return null;
     }

@@ -7,6 +7,7 @@ import type { ScopeInfo } from './scopes';
 import { statementsOf } from './scopes';
 import { MUTATORS, TERMINATORS, VALIDATING_METHODS } from './sources';
 import { ALL_SINKS, clear, constant, hasLit, join, type PV, UNKNOWN } from './values';
+import { checkBudget } from '../../engine/budget';
 
 /** Functions that check a URL stays on an allowed host (Django's `url_has_allowed_host_and_scheme`). */
 const URL_VALIDATORS = /(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$/;
@@ -44,6 +45,7 @@ export class Run {
   }
 
   private exec(s: Node, env: Env): Env | null {
+    checkBudget();
     this.record?.set(s.id, env);
     this.current = env;
     switch (s.type) {
