@@ -3,7 +3,12 @@
 // findings, nothing runs super-linearly on user text, special files are never read, bad configuration
 // falls back to defaults.
 const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
 const { run, project, remove } = require('./helpers/cli');
+const { LspClient } = require('./helpers/lsp-client');
 const { engine, ready } = require('./helpers/engine');
 
 const pyCommand = 'import os\nos.system(input())\n';
@@ -114,6 +119,130 @@ describe('robustness', function () {
       const text = 'x = ' + 'f('.repeat(20000) + '1' + ')'.repeat(20000) + '\n';
       const { ms } = cpuMs('nested.py', text);
       assert.ok(ms < 7000, `${Math.round(ms)} ms of CPU (was 14 s)`);
+    });
+  });
+
+  describe('special files are never read: FIFOs, devices, links out of the workspace, huge files', function () {
+    /** A repository (a .git folder) with app.py and whatever `setup(dir)` adds. */
+    const repo = (setup) => {
+      const dir = make({ 'app.py': pyCommand, '.git/HEAD': 'ref: refs/heads/main\n' });
+      setup(dir);
+      return dir;
+    };
+    const scan = (dir, args = ['.']) => spawnSync(process.execPath, [require('./helpers/cli').bin, 'scan', ...args, '--format', 'json', '--fail-on', 'none'],
+      { cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, NO_COLOR: '1' } });
+
+    it('.securehints.json and .gitignore linked to /dev/zero: a warning, the scan goes on', function () {
+      const dir = repo((d) => {
+        fs.symlinkSync('/dev/zero', path.join(d, '.securehints.json'));
+        fs.symlinkSync('/dev/zero', path.join(d, '.gitignore'));
+      });
+      const r = scan(dir);
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.deepStrictEqual(findingKeys(r.stdout), ['app.py:2:command-injection']);
+      assert.match(r.stderr, /\.securehints\.json: cannot read/);
+    });
+
+    it('a FIFO as config, .gitignore or named file does not hang the CLI', function () {
+      const dir = repo((d) => {
+        for (const name of ['.securehints.json', '.gitignore', 'named.py']) spawnSync('mkfifo', [path.join(d, name)]);
+      });
+      const r = scan(dir, ['.', 'named.py']);
+      assert.strictEqual(r.error, undefined, 'finished');
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.deepStrictEqual(findingKeys(r.stdout), ['app.py:2:command-injection']);
+      assert.ok(notesOf(r.stdout).some((n) => n.path === 'named.py' && /not a regular file/.test(n.message)), r.stdout);
+      assert.match(r.stderr, /\.securehints\.json: cannot read \(not a regular file\)/);
+      // named explicitly with --config: a usage error, not a hang
+      const explicit = scan(dir, ['.', '--config', '.securehints.json']);
+      assert.strictEqual(explicit.status, 2, explicit.stderr);
+    });
+
+    it('a config linked to a file outside the repository is not followed', function () {
+      const outside = make({ 'cfg.json': JSON.stringify({ rules: { 'command-injection': 'off' } }) });
+      const dir = repo((d) => fs.symlinkSync(path.join(outside, 'cfg.json'), path.join(d, '.securehints.json')));
+      const r = scan(dir);
+      assert.deepStrictEqual(findingKeys(r.stdout), ['app.py:2:command-injection']);
+      assert.match(r.stderr, /outside the workspace/);
+      // a link inside the repository is fine
+      const inside = repo((d) => {
+        fs.writeFileSync(path.join(d, 'shared.json'), JSON.stringify({ rules: { 'command-injection': 'off' } }));
+        fs.symlinkSync(path.join(d, 'shared.json'), path.join(d, '.securehints.json'));
+      });
+      assert.deepStrictEqual(findingKeys(scan(inside).stdout), []);
+    });
+
+    it('the language server analyzes a file whose workspace has a FIFO as its config', async function () {
+      const dir = repo((d) => spawnSync('mkfifo', [path.join(d, '.securehints.json')]));
+      const client = new LspClient({ workspaceFolder: dir });
+      try {
+        await client.initialize();
+        const file = path.join(dir, 'app.py');
+        await client.open(file, pyCommand, 'python');
+        const d = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0, 60000);
+        assert.strictEqual(d.diagnostics[0].code, 'command-injection');
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
+  describe('configuration that would switch analysis off falls back to defaults', function () {
+    it('timeBudgetMs of 3e9 and a 500 kB exclude pattern: warnings, defaults, findings', function () {
+      const dir = make({
+        'app.py': pyCommand,
+        '.git/HEAD': 'ref: refs/heads/main\n',
+        '.securehints.json': JSON.stringify({ timeBudgetMs: 3e9, maxFileBytes: -1, exclude: ['x'.repeat(500_000), 'ignored/**'] }),
+        'ignored/b.py': pyCommand,
+      });
+      const r = run(['scan', '.', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.deepStrictEqual(findingKeys(r.stdout), ['app.py:2:command-injection']);
+      assert.match(r.stderr, /"timeBudgetMs" must be a number from 1 to \d+; the default is used/);
+      assert.match(r.stderr, /"maxFileBytes" must be a number/);
+      assert.match(r.stderr, /pattern of 500000 characters is over the \d+-character limit/);
+      assert.ok(r.stderr.length < 2000, 'the pattern is not printed');
+    });
+
+    it('a config file over 1 MB is not read', function () {
+      const dir = make({ 'app.py': pyCommand, '.git/HEAD': '', '.securehints.json': JSON.stringify({ exclude: Array(200000).fill('app.py') }) });
+      const r = run(['scan', '.', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+      assert.deepStrictEqual(findingKeys(r.stdout), ['app.py:2:command-injection']);
+      assert.match(r.stderr, /cannot read \(\d+ bytes is over the 1000000-byte limit\)/);
+    });
+
+    it('the editor setting timeBudgetMs of 3e9 is not taken (the server would time out at once)', async function () {
+      const dir = make({ 'app.py': pyCommand });
+      const client = new LspClient({ workspaceFolder: dir, settings: { timeBudgetMs: 3e9 } });
+      try {
+        await client.initialize();
+        const file = path.join(dir, 'app.py');
+        await client.open(file, pyCommand, 'python');
+        const d = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0, 60000);
+        assert.strictEqual(d.diagnostics[0].code, 'command-injection');
+        assert.ok(!client.analysisNotes.some((n) => /time budget/.test(n.notes.join(' '))), JSON.stringify(client.analysisNotes));
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
+
+  describe('the server without its analysis worker', function () {
+    it('the in-thread fallback loads the Python parser and publishes diagnostics', async function () {
+      const dir = make({ 'app.py': pyCommand, 'server.js': jsCommand });
+      const client = new LspClient({ workspaceFolder: dir, env: { SECURE_HINTS_NO_ANALYSIS_WORKER: '1' } });
+      try {
+        await client.initialize();
+        for (const [name, lang] of [['app.py', 'python'], ['server.js', 'javascript']]) {
+          const file = path.join(dir, name);
+          await client.open(file, fs.readFileSync(file, 'utf8'), lang);
+          const d = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0, 60000);
+          assert.strictEqual(d.diagnostics[0].code, 'command-injection', name);
+        }
+        assert.ok(!client.logs.some((l) => /not initialised/.test(l)), client.logs.join('\n'));
+      } finally {
+        await client.shutdown();
+      }
     });
   });
 });

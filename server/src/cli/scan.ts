@@ -1,8 +1,9 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, NESTED_TOO_DEEPLY, ready, syntaxErrors } from '../engine/analyze';
-import { excludeMatcher, findConfigFile, loadConfigFile, type LoadedConfig, type ProjectConfig } from '../engine/config';
+import { excludeMatcher, findConfigFile, loadConfigFile, workspaceOf, type LoadedConfig, type ProjectConfig } from '../engine/config';
+import { ReadError, readRegularFile } from '../engine/read-file';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
 import { defaultJobs, PARALLEL_THRESHOLD, scanInWorkers } from './parallel';
@@ -94,7 +95,7 @@ function loadConfig(paths: string[], configFile?: string): LoadedConfig {
   }
   const file = findConfigFile(dir);
   if (!file) return { config: {}, root: dir, problems: [] };
-  const loaded = loadConfigFile(file);
+  const loaded = loadConfigFile(file, workspaceOf(file));
   if (loaded.problems.some((p) => /invalid JSON|expected a JSON object/.test(p))) throw new UsageError(loaded.problems.join('\n'));
   return loaded;
 }
@@ -144,14 +145,11 @@ function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boo
   const max = config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
-    if (size > max) {
-      result.notes.push(`skipped: ${size} bytes is over the ${max}-byte limit (maxFileBytes)`);
-      return result;
-    }
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, max);
   } catch (err) {
-    result.notes.push(`skipped: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (err instanceof ReadError && err.code === 'ETOOBIG') result.notes.push(`skipped: ${err.message} (maxFileBytes)`);
+    else if (err instanceof ReadError) result.notes.push(`skipped: cannot read (${err.message})`);
+    else result.notes.push(`skipped: cannot read (${(err as Error).message})`);
     return result;
   }
   if (bytes.subarray(0, 8192).includes(0)) {

@@ -11,13 +11,16 @@
  *
  * `exclude` patterns use .gitignore syntax, relative to the directory holding the file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { rules } from '../rules';
 import type { Config, Confidence, Severity } from './types';
+import { ReadError, readRegularFile } from './read-file';
 
 export const CONFIG_FILE = '.securehints.json';
+/** A configuration file larger than this is not read. */
+export const MAX_CONFIG_BYTES = 1_000_000;
 
 export interface ProjectConfig extends Config {
   /** .gitignore-style patterns, relative to `root`. */
@@ -135,14 +138,18 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
   return { config, problems };
 }
 
-/** Reads and validates one configuration file. Never throws: problems are returned. */
-export function loadConfigFile(path: string): LoadedConfig {
+/**
+ * Reads and validates one configuration file. Never throws: problems are returned. Only a regular file
+ * of at most MAX_CONFIG_BYTES is read; with `within`, not one that links outside that directory.
+ */
+export function loadConfigFile(path: string, within?: string): LoadedConfig {
   const root = dirname(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_CONFIG_BYTES, { within }).toString('utf8');
   } catch (err) {
-    return { config: {}, root, problems: [`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`] };
+    const why = err instanceof ReadError ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return { config: {}, root, problems: [`${path}: cannot read (${why}); the defaults are used`] };
   }
   let raw: unknown;
   try {
@@ -170,10 +177,22 @@ export function findConfigFile(dir: string, stopAt?: string): string | undefined
   }
 }
 
+/**
+ * The directory a found configuration file must stay inside (through links): `stopAt` (the editor's
+ * workspace folder) when given, else the repository holding it (a directory with `.git`), else its own.
+ */
+export function workspaceOf(file: string, stopAt?: string): string {
+  if (stopAt) return stopAt;
+  for (let d = dirname(file); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return dirname(file);
+  }
+}
+
 /** The configuration for a directory: its `.securehints.json` if any, else an empty config rooted there. */
 export function loadProjectConfig(dir: string, stopAt?: string): LoadedConfig {
   const file = findConfigFile(dir, stopAt);
-  return file ? loadConfigFile(file) : { config: {}, root: dir, problems: [] };
+  return file ? loadConfigFile(file, workspaceOf(file, stopAt)) : { config: {}, root: dir, problems: [] };
 }
 
 /** Caches loaded files by path and modification time, so editors re-read them only after a change. */
@@ -189,7 +208,7 @@ export class ConfigCache {
     } catch { /* reported by loadConfigFile */ }
     const cached = this.entries.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.loaded;
-    const loaded = loadConfigFile(file);
+    const loaded = loadConfigFile(file, workspaceOf(file, stopAt));
     this.entries.set(file, { mtimeMs, loaded });
     return loaded;
   }
