@@ -245,4 +245,25 @@ describe('robustness', function () {
       }
     });
   });
+
+  describe('line endings: LF, CRLF and a lone CR are alike', function () {
+    const py = 'import os\nimport subprocess\n\ndef f():\n    os.system(input())  # secure-hints: ignore[command-injection] reviewed\n'
+      + '    subprocess.call(input(), shell=True)\n';
+    // long enough (over 20,000 characters) that a file of one "line" would be skipped as minified
+    const tsx = jsCommand + 'const x = <div>{"a"}</div>;\n' + '// a comment line to make the file long\n'.repeat(600);
+    const vue = '<template>\n  <div v-html="html"></div>\n</template>\n<script>\n' + jsCommand + '</script>\n';
+    const xml = '<?xml version="1.0"?>\n<!DOCTYPE a [\n<!ENTITY e SYSTEM "file:///etc/passwd">\n]>\n<a>&e;</a>\n';
+    for (const [name, text] of [['a.py', py], ['a.tsx', tsx], ['a.vue', vue], ['a.xml', xml]]) {
+      it(`${name}: the same findings at the same lines and columns`, function () {
+        const key = (t) => {
+          const r = engine.analyzeDetailed(name, undefined, t);
+          return { notes: r.notes, findings: r.findings.map((f) => `${f.ruleId}${f.suppressed ? '(suppressed)' : ''}@${JSON.stringify(f.range)}`) };
+        };
+        const lf = key(text);
+        assert.ok(lf.findings.length > 0, name);
+        assert.deepStrictEqual(key(text.replace(/\n/g, '\r\n')), lf, 'CRLF');
+        assert.deepStrictEqual(key(text.replace(/\n/g, '\r')), lf, 'CR');
+      });
+    }
+  });
 });

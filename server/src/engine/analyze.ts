@@ -101,6 +101,9 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
     return { findings: [], notes: [`skipped: ${text.length} bytes is over the ${max}-byte limit (maxFileBytes)`] };
   }
   if (text.includes('\u0000')) return { findings: [], notes: ['skipped: binary content (NUL bytes)'] };
+  // a lone CR (old Mac line endings) ends a line for editors, LSP and TypeScript but not for tree-sitter or
+  // the line counts here: as LF it is the same length, so offsets, lines and columns stay those of the text
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   if (language === 'javascript' && /\.d\.[cm]?ts$/i.test(path)) return { findings: [], notes: [] };
   if (language === 'javascript' && looksMinified(text)) return { findings: [], notes: ['skipped: minified or generated code'] };
 

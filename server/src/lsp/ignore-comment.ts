@@ -12,7 +12,7 @@ import { VueFile } from '../lang/vue/front';
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
 export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit {
-  const lines = document.getText().split('\n');
+  const lines = document.getText().split(/\r\n?|\n/);
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
   const above = line > 0 ? lines[line - 1].replace(/\r$/, '') : '';
