@@ -266,4 +266,62 @@ describe('robustness', function () {
       });
     }
   });
+
+  describe('regular expressions over user text stay linear', function () {
+    const SPACES = ' '.repeat(200_000);
+    /** CPU ms of one analysis, and its result. */
+    const timed = (name, text) => {
+      const c0 = process.cpuUsage();
+      const r = engine.analyzeDetailed(name, undefined, text);
+      const c = process.cpuUsage(c0);
+      return { ms: (c.user + c.system) / 1000, r };
+    };
+    const cases = [
+      ['XML: a suppression followed by 200k spaces', 'a.xml', `<a>\n<!-- secure-hints: ignore[x]${SPACES}y\nz -->\n</a>\n`],
+      ['Vue: a suppression followed by 200k spaces', 'a.vue', `<template>\n<!-- secure-hints: ignore[x]${SPACES}y\nz -->\n<div></div>\n</template>\n`],
+      ['JS: a suppression followed by 200k spaces', 'a.js', `/* secure-hints: ignore[x]${SPACES}y\nz */\nconst a = 1;\n`.replace(SPACES, SPACES.replace(/ {1000}/g, (m) => m + '\n'))],
+      ['Python: a 200k-capital name bound to a string', 'a.py', `${'A'.repeat(200_000)} = "s3cr3t-value-123"\n`],
+      ['Python: %-format with 50k zeros', 'a.py', `import logging\nlogging.info("%${'0'.repeat(50_000)}!" % x)\ny = "%${'0'.repeat(50_000)}!" % x\n`],
+      ['Python: %-format with unclosed mapping keys', 'a.py', `y = "${'%('.repeat(50_000)}" % x\n`],
+      ['Python: isinstance with 200k newlines', 'a.py', `def f(x):\n    if isinstance(x, (int,${'\n'.repeat(200_000)}float)):\n        pass\n`],
+      ['XML: repeated <!DOCTYPE', 'a.xml', '<!DOCTYPE'.repeat(30_000)],
+      ['Python: a private-key header followed by 200k spaces', 'a.py', `k = "-----BEGIN PRIVATE KEY-----${SPACES}!"\n`],
+      ['JS: SQL with 200k spaces before a spliced value', 'a.js', `db.query("SELECT * FROM t WHERE a =${SPACES.replace(/ {1000}/g, (m) => m + '\\n')}x" + req.query.id);\n`],
+      ['JS: SQL detection on a string of 200k spaces', 'a.js', `db.query("${SPACES.replace(/ {1000}/g, (m) => m + '\\n')}x" + y);\n`],
+    ];
+    for (const [title, name, text] of cases) {
+      it(`${title}: under 2 s`, function () {
+        const { ms, r } = timed(name, text);
+        assert.ok(ms < 2000, `${Math.round(ms)} ms of CPU; notes: ${r.notes.join('; ')}`);
+      });
+    }
+
+    it('the XML syntax check of a fix runs in linear time too', function () {
+      const c0 = process.cpuUsage();
+      engine.syntaxErrors('a.xml', undefined, '<!DOCTYPE'.repeat(30_000));
+      const c = process.cpuUsage(c0);
+      assert.ok((c.user + c.system) / 1000 < 2000);
+    });
+
+    it('the project\'s own sources have no regex the unsafe-regex rule flags', function () {
+      const root = path.join(__dirname, '..', 'server', 'src');
+      const files = [];
+      const walk = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.name.endsWith('.ts')) files.push(p);
+        }
+      };
+      walk(root);
+      assert.ok(files.length > 50);
+      const flagged = [];
+      for (const file of files) {
+        const text = fs.readFileSync(file, 'utf8');
+        const r = engine.analyzeDetailed(file, undefined, text, { rules: { 'unsafe-regex': 'warning' }, maxFileBytes: 10_000_000 });
+        for (const f of r.findings) if (f.ruleId === 'unsafe-regex') flagged.push(`${path.relative(root, file)}:${f.range.start.line + 1}: ${f.message}`);
+      }
+      assert.deepStrictEqual(flagged, []);
+    });
+  });
 });

@@ -376,10 +376,21 @@ function syntaxErrorsOf(path: string, languageId: string | undefined, text: stri
     return [...file.errors, ...(file.script ? jsParseErrors(file.script) : [])];
   }
   if (language === 'xml') {
-    const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
+    const result = XMLValidator.validate(withoutDoctype(text));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
   return [];
+}
+
+/** The text without its DOCTYPE (and internal subset), which the validator does not read. Linear: indexOf only. */
+function withoutDoctype(text: string): string {
+  const at = text.indexOf('<!DOCTYPE');
+  if (at < 0) return text;
+  const gt = text.indexOf('>', at);
+  const open = text.indexOf('[', at);
+  const close = open >= 0 && (gt < 0 || open < gt) ? text.indexOf(']', open) : -1;
+  const end = close >= 0 ? text.indexOf('>', close) : open >= 0 && (gt < 0 || open < gt) ? -1 : gt;
+  return end < 0 ? text : text.slice(0, at) + text.slice(end + 1);
 }
 
 function pythonTreeErrors(tree: Tree): string[] {

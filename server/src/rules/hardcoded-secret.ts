@@ -42,7 +42,8 @@ const FORMATS: [string, string, RegExp][] = [
   ['an npm token', 'NPM_TOKEN', /\bnpm_[A-Za-z0-9]{36}\b/],
   ['a SendGrid API key', 'SENDGRID_API_KEY', /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/],
 ];
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[rn]|\s)+[A-Za-z0-9+/=:,\s\\-]{64,}/;
+// the body starts with a non-space: `(\s)+[...\s...]{64,}` would split a run of spaces quadratically many ways
+const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[rn]|\s)+[A-Za-z0-9+/=:,-][A-Za-z0-9+/=:,\s\\-]{63,}/;
 const CONNECTION = /^([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@/\s]+)@([^/\s?#]+)/i;
 const CONNECTION_SCHEMES = /^(postgres|postgresql|mysql|mariadb|mongodb|mongodb\+srv|redis|rediss|amqp|amqps|mssql|sqlserver|oracle|ftp|sftp|smtp|smtps|ldap|ldaps|https?)$/i;
 

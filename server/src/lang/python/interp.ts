@@ -366,7 +366,7 @@ export class Run {
           bindTarget(args[0], clear(evalExpression(args[0], f), ['redirect', 'url']), f);
           return;
         }
-        if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && /^(int|float|bool|\(\s*(int|float|bool)(\s*,\s*(int|float|bool))*\s*,?\s*\))$/.test(args[1].text)) {
+        if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && numericTypes(args[1])) {
           bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
           return;
         }
@@ -412,3 +412,15 @@ const STATEMENTS = new Set([
   'import_from_statement', 'print_statement', 'exec_statement', 'delete_statement', 'ERROR', 'block',
 ]);
 const EXPRESSION_STATEMENTS = new Set(['assignment', 'augmented_assignment', 'call', 'await', 'named_expression']);
+
+const NUMERIC_TYPES = new Set(['int', 'float', 'bool']);
+
+/** `int`, `(int, float)`, `(bool,)`: the second argument of an `isinstance` that admits numbers only. */
+function numericTypes(n: Node): boolean {
+  if (n.type === 'identifier') return NUMERIC_TYPES.has(n.text);
+  if (n.type === 'parenthesized_expression' || n.type === 'tuple') {
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    return items.length > 0 && items.every((c) => c.type === 'identifier' && NUMERIC_TYPES.has(c.text));
+  }
+  return false;
+}

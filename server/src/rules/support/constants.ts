@@ -270,10 +270,15 @@ export function isNextConfig(path: string): boolean {
 // ---- names ----
 
 /** `secretKey`, `SECRET-KEY`, `secret_key` -> ['secret', 'key']. */
+/** Names longer than this are not split into words (no real variable name is; keeps the work bounded). */
+const MAX_NAME_LENGTH = 256;
+
 export function nameWords(name: string): string[] {
+  if (name.length > MAX_NAME_LENGTH) return [];
+  // HTTPServer -> HTTP_Server with a lookahead: `([A-Z]+)([A-Z][a-z])` backtracks quadratically on capitals
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
