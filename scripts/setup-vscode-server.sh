@@ -9,6 +9,8 @@
 # headers, so code-server's native modules build; they need Debian's libkrb5-dev and pkg-config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the same environment whoever starts this (by hand, npm test, CI): no npm_* variables, no npm PATH entries
+. scripts/clean-npm-env.sh
 
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1

@@ -11,6 +11,7 @@ import { toSarif } from './cli/sarif';
 import { formatText } from './cli/text';
 import { VERSION, advisoryDatabaseLine } from './cli/version';
 import type { Severity } from './engine/types';
+import { MAX_TIME_BUDGET_MS } from './engine/config';
 
 const USAGE = `Usage:
   secure-hints scan [paths...] [options]   scan files and directories (default: .)
@@ -28,6 +29,8 @@ Scan options:
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
   --jobs N                   worker threads for large scans (default: CPU count, at most 4)
+  --time-budget MS           stop analyzing a file after MS milliseconds, with a note (default: the
+                             config's timeBudgetMs, else 10000; 0: no budget)
   -h, --help                 show this help
   -v, --version              show the version
 
@@ -43,6 +46,7 @@ interface ScanArgs {
   failOn: 'error' | 'warning' | 'none';
   config?: string;
   jobs?: number;
+  timeBudgetMs?: number;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -121,6 +125,12 @@ function parseScanArgs(args: string[]): ScanArgs {
         out.jobs = v;
         break;
       }
+      case '--time-budget': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 0 || v > MAX_TIME_BUDGET_MS) throw new UsageError(`--time-budget must be a whole number of milliseconds from 0 to ${MAX_TIME_BUDGET_MS}`);
+        out.timeBudgetMs = v;
+        break;
+      }
       case '--': out.paths.push(...args.slice(i + 1)); i = args.length; break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
@@ -132,7 +142,7 @@ function parseScanArgs(args: string[]): ScanArgs {
 
 async function runScan(args: ScanArgs): Promise<number> {
   if (args.fixDependencies && !args.fix) throw new UsageError('--fix-dependencies works with --fix');
-  const result = await scan({ paths: args.paths, fix: args.fix, fixDependencies: args.fixDependencies, configFile: args.config, jobs: args.jobs });
+  const result = await scan({ paths: args.paths, fix: args.fix, fixDependencies: args.fixDependencies, configFile: args.config, jobs: args.jobs, timeBudgetMs: args.timeBudgetMs });
   if (result.missing.length > 0) {
     throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
   }

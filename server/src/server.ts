@@ -38,7 +38,9 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   /** Documents that went over the time budget: analyzed on open and save only. */
   const slow = new Set<string>();
   const told = new Set<string>();
-  const workers = new AnalysisWorkers(__filename.endsWith('.js') ? __filename : undefined, (m) => connection.console.log(m));
+  // SECURE_HINTS_NO_ANALYSIS_WORKER=1 forces the in-thread fallback (what runs when a worker cannot start)
+  const noWorker = process.env.SECURE_HINTS_NO_ANALYSIS_WORKER === '1';
+  const workers = new AnalysisWorkers(__filename.endsWith('.js') && !noWorker ? __filename : undefined, (m) => connection.console.log(m));
   workers.warmUp();
   let folders: string[] = [];
   let pullSettings = false;

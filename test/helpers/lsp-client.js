@@ -9,14 +9,14 @@ const root = path.join(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'secure-hints.js');
 
 class LspClient {
-  /** @param {{ settings?: object, capabilities?: object, workspaceFolder?: string }} options */
+  /** @param {{ settings?: object, capabilities?: object, workspaceFolder?: string, env?: object }} options */
   constructor(options = {}) {
     this.settings = options.settings ?? {};
     this.logs = [];
     this.diagnostics = new Map(); // uri -> [{ version, diagnostics }]
     this.waiters = [];
     this.stderr = '';
-    this.child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [bin, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     this.child.stderr.on('data', (d) => { this.stderr += d; });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p) => {

@@ -20,11 +20,25 @@ export function log(...args) {
   console.log(`[vscode ${new Date().toISOString().slice(11, 19)}]`, ...args);
 }
 
+/**
+ * The environment for the install: this process's without what npm adds when it runs a script
+ * (`npm test` runs mocha, which runs this): `npm_*` variables (code-server's postinstall reads the node
+ * version from npm_config_user_agent, which names the outer npm's node) and node_modules/.bin and
+ * node-gyp-bin entries on PATH. The setup script cleans its environment the same way (clean-npm-env.sh).
+ */
+export function installEnv(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!/^npm_/i.test(k) && v !== undefined) out[k] = v;
+  const pathKey = Object.keys(out).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+  out[pathKey] = (out[pathKey] ?? '').split(':').filter((p) => p && !/\/(node_modules\/\.bin|node-gyp-bin)\/*$/.test(p)).join(':');
+  return out;
+}
+
 /** Installs the server on first use (cached afterwards) and returns the node and server paths. */
 export function serverPaths() {
   const paths = join(cache, 'paths.json');
   if (!existsSync(paths)) {
-    const r = spawnSync(join(root, 'scripts/setup-vscode-server.sh'), { stdio: 'inherit' });
+    const r = spawnSync(join(root, 'scripts/setup-vscode-server.sh'), { stdio: 'inherit', env: installEnv() });
     if (r.status !== 0) throw new Error('scripts/setup-vscode-server.sh failed');
   }
   return JSON.parse(readFileSync(paths, 'utf8'));

@@ -23,11 +23,14 @@ interface Shared { root: string; config: ProjectConfig; fix: boolean; fixDepende
 export async function scanInWorkers(script: string, files: string[], shared: Shared, jobs: number): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Promise<void>((resolve, reject) => {
+  /** One worker taking files until none are left; a worker that dies costs only its current file. */
+  const work = (): Promise<void> => new Promise<void>((resolve) => {
     const w = new Worker(script, { workerData: { [SCAN_WORKER_FLAG]: shared }, argv: [], execArgv: [] });
     let current = -1;
+    let settled = false;
     const take = () => {
       if (next >= files.length) {
+        settled = true;
         void w.terminate().then(() => resolve());
         return;
       }
@@ -41,11 +44,26 @@ export async function scanInWorkers(script: string, files: string[], shared: Sha
       } else {
         results[m.index!] = m.result!;
       }
+      current = -1;
       take();
     });
-    w.on('error', (err) => reject(new Error(`scan worker failed on ${files[current] ?? 'start-up'}: ${err.message}`)));
-  }));
-  await Promise.all(workers);
+    const lost = (why: string) => {
+      if (settled) return;
+      settled = true;
+      if (current >= 0 && !results[current]) {
+        results[current] = { path: files[current], rel: files[current], findings: [], notes: [`analysis failed: ${why}`] };
+      }
+      // a worker that dies before taking any file would die again: stop there
+      if (current < 0) { resolve(); return; }
+      void w.terminate();
+      work().then(resolve, resolve);
+    };
+    w.on('error', (err) => lost(`scan worker failed: ${err.message}`));
+    w.on('exit', (code) => lost(`scan worker exited (${code})`));
+  });
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, work));
+  const lostFiles = files.flatMap((f, i) => (results[i] ? [] : [f]));
+  if (lostFiles.length > 0) throw new Error(`scan workers did not start; not scanned: ${lostFiles.slice(0, 3).join(', ')}`);
   return results;
 }
 

@@ -64,7 +64,7 @@ function sarifRule(meta: RuleMeta): object {
 }
 
 function fileResults(file: FileResult, index: Map<string, number>): object[] {
-  const lines = file.text?.split('\n') ?? [];
+  const lines = file.text?.split(/\r\n?|\n/) ?? [];
   const occurrences = new Map<string, number>();
   return file.findings.map((f) => {
     const artifactLocation = { uri: encodePath(file.rel), uriBaseId: 'SRCROOT' };

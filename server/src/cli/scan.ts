@@ -1,8 +1,9 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeDetailed, languageFor, maxFileBytesFor, ready, syntaxErrors } from '../engine/analyze';
-import { excludeMatcher, findConfigFile, loadConfigFile, type LoadedConfig, type ProjectConfig } from '../engine/config';
+import { analyzeDetailed, DEFAULT_MAX_FILE_BYTES, languageFor, maxFileBytesFor, NESTED_TOO_DEEPLY, ready, syntaxErrors } from '../engine/analyze';
+import { excludeMatcher, findConfigFile, loadConfigFile, workspaceOf, type LoadedConfig, type ProjectConfig } from '../engine/config';
+import { ReadError, readRegularFile } from '../engine/read-file';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
 import { defaultJobs, PARALLEL_THRESHOLD, scanInWorkers } from './parallel';
@@ -34,7 +35,12 @@ export interface ScanOptions {
   config?: ProjectConfig;
   /** Worker threads for large scans (default: up to 4, by CPU count); 1 scans on this thread. */
   jobs?: number;
+  /** Per-file time budget in ms (`--time-budget`; 0: none); else the config's `timeBudgetMs`, else the default. */
+  timeBudgetMs?: number;
 }
+
+/** A file whose analysis takes longer than this gets a note and no more analysis; the scan goes on. */
+export const DEFAULT_SCAN_BUDGET_MS = 10_000;
 
 export interface ScanResult {
   root: string;
@@ -52,6 +58,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = scanRoot(paths);
   const loaded = loadConfig(paths, options.configFile);
   const config: ProjectConfig = { ...loaded.config, ...options.config };
+  if (options.timeBudgetMs !== undefined) config.timeBudgetMs = options.timeBudgetMs;
   const excluded = excludeMatcher(loaded.root, config.exclude);
   const { files, missing } = collectFiles(paths, { excluded });
   const jobs = options.jobs ?? defaultJobs();
@@ -62,6 +69,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   } else {
     await ready();
     results = files.map((path) => scanFile(path, root, config, options.fix ?? false, options.fixDependencies ?? false));
+    // worker threads have a larger stack than the main thread: a file nested too deeply for this one
+    // is analyzed there, so one and several workers report the same
+    const deep = results.flatMap((r, i) => (r.notes.some((n) => n.includes(NESTED_TOO_DEEPLY)) ? [i] : []));
+    if (deep.length > 0 && script) {
+      const again = await scanInWorkers(script, deep.map((i) => files[i]), { root, config, fix: options.fix ?? false, fixDependencies: options.fixDependencies ?? false }, 1).catch(() => undefined);
+      if (again) deep.forEach((i, k) => { results[i] = again[k]; });
+    }
   }
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
 }
@@ -83,7 +97,7 @@ function loadConfig(paths: string[], configFile?: string): LoadedConfig {
   }
   const file = findConfigFile(dir);
   if (!file) return { config: {}, root: dir, problems: [] };
-  const loaded = loadConfigFile(file);
+  const loaded = loadConfigFile(file, workspaceOf(file));
   if (loaded.problems.some((p) => /invalid JSON|expected a JSON object/.test(p))) throw new UsageError(loaded.problems.join('\n'));
   return loaded;
 }
@@ -115,7 +129,16 @@ function bundlePath(): string | undefined {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** One file's result; never throws, so one file can never cost the others their findings. */
 export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies = false): FileResult {
+  try {
+    return scanOneFile(path, root, config, fix, fixDependencies);
+  } catch (err) {
+    return { path, rel: relativePath(root, path), findings: [], notes: [`analysis failed: ${(err as Error)?.message ?? err}`] };
+  }
+}
+
+function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies: boolean): FileResult {
   const result: FileResult = { path, rel: relativePath(root, path), findings: [], notes: [] };
   if (!languageFor(path)) {
     result.notes.push('skipped: not a Python, JavaScript/TypeScript or XML file');
@@ -124,14 +147,11 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
   const max = maxFileBytesFor(languageFor(path), config);
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
-    if (size > max) {
-      result.notes.push(`skipped: ${size} bytes is over the ${max}-byte limit (maxFileBytes)`);
-      return result;
-    }
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, max);
   } catch (err) {
-    result.notes.push(`skipped: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (err instanceof ReadError && err.code === 'ETOOBIG') result.notes.push(`skipped: ${err.message} (maxFileBytes)`);
+    else if (err instanceof ReadError) result.notes.push(`skipped: cannot read (${err.message})`);
+    else result.notes.push(`skipped: cannot read (${(err as Error).message})`);
     return result;
   }
   if (bytes.subarray(0, 8192).includes(0)) {
@@ -147,17 +167,19 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
-  let analysis = analyzeDetailed(path, undefined, text, config);
+  const limits = { timeBudgetMs: config.timeBudgetMs ?? DEFAULT_SCAN_BUDGET_MS };
+  let analysis = analyzeDetailed(path, undefined, text, config, limits);
   result.notes.push(...analysis.notes);
-  // the analysis already parsed the file; parse again only where it did not (skipped files, XML)
-  const errors = analysis.syntaxErrors ?? syntaxErrors(path, undefined, text);
-  if (errors.length > 0 && languageFor(path) !== 'xml') {
+  // the syntax errors of the parse the analysis made (none for skipped files and XML, which get no note)
+  const errors = analysis.syntaxErrors ?? [];
+  if (errors.length > 0) {
     result.notes.push(`syntax errors (${errors.length}, first: ${errors[0]}); analyzed what could be parsed`);
   }
 
   if (fix) {
     const fixed: FixRecord[] = [];
     let current = text;
+    let before: number | undefined;
     // overlapping fixes wait for the next pass; a few passes settle every file in practice
     for (let pass = 0; pass < 5; pass++) {
       // dependency upgrades change behaviour: only with --fix-dependencies
@@ -167,7 +189,8 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
       if (open.length === 0) break;
       const { text: next, fixed: applied } = applyPreferredFixes(current, open);
       if (applied.length === 0 || next === current) break;
-      if (syntaxErrors(path, undefined, next).length > errors.length) {
+      before ??= analysis.syntaxErrors?.length ?? syntaxErrors(path, undefined, text).length;
+      if (syntaxErrors(path, undefined, next).length > before) {
         result.notes.push('fixes not applied: the result would not parse');
         break;
       }
@@ -176,7 +199,7 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
         fixed.push({ ruleId: f.ruleId, line: f.range.start.line, title: chosen.title });
       }
       current = next;
-      analysis = analyzeDetailed(path, undefined, current, config);
+      analysis = analyzeDetailed(path, undefined, current, config, limits);
     }
     if (current !== text) {
       try {
@@ -185,7 +208,7 @@ export function scanFile(path: string, root: string, config: ProjectConfig, fix:
         text = current;
       } catch (err) {
         result.notes.push(`fixes not written: ${(err as Error).message}`);
-        analysis = analyzeDetailed(path, undefined, text, config);
+        analysis = analyzeDetailed(path, undefined, text, config, limits);
       }
     }
   }

@@ -53,7 +53,7 @@ function findingLine(file: FileResult, f: Finding, s: Style): string {
 /** The fix's title and, per edited region, the old lines and the new ones (`-`/`+`), trimmed to what changed. */
 export function fixLines(text: string, fix: Fix, s: Style = PLAIN): string[] {
   const out = [`  ${s.green('fix:')} ${fix.title}${fix.safe ? '' : s.dim(' (review: may change behaviour)')}`];
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n?|\n/);
   const starts = lineStartsOf(text);
   for (const group of groupEdits(fix.edits)) {
     const first = Math.min(...group.map((e) => e.range.start.line));
@@ -68,7 +68,7 @@ export function fixLines(text: string, fix: Fix, s: Style = PLAIN): string[] {
       newText: e.newText,
     }));
     let before = lines.slice(first, last + 1);
-    let after = applyEdits(text.slice(from, to), local).text.split('\n');
+    let after = applyEdits(text.slice(from, to), local).text.split(/\r\n?|\n/);
     // keep only what differs
     while (before.length && after.length && before[0] === after[0]) { before = before.slice(1); after = after.slice(1); }
     while (before.length && after.length && before[before.length - 1] === after[after.length - 1]) { before = before.slice(0, -1); after = after.slice(0, -1); }

@@ -3,11 +3,15 @@
  * scanned tree and skipping dependencies, virtual environments, VCS folders, build output and
  * minified bundles. A file named on the command line is always scanned.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { languageFor } from '../engine/analyze';
 import { vendoredFile } from '../lang/deps/vendored';
+import { readRegularFile } from '../engine/read-file';
+
+/** A .gitignore larger than this is not read. */
+const MAX_GITIGNORE_BYTES = 1_000_000;
 
 const SKIPPED_DIRS = new Set([
   'node_modules', 'bower_components', 'jspm_packages', 'vendor', '_vendor', 'third_party',
@@ -96,7 +100,8 @@ function gitignoreLayer(dir: string): IgnoreLayer | undefined {
   const file = join(dir, '.gitignore');
   if (!existsSync(file)) return undefined;
   try {
-    return { base: dir, ig: ignore().add(readFileSync(file, 'utf8')) };
+    // like git, never through a symbolic link; never a FIFO or a device
+    return { base: dir, ig: ignore().add(readRegularFile(file, MAX_GITIGNORE_BYTES, { noFollow: true }).toString('utf8')) };
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Node, Tree } from 'web-tree-sitter';
 import { JsFile } from '../lang/javascript/front';
+import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 import { initPython, parsePython } from '../lang/python/parser';
 import { PyFile } from '../lang/python/front';
 import { XmlFile } from '../lang/xml/front';
@@ -19,6 +20,7 @@ import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
+import { checkBudget, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
 import type { Config, Confidence, Finding, Language } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -70,6 +72,12 @@ export function languageFor(path: string, languageId?: string): Language | undef
   return ext ? EXTENSIONS[ext] : undefined;
 }
 
+/** Limits of one analysis that are not project configuration. */
+export interface AnalysisOptions {
+  /** Stop the file's analysis after this many milliseconds with a note (0 or absent: no budget). */
+  timeBudgetMs?: number;
+}
+
 export interface AnalysisResult {
   findings: Finding[];
   /** Why the file was not analyzed, or was analyzed only in part. */
@@ -83,7 +91,18 @@ export function analyze(path: string, languageId: string | undefined, text: stri
   return analyzeDetailed(path, languageId, text, config).findings;
 }
 
-export function analyzeDetailed(path: string, languageId: string | undefined, text: string, config: Config = {}): AnalysisResult {
+export function analyzeDetailed(
+  path: string, languageId: string | undefined, text: string, config: Config = {}, options: AnalysisOptions = {},
+): AnalysisResult {
+  const saved = startBudget(options.timeBudgetMs);
+  try {
+    return analyzeWithin(path, languageId, text, config);
+  } finally {
+    endBudget(saved);
+  }
+}
+
+function analyzeWithin(path: string, languageId: string | undefined, text: string, config: Config): AnalysisResult {
   const language = languageFor(path, languageId);
   if (!language) return { findings: [], notes: [] };
   const max = maxFileBytesFor(language, config);
@@ -91,6 +110,9 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
     return { findings: [], notes: [`skipped: ${text.length} bytes is over the ${max}-byte limit (maxFileBytes)`] };
   }
   if (text.includes('\u0000')) return { findings: [], notes: ['skipped: binary content (NUL bytes)'] };
+  // a lone CR (old Mac line endings) ends a line for editors, LSP and TypeScript but not for tree-sitter or
+  // the line counts here: as LF it is the same length, so offsets, lines and columns stay those of the text
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   if (language === 'javascript' && /\.d\.[cm]?ts$/i.test(path)) return { findings: [], notes: [] };
   if (language === 'javascript') {
     // a vendored copy of a known library: checked as a dependency, not analyzed as the user's code
@@ -172,7 +194,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       runWholeFile(active.filter((r) => r.dependencies).map((r) => [r, (report) => r.dependencies!({ file, report })]), findings, notes);
     }
   } catch (err) {
-    notes.push(`analysis stopped early: ${(err as Error).message}`);
+    notes.push(stoppedNote(err, path));
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
@@ -224,20 +246,25 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
   const cursor = file.tree.walk();
   // iterative pre-order walk: deep trees must not overflow the stack
   let descending = true;
-  for (;;) {
-    if (descending) {
-      const handlers = byType.get(cursor.nodeType);
-      if (handlers) {
-        callHandlers(handlers, cursor.currentNode, failed, notes);
+  try {
+    for (;;) {
+      if (descending) {
+        checkBudget();
+        const handlers = byType.get(cursor.nodeType);
+        if (handlers) {
+          callHandlers(handlers, cursor.currentNode, failed, notes);
+        }
+        if (cursor.gotoFirstChild()) continue;
       }
-      if (cursor.gotoFirstChild()) continue;
+      if (cursor.gotoNextSibling()) { descending = true; continue; }
+      if (!cursor.gotoParent()) break;
+      descending = false;
     }
-    if (cursor.gotoNextSibling()) { descending = true; continue; }
-    if (!cursor.gotoParent()) break;
-    descending = false;
+  } finally {
+    cursor.delete();
+    // what the rules found before an early stop (time budget) is kept
+    for (const r of reporters) out.push(...r.findings);
   }
-  cursor.delete();
-  for (const r of reporters) out.push(...r.findings);
 }
 
 function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: string[]): void {
@@ -245,17 +272,30 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
   if (table.rules.length === 0) return;
   const reporters = table.rules.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
+  try {
+    dispatchJs(file, table, contexts, notes);
+  } finally {
+    for (const r of reporters) out.push(...r.findings);
+  }
+  if (file.flowDepthLimitHit) {
+    notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
+  }
+}
+
+function dispatchJs(file: JsFile, table: JsTable, contexts: { file: JsFile; report: Reporter['report'] }[], notes: string[]): void {
   let byKind = table.byKind;
   const { nodes, kinds } = file;
   for (let i = 0; i < nodes.length; i++) {
     const handlers = byKind[kinds[i]];
     if (!handlers) continue;
     const node = nodes[i];
+    checkBudget();
     for (let j = 0; j < handlers.length; j++) {
       const h = handlers[j];
       try {
         h.fn(node, contexts[h.index]);
       } catch (err) {
+        rethrowOverBudget(err, table.rules[h.index].meta.id);
         // a rule that throws is switched off for the rest of the file (dropped from this file's copy of the
         // table; this loop goes on over the old list, where the rule has no other handler); the other rules'
         // findings are kept
@@ -264,7 +304,6 @@ function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: stri
       }
     }
   }
-  for (const r of reporters) out.push(...r.findings);
 }
 
 type JsHandler = { index: number; fn: (n: ts.Node, c: { file: JsFile; report: Reporter['report'] }) => void };
@@ -298,6 +337,7 @@ function callHandlers<N, C>(handlers: Handler<N, C>[], node: N, failed: Set<stri
     try {
       h.fn(node, h.ctx);
     } catch (err) {
+      rethrowOverBudget(err, h.rule);
       failed.add(h.rule);
       notes.push(`rule ${h.rule} failed and was skipped for this file: ${(err as Error).message}`);
     }
@@ -365,8 +405,31 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-/** Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep files valid. */
+/** In the note of a file whose nesting overflowed the stack (a thread with a larger stack may succeed). */
+export const NESTED_TOO_DEEPLY = 'the file is nested too deeply to parse or analyze (maximum call stack size exceeded)';
+
+function stoppedNote(err: unknown, path?: string): string {
+  if (err instanceof OverBudget) {
+    return `analysis stopped: ${path ?? 'the file'} is over the ${err.budgetMs} ms time budget (timeBudgetMs)`
+      + `${err.rule ? ` while rule ${err.rule} was running` : ''}; the findings reported before that are kept`;
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return `analysis stopped early: ${NESTED_TOO_DEEPLY}`;
+  return `analysis stopped early: ${(err as Error)?.message ?? err}`;
+}
+
+/**
+ * Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep
+ * files valid. Never throws: a file the parser cannot handle (nested too deeply) is one error.
+ */
 export function syntaxErrors(path: string, languageId: string | undefined, text: string): string[] {
+  try {
+    return syntaxErrorsOf(path, languageId, text);
+  } catch (err) {
+    return [stoppedNote(err).replace('analysis stopped early: ', '')];
+  }
+}
+
+function syntaxErrorsOf(path: string, languageId: string | undefined, text: string): string[] {
   const language = languageFor(path, languageId);
   if (language === 'python') {
     const tree = parsePython(text);
@@ -387,11 +450,22 @@ export function syntaxErrors(path: string, languageId: string | undefined, text:
   if (language === 'terraform') return terraformSyntaxErrors(text);
   if (language === 'dependencies') return dependencySyntaxErrors(path, text);
   if (language === 'xml') {
-    const result = XMLValidator.validate(text.replace(/<!DOCTYPE[\s\S]*?(\]\s*)?>/, ''));
+    const result = XMLValidator.validate(withoutDoctype(text));
     return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
   }
   if (language === 'yaml') return openYaml(path, text)?.yaml.errors() ?? [];
   return [];
+}
+
+/** The text without its DOCTYPE (and internal subset), which the validator does not read. Linear: indexOf only. */
+function withoutDoctype(text: string): string {
+  const at = text.indexOf('<!DOCTYPE');
+  if (at < 0) return text;
+  const gt = text.indexOf('>', at);
+  const open = text.indexOf('[', at);
+  const close = open >= 0 && (gt < 0 || open < gt) ? text.indexOf(']', open) : -1;
+  const end = close >= 0 ? text.indexOf('>', close) : open >= 0 && (gt < 0 || open < gt) ? -1 : gt;
+  return end < 0 ? text : text.slice(0, at) + text.slice(end + 1);
 }
 
 function pythonTreeErrors(tree: Tree): string[] {

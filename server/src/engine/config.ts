@@ -11,13 +11,16 @@
  *
  * `exclude` patterns use .gitignore syntax, relative to the directory holding the file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { rules } from '../rules';
 import type { Config, Confidence, Severity } from './types';
+import { ReadError, readRegularFile } from './read-file';
 
 export const CONFIG_FILE = '.securehints.json';
+/** A configuration file larger than this is not read. */
+export const MAX_CONFIG_BYTES = 1_000_000;
 
 export interface ProjectConfig extends Config {
   /** .gitignore-style patterns, relative to `root`. */
@@ -35,6 +38,49 @@ export interface LoadedConfig {
 }
 
 const SEVERITIES = ['off', 'error', 'warning', 'info', 'hint'];
+
+/**
+ * Ranges of the numeric settings, shared by the project file and the editor settings. Past them a value
+ * would switch analysis off (Node turns a timer over 2^31-1 ms into 1 ms) or exhaust memory.
+ */
+export const MAX_TIME_BUDGET_MS = 600_000;
+export const MAX_FILE_BYTES_LIMIT = 100_000_000;
+/** `exclude`: at most this many patterns, each at most this long. */
+export const MAX_EXCLUDE_PATTERNS = 10_000;
+export const MAX_PATTERN_LENGTH = 4096;
+
+const RANGES = {
+  maxFileBytes: [1, MAX_FILE_BYTES_LIMIT],
+  timeBudgetMs: [1, MAX_TIME_BUDGET_MS],
+} as const;
+
+/** The value when it is a finite number in the setting's range, else undefined (the caller keeps the default). */
+export function inRange(key: keyof typeof RANGES, v: unknown): number | undefined {
+  const [min, max] = RANGES[key];
+  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
+}
+
+/** The usable `exclude` patterns and a problem for each one dropped (too long, too many, not a valid pattern). */
+export function checkPatterns(patterns: string[], source: string): { patterns: string[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: string[] = [];
+  if (patterns.length > MAX_EXCLUDE_PATTERNS) {
+    problems.push(`${source}: "exclude" has ${patterns.length} patterns; only the first ${MAX_EXCLUDE_PATTERNS} are used`);
+  }
+  for (const p of patterns.slice(0, MAX_EXCLUDE_PATTERNS)) {
+    if (p.length > MAX_PATTERN_LENGTH) {
+      problems.push(`${source}: an "exclude" pattern of ${p.length} characters is over the ${MAX_PATTERN_LENGTH}-character limit and is ignored (starts "${p.slice(0, 40)}")`);
+      continue;
+    }
+    try {
+      ignore().add(p).ignores('x');
+      out.push(p);
+    } catch (err) {
+      problems.push(`${source}: the "exclude" pattern "${p.slice(0, 80)}" is not valid and is ignored (${(err as Error).message.slice(0, 120)})`);
+    }
+  }
+  return { patterns: out, problems };
+}
 const CONFIDENCES = ['low', 'medium', 'high'];
 
 /** Validates a parsed configuration object; keeps what is valid and lists what is not. */
@@ -70,7 +116,9 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
     if (!Array.isArray(obj.exclude) || obj.exclude.some((p) => typeof p !== 'string')) {
       problems.push(`${source}: "exclude" must be an array of glob strings`);
     } else {
-      config.exclude = obj.exclude as string[];
+      const checked = checkPatterns(obj.exclude as string[], source);
+      problems.push(...checked.problems);
+      config.exclude = checked.patterns;
     }
   }
   if (obj.minimumConfidence !== undefined) {
@@ -83,20 +131,25 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
   for (const key of ['maxFileBytes', 'timeBudgetMs'] as const) {
     const v = obj[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) problems.push(`${source}: "${key}" must be a positive number`);
-    else config[key] = v;
+    const ok = inRange(key, v);
+    if (ok === undefined) problems.push(`${source}: "${key}" must be a number from ${RANGES[key][0]} to ${RANGES[key][1]}; the default is used`);
+    else config[key] = ok;
   }
   return { config, problems };
 }
 
-/** Reads and validates one configuration file. Never throws: problems are returned. */
-export function loadConfigFile(path: string): LoadedConfig {
+/**
+ * Reads and validates one configuration file. Never throws: problems are returned. Only a regular file
+ * of at most MAX_CONFIG_BYTES is read; with `within`, not one that links outside that directory.
+ */
+export function loadConfigFile(path: string, within?: string): LoadedConfig {
   const root = dirname(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_CONFIG_BYTES, { within }).toString('utf8');
   } catch (err) {
-    return { config: {}, root, problems: [`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`] };
+    const why = err instanceof ReadError ? err.message : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return { config: {}, root, problems: [`${path}: cannot read (${why}); the defaults are used`] };
   }
   let raw: unknown;
   try {
@@ -124,10 +177,22 @@ export function findConfigFile(dir: string, stopAt?: string): string | undefined
   }
 }
 
+/**
+ * The directory a found configuration file must stay inside (through links): `stopAt` (the editor's
+ * workspace folder) when given, else the repository holding it (a directory with `.git`), else its own.
+ */
+export function workspaceOf(file: string, stopAt?: string): string {
+  if (stopAt) return stopAt;
+  for (let d = dirname(file); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return dirname(file);
+  }
+}
+
 /** The configuration for a directory: its `.securehints.json` if any, else an empty config rooted there. */
 export function loadProjectConfig(dir: string, stopAt?: string): LoadedConfig {
   const file = findConfigFile(dir, stopAt);
-  return file ? loadConfigFile(file) : { config: {}, root: dir, problems: [] };
+  return file ? loadConfigFile(file, workspaceOf(file, stopAt)) : { config: {}, root: dir, problems: [] };
 }
 
 /** Caches loaded files by path and modification time, so editors re-read them only after a change. */
@@ -143,7 +208,7 @@ export class ConfigCache {
     } catch { /* reported by loadConfigFile */ }
     const cached = this.entries.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.loaded;
-    const loaded = loadConfigFile(file);
+    const loaded = loadConfigFile(file, workspaceOf(file, stopAt));
     this.entries.set(file, { mtimeMs, loaded });
     return loaded;
   }
@@ -166,7 +231,8 @@ export function mergeConfigs(...configs: (ProjectConfig | undefined)[]): Project
 /** A matcher for `exclude` patterns relative to `root`; paths outside `root` are never excluded. */
 export function excludeMatcher(root: string, patterns: string[] | undefined): (path: string, isDir?: boolean) => boolean {
   if (!patterns || patterns.length === 0) return () => false;
-  const ig: Ignore = ignore().add(patterns);
+  // patterns from the project file were checked when it was read; editor settings are checked here
+  const ig: Ignore = ignore().add(checkPatterns(patterns, 'exclude').patterns);
   return (path, isDir = false) => {
     const rel = relative(root, path);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) return false;

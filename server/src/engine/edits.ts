@@ -15,9 +15,13 @@ export function positionAt(offset: number, lineStarts: number[]): Position {
   return { line: lo, character: offset - lineStarts[lo] };
 }
 
+/** Where each line starts; `\n`, `\r\n` and a lone `\r` each end a line, as in LSP and the parsers. */
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return starts;
 }
 

@@ -29,6 +29,9 @@ export class AnalysisWorkers {
   private running?: Running;
   private queue: Pending[] = [];
   private nextId = 1;
+  /** The parsers are loaded on this thread too (for the in-thread fallback). */
+  private inThreadReady = false;
+  private loadingInThread?: Promise<void>;
 
   /** `script`: the server bundle, which becomes the worker when started with WORKER_FLAG. */
   constructor(private script: string | undefined, private readonly log: (message: string) => void) {}
@@ -80,11 +83,20 @@ export class AnalysisWorkers {
     if (this.running || this.queue.length === 0) return;
     const worker = this.ensure();
     if (worker && !this.workerReady) return; // pumped again when the worker reports ready
+    if (!worker && !this.inThreadReady) {
+      // the in-thread fallback needs the parsers this thread has not loaded yet (tree-sitter for Python)
+      this.loadingInThread ??= ready().then(() => { this.inThreadReady = true; }, (err) => {
+        this.log(`Secure Hints: the parsers did not load (${(err as Error)?.message ?? err})`);
+        this.inThreadReady = true; // analyze anyway: the engine reports what it cannot parse as a note
+      }).then(() => this.pump());
+      return;
+    }
     const p = this.queue.shift()!;
     if (!worker) {
       const started = performance.now();
       try {
-        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config);
+        // on this thread nothing can stop the analysis from outside: it stops itself at the budget
+        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.budgetMs });
         p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started });
       } catch (err) {
         p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });

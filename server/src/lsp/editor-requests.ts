@@ -4,7 +4,6 @@
  * them (`.gitignore`, built-in skips, the project file's and the settings' `exclude`) and analyzed
  * with the same settings as open documents (`analyzeDocument`), so editor, scan and CI agree.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver';
@@ -16,6 +15,7 @@ import {
 } from '../../../client/src/protocol';
 import { DEFAULT_MAX_FILE_BYTES } from '../engine/analyze';
 import { excludeMatcher, loadProjectConfig, type LoadedConfig } from '../engine/config';
+import { ReadError, readRegularFile } from '../engine/read-file';
 import type { Finding } from '../engine/types';
 import { toSarif } from '../cli/sarif';
 import { relativePath, type FileResult } from '../cli/scan';
@@ -133,13 +133,12 @@ async function folderExcludes(connection: Connection, folder: string, fallback: 
 
 function readText(path: string, maxBytes: number): { text: string } | { note: string } {
   try {
-    const size = statSync(path).size;
-    if (size > maxBytes) return { note: `skipped: ${size} bytes is over the ${maxBytes}-byte limit (maxFileBytes)` };
-    const bytes = readFileSync(path);
+    const bytes = readRegularFile(path, maxBytes);
     if (bytes.subarray(0, 8192).includes(0)) return { note: 'skipped: binary file' };
     return { text: bytes.toString('utf8') };
   } catch (err) {
-    return { note: `skipped: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    if (err instanceof ReadError && err.code === 'ETOOBIG') return { note: `skipped: ${err.message} (maxFileBytes)` };
+    return { note: `skipped: cannot read (${(err as Error).message})` };
   }
 }
 

@@ -16,7 +16,7 @@ export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 const HASH_COMMENTS = new Set(['python', 'yaml', 'dockerfile', 'terraform', 'dotenv', 'shell', 'dependencies']);
 
 export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit | undefined {
-  const lines = document.getText().split('\n');
+  const lines = document.getText().split(/\r\n?|\n/);
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
   const above = line > 0 ? lines[line - 1].replace(/\r$/, '') : '';

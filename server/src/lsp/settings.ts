@@ -3,7 +3,7 @@
  * The project file is the team's base; a setting the user changed from its default wins over it.
  */
 import type { Confidence, Severity } from '../engine/types';
-import { mergeConfigs, type ProjectConfig } from '../engine/config';
+import { inRange, mergeConfigs, type ProjectConfig } from '../engine/config';
 
 export interface Settings {
   enable: boolean;
@@ -42,9 +42,10 @@ export function normalizeSettings(raw: unknown): Settings {
   }
   if (r.minimumConfidence === 'low' || r.minimumConfidence === 'medium' || r.minimumConfidence === 'high') s.minimumConfidence = r.minimumConfidence;
   if (r.run === 'onType' || r.run === 'onSave') s.run = r.run;
-  if (typeof r.maxFileBytes === 'number' && r.maxFileBytes > 0) s.maxFileBytes = r.maxFileBytes;
+  // out of range (a budget over 2^31-1 ms would fire at once): the default
+  s.maxFileBytes = inRange('maxFileBytes', r.maxFileBytes) ?? s.maxFileBytes;
   if (Array.isArray(r.exclude)) s.exclude = r.exclude.filter((x): x is string => typeof x === 'string');
-  if (typeof r.timeBudgetMs === 'number' && r.timeBudgetMs > 0) s.timeBudgetMs = r.timeBudgetMs;
+  s.timeBudgetMs = inRange('timeBudgetMs', r.timeBudgetMs) ?? s.timeBudgetMs;
   return s;
 }
 

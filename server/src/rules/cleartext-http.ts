@@ -76,7 +76,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 function pythonConfig(node: Node, ctx: PyContext): void {
-  if (!isEndpointName(pyBindingName(node))) return;
+  if (!isEndpointName(pyBindingName(ctx.file, node))) return;
   reportPython(node, ctx);
 }
 

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type CloudContext, type ComposeContext, type DockerfileContext, type DotenvContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
+import type { PyFile } from '../lang/python/front';
 import { OWASP, type Fix, type Range, type Severity } from '../engine/types';
 import { envName, isTestFile, jsBindingName, nameWords, pyBindingName, pyImportEdit, pyLiteral, skipTestsJs, skipTestsPy } from './support/constants';
 import { isScalar, scalarText, type YNode } from '../lang/kube/yaml';
@@ -47,7 +48,8 @@ const FORMATS: [string, string, RegExp][] = [
   ['an npm token', 'NPM_TOKEN', /\bnpm_[A-Za-z0-9]{36}\b/],
   ['a SendGrid API key', 'SENDGRID_API_KEY', /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/],
 ];
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[rn]|\s)+[A-Za-z0-9+/=:,\s\\-]{64,}/;
+// the body starts with a non-space: `(\s)+[...\s...]{64,}` would split a run of spaces quadratically many ways
+const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\\[rn]|\s)+[A-Za-z0-9+/=:,-][A-Za-z0-9+/=:,\s\\-]{63,}/;
 const CONNECTION = /^([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@/\s]+)@([^/\s?#]+)/i;
 const CONNECTION_SCHEMES = /^(postgres|postgresql|mysql|mariadb|mongodb|mongodb\+srv|redis|rediss|amqp|amqps|mssql|sqlserver|oracle|ftp|sftp|smtp|smtps|ldap|ldaps|https?)$/i;
 
@@ -122,10 +124,11 @@ function message(m: Match): string {
 function pythonString(node: Node, ctx: PyContext): void {
   const value = pyLiteral(node);
   if (!value || value.length < 6) return;
-  const parent = node.parent;
+  // the data flow's copy of the tree has cheap parents (tree-sitter's walk down from the root)
+  const parent = ctx.file.node(node)?.parent;
   if (parent?.type === 'expression_statement') return; // docstrings
   if (parent?.type === 'concatenated_string') return;
-  const name = pyBindingName(node) ?? pyDefaultName(node);
+  const name = pyBindingName(ctx.file, node) ?? pyDefaultName(ctx.file, node);
   let m = formatMatch(value);
   if (!m && name) m = namedSecret(name, value);
   if (!m) return;
@@ -139,9 +142,9 @@ function pythonString(node: Node, ctx: PyContext): void {
 }
 
 /** `def connect(password="...")` */
-function pyDefaultName(node: Node): string | undefined {
-  const p = node.parent;
-  if (p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.equals(node)) {
+function pyDefaultName(file: PyFile, node: Node): string | undefined {
+  const p = file.node(node)?.parent;
+  if (p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.id === node.id) {
     return p.childForFieldName('name')?.text;
   }
   return undefined;

@@ -39,9 +39,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!pyIsLogCall(ctx.file, node) || isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const args = (node.childForFieldName('arguments')?.namedChildren ?? [])
     .filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment');
-  // `log.info("%r %d", a, b)`: placeholders that escape (`%r`) or only take numbers
+  // `log.info("%r %d", a, b)`: placeholders that escape (`%r`) or only take numbers (flags and width share
+  // no character and the key is bounded: `[-#0 +]*\d*` is quadratic over a run of zeros)
   const format = args[0]?.type === 'string' ? pyLiteral(args[0]) : undefined;
-  const conversions = format ? [...format.replace(/%%/g, '').matchAll(/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z])/g)].map((m) => m[1]) : [];
+  const conversions = format ? [...format.replace(/%%/g, '').matchAll(/%(?:\([^)]{0,256}\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?([a-zA-Z])/g)].map((m) => m[1]) : [];
   for (const [i, a] of args.entries()) {
     if (a.type.endsWith('splat')) continue;
     if (i > 0 && format !== undefined && /^[rdifuxXoeEgGc]$/.test(conversions[i - 1] ?? '')) continue;

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
+import { checkBudget } from '../../engine/budget';
 import type { JsFile } from './front';
 import { isRequire, moduleName } from './front';
 import { Scopes, isFunctionScope } from './scope';
@@ -36,6 +37,12 @@ export interface Unit {
 }
 
 const MAX_SUMMARY_DEPTH = 4;
+/**
+ * How many functions' own analyses may be running at once: a parameter's value comes from its call
+ * sites, which analyzes the callers first, so a chain of functions calling each other nests one
+ * analysis per link. Past this depth a parameter is unknown (and the file gets a note).
+ */
+export const MAX_CALLER_DEPTH = 48;
 
 /** A line, or the node to take it from when it is needed (computing lines and texts eagerly is costly). */
 type Loc = number | ts.Node;
@@ -99,6 +106,8 @@ export class Flow {
   private assigns?: Map<ts.__String, { id: ts.Identifier; rhs?: ts.Expression }[]>;
   private readonly foreignMemo = new Map<ts.Identifier, V | null>();
   private readonly declIds = new Map<ts.Node, number>();
+  /** Set when a chain of callers was cut at MAX_CALLER_DEPTH (the analysis says so in a note). */
+  depthLimitHit = false;
 
   readonly scopes: Scopes;
 
@@ -260,7 +269,11 @@ export class Flow {
       const arg = call.arguments[i];
       if (!arg) { values.push(CONST); continue; }
       // a caller whose analysis is running (recursion): its argument could be anything
-      values.push(this.active.has(unitNodeOf(arg)) ? UNKNOWN : this.valueOf(arg));
+      const caller = unitNodeOf(arg);
+      if (this.active.has(caller)) { values.push(UNKNOWN); continue; }
+      // a long chain of callers: stop before the stack does
+      if (this.active.size >= MAX_CALLER_DEPTH && !this.units.has(caller)) { this.depthLimitHit = true; values.push(UNKNOWN); continue; }
+      values.push(this.valueOf(arg));
     }
     if (!values.length) return undefined;
     // `resolveKey({ keyValue, clientIp: req.ip })`: a destructured parameter reads each field, not their join
@@ -343,6 +356,7 @@ export class Flow {
     }
     let cur: Env | null = env;
     for (const s of list) {
+      checkBudget();
       cur = this.exec(s, cur, u);
       if (!cur) return null;
     }

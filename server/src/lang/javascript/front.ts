@@ -37,6 +37,9 @@ export class JsFile {
   readonly kinds: Uint16Array;
 
   constructor(readonly path: string, readonly text: string) {
+    if (bracketsNestedOver(text, MAX_BRACKET_NESTING)) {
+      throw new RangeError(`brackets nested more than ${MAX_BRACKET_NESTING} deep: maximum call stack size exceeded`);
+    }
     this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
     ({ nodes: this.nodes, kinds: this.kinds } = linkNodes(this.sourceFile));
     this.collectImports();
@@ -245,6 +248,11 @@ export class JsFile {
     return this.flowState ??= new Flow(this);
   }
 
+  /** True when the data flow cut a chain of callers at its depth limit (their parameters read as unknown). */
+  get flowDepthLimitHit(): boolean {
+    return this.flowState?.depthLimitHit ?? false;
+  }
+
   /** False when no value of the file can be tainted (no source anywhere): see `Flow.mayHaveTaint`. */
   mayHaveTaint(): boolean {
     return this.flow.mayHaveTaint();
@@ -415,6 +423,25 @@ export class JsFile {
  * where a left-nested chain (`a + b + c + ...` of thousands of terms) could overflow the stack; deeper
  * subtrees are walked with an explicit stack.
  */
+/**
+ * Bracket nesting past which the file is not parsed: TypeScript's parser recurses once or more per level
+ * and overflows the main thread's stack at 500 to 700 levels. Real code stays far below; checking this
+ * first gives the same answer on every thread (a worker's stack is larger) and at every JIT state.
+ */
+export const MAX_BRACKET_NESTING = 400;
+
+/** One pass over the text counting `( [ {` (strings and comments included: an upper bound is enough). */
+function bracketsNestedOver(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return false;
+}
+
 function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: Uint16Array } {
   const nodes: ts.Node[] = [root];
   const kinds = new KindList(root.kind);

@@ -127,12 +127,13 @@ export function parameterize(file: JsFile, e: ts.Expression, style: PlaceholderS
       i = j - 1;
       continue;
     }
-    const trimmed = before.replace(/\s+$/, '');
+    // trimEnd, endsWith: `\s+$`-style patterns are quadratic on a long run of spaces
+    const trimmed = before.trimEnd();
     const next = segs[i + 1];
     const after = next && 'text' in next ? next.text : next ? 'x' : '';
-    const inList = LIST_OPEN.test(trimmed + ' ') || (/,\s*$/.test(trimmed) && insideList(allLit()));
+    const inList = LIST_OPEN.test(trimmed + ' ') || (trimmed.endsWith(',') && insideList(allLit()));
     if (!(VALUE_BEFORE.test(trimmed) || inList) || /^[\w"`.$]/.test(after)) return undefined;
-    if (/["`]\s*$/.test(before)) return undefined;
+    if (trimmed.endsWith('"') || trimmed.endsWith('`')) return undefined;
     placeholder(file.textOf(s.expr), s.expr);
   }
   const hasCode = pieces.some((p) => 'code' in p);
@@ -153,7 +154,7 @@ export function parameterize(file: JsFile, e: ts.Expression, style: PlaceholderS
  */
 export function inValuePosition(before: string, after: string): boolean {
   if (((before.match(/'/g) ?? []).length % 2) === 1) return true;
-  const trimmed = before.replace(/\s+$/, '');
+  const trimmed = before.trimEnd();
   if (/["`]$/.test(trimmed)) return false;
   if (/^[\w"`.$]/.test(after)) return false;
   return VALUE_BEFORE.test(trimmed) || LIST_OPEN.test(trimmed + ' ') || (/,$/.test(trimmed) && insideList(trimmed));
@@ -195,11 +196,13 @@ export function leadingText(file: JsFile, e: ts.Expression): string {
   return out;
 }
 
-const SQL_START = /^\s*\(?\s*(?:SELECT\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\(|CREATE\s+(?:TABLE|INDEX|VIEW|UNIQUE|TEMP)|DROP\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE|REPLACE\s+INTO|MERGE\s+INTO|TRUNCATE\s|EXEC(?:UTE)?\s|CALL\s|PRAGMA\s|GRANT\s|SHOW\s|DESCRIBE\s)/i;
+const SQL_START = /^\(?\s*(?:SELECT\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\(|CREATE\s+(?:TABLE|INDEX|VIEW|UNIQUE|TEMP)|DROP\s+(?:TABLE|INDEX|VIEW)|ALTER\s+TABLE|REPLACE\s+INTO|MERGE\s+INTO|TRUNCATE\s|EXEC(?:UTE)?\s|CALL\s|PRAGMA\s|GRANT\s|SHOW\s|DESCRIBE\s)/i;
 
 export function looksLikeSql(text: string): boolean {
   // `Select a file from...` is prose: SQL keywords are written in one case
-  const word = /^\s*\(?\s*([A-Za-z]+)/.exec(text)?.[1] ?? '';
+  // trimmed first: `^\s*\(?\s*` is quadratic on a long run of spaces that does not match
+  const t = text.trimStart();
+  const word = /^\(?\s*([A-Za-z]+)/.exec(t)?.[1] ?? '';
   if (word !== word.toUpperCase() && word !== word.toLowerCase()) return false;
-  return SQL_START.test(text) && (!/^\s*\(?\s*SELECT\s/i.test(text) || /\bFROM\b|\bSELECT\s+\d|\bSELECT\s+\w+\s*\(/i.test(text));
+  return SQL_START.test(t) && (!/^\(?\s*SELECT\s/i.test(t) || /\bFROM\b|\bSELECT\s+\d|\bSELECT\s+\w+\s*\(/i.test(t));
 }

@@ -18,7 +18,11 @@ export interface Context {
   final: Env | null;
   returns?: PV;
   running?: Run;
+  /** Per node: its statement's environment and the comprehensions and lambdas between (once the run is done). */
+  anchors?: Map<number, Anchor>;
 }
+
+interface Anchor { stmt: Node | undefined; between: Node[] }
 
 /** A frame to evaluate an expression in: the scope and what names hold there. */
 export interface Frame {
@@ -80,23 +84,60 @@ export class DataFlow {
   }
 
   private compute(node: Node): PV {
-    const scopeNode = enclosingScope(node) ?? this.tree.root;
+    const scopeNode = this.scopeOf(node) ?? this.tree.root;
     const ctx = this.context(scopeNode);
     if (ctx.running) return UNKNOWN;
     const info = this.scope(scopeNode);
-    // the innermost statement with a recorded environment
-    let stmt: Node | undefined;
-    const between: Node[] = [];
-    for (let n: Node | null = node; n && n.id !== scopeNode.id; n = n.parent) {
-      if (ctx.envs.has(n.id)) { stmt = n; break; }
-      if (isComprehension(n.type) || n.type === 'lambda') between.push(n);
-    }
+    // the innermost statement with a recorded environment, and the comprehensions and lambdas on the way
+    const { stmt, between } = this.anchor(node, scopeNode, ctx);
     let env: Env | null | undefined = stmt ? ctx.envs.get(stmt.id) : ctx.final;
     if (env === null) return this.remember(node, constant()); // dead code: nothing reaches it
     env ??= Env.empty();
     const frame: Frame = { flow: this, info, env: new MutEnv(env) };
     for (let i = between.length - 1; i >= 0; i--) this.enter(between[i], node, frame);
     return this.remember(node, evalExpression(node, frame));
+  }
+
+  private readonly scopeMemo = new Map<number, Node | undefined>();
+
+  /**
+   * `enclosingScope`, memoized along the way up: asking it for every node of a deep chain (20,000 nested
+   * calls, 30,000 concatenated strings) must not walk the chain once per node.
+   */
+  private scopeOf(node: Node): Node | undefined {
+    const path: Node[] = [];
+    let found: Node | undefined;
+    let n: Node = node;
+    for (;;) {
+      if (this.scopeMemo.has(n.id)) { found = this.scopeMemo.get(n.id); break; }
+      const p = n.parent;
+      if (!p) break;
+      path.push(n);
+      if (p.type === 'module') { found = p; break; }
+      if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('body')?.id === n.id) { found = p; break; }
+      n = p;
+    }
+    for (const x of path) this.scopeMemo.set(x.id, found);
+    return found;
+  }
+
+  /** The innermost statement with a recorded environment above `node`, memoized per scope like `scopeOf`. */
+  private anchor(node: Node, scopeNode: Node, ctx: Context): Anchor {
+    const memo = (ctx.anchors ??= new Map());
+    const path: Node[] = [];
+    let top: Anchor = { stmt: undefined, between: [] };
+    for (let n: Node | null = node; n && n.id !== scopeNode.id; n = n.parent) {
+      const hit = memo.get(n.id);
+      if (hit) { top = hit; break; }
+      if (ctx.envs.has(n.id)) { top = { stmt: n, between: [] }; memo.set(n.id, top); break; }
+      path.push(n);
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const n = path[i];
+      if (isComprehension(n.type) || n.type === 'lambda') top = { stmt: top.stmt, between: [n, ...top.between] };
+      memo.set(n.id, top);
+    }
+    return top;
   }
 
   private remember(node: Node, v: PV): PV {

@@ -183,9 +183,10 @@ export function binary(op: string, a: PV, b: PV): PV {
       }
       return constant();
     }
-    const template = a.lit.replace(/%%|%(\([^)]*\))?[-+ #0]*(\d+|\*)?(\.\d+)?[a-zA-Z]/g, (m) => (m === '%%' ? '%' : HOLE));
+    // conversions: flags and width share no character and a key is bounded, so the patterns stay linear
+    const template = a.lit.replace(/%%|%(\([^)]{0,256}\))?[-+ #0]*([1-9]\d*|\*)?(\.\d+)?[a-zA-Z]/g, (m) => (m === '%%' ? '%' : HOLE));
     // `%d`, `%f`, `%x`... format numbers: those arguments cannot carry text into the result
-    const convs = [...a.lit.matchAll(/%(\(([^)]*)\))?[-+ #0]*(\d+|\*)?(\.\d+)?([a-zA-Z%])/g)].filter((m) => m[5] !== '%');
+    const convs = [...a.lit.matchAll(/%(\(([^)]{0,256})\))?[-+ #0]*([1-9]\d*|\*)?(\.\d+)?([a-zA-Z%])/g)].filter((m) => m[5] !== '%');
     const numeric = (m: RegExpMatchArray | undefined) => !!m && /^[dixXeEfFgGoc]$/.test(m[5]);
     let parts: PV[];
     if (b.seq && b.elems) parts = [...b.elems.values()].map((v, i) => (numeric(convs[i]) ? clear(v, ALL_SINKS) : v));

@@ -53,7 +53,7 @@ export function pyRepr(l: Lit): string {
 export function percentFormat(fmt: string, positional: Lit[] | undefined, named: Map<string, Lit> | undefined): string | undefined {
   let i = 0;
   let failed = false;
-  const out = fmt.replace(/%(\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(\.\d+)?([a-zA-Z%])/g, (m, _n, name: string | undefined, _flags, width, prec, conv: string) => {
+  const out = fmt.replace(/%(\(([^)]{0,256})\))?([-+ #0]*)([1-9]\d*|\*)?(\.\d+)?([a-zA-Z%])/g, (m, _n, name: string | undefined, _flags, width, prec, conv: string) => {
     if (conv === '%') return '%';
     if (width || prec) { failed = true; return m; }
     let v: Lit | undefined;

@@ -3,6 +3,7 @@ import type { PNode } from './tree';
 import { stringTemplate, type StringTemplate } from './strings';
 import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
+import { rethrowOverBudget } from '../../engine/budget';
 
 /** What `from m import *` binds, for the modules rules care about. */
 const STAR_EXPORTS: Record<string, string[]> = Object.assign(Object.create(null), {
@@ -126,7 +127,8 @@ export class PyFile {
     if (!node) return { kind: 'unknown' };
     try {
       return (this.flow ??= new DataFlow(this)).valueOf(node);
-    } catch {
+    } catch (err) {
+      rethrowOverBudget(err);
       // a defect in the data flow must not cost the file its other findings
       return { kind: 'unknown' };
     }

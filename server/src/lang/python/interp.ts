@@ -7,6 +7,7 @@ import type { ScopeInfo } from './scopes';
 import { statementsOf } from './scopes';
 import { MUTATORS, TERMINATORS, VALIDATING_METHODS } from './sources';
 import { ALL_SINKS, clear, constant, hasLit, join, type PV, UNKNOWN } from './values';
+import { checkBudget } from '../../engine/budget';
 
 /** Functions that check a URL stays on an allowed host (Django's `url_has_allowed_host_and_scheme`). */
 const URL_VALIDATORS = /(^|\.)(url_has_allowed_host_and_scheme|is_safe_url)$/;
@@ -44,6 +45,7 @@ export class Run {
   }
 
   private exec(s: Node, env: Env): Env | null {
+    checkBudget();
     this.record?.set(s.id, env);
     this.current = env;
     switch (s.type) {
@@ -364,7 +366,7 @@ export class Run {
           bindTarget(args[0], clear(evalExpression(args[0], f), ['redirect', 'url']), f);
           return;
         }
-        if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && /^(int|float|bool|\(\s*(int|float|bool)(\s*,\s*(int|float|bool))*\s*,?\s*\))$/.test(args[1].text)) {
+        if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && numericTypes(args[1])) {
           bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
           return;
         }
@@ -410,3 +412,15 @@ const STATEMENTS = new Set([
   'import_from_statement', 'print_statement', 'exec_statement', 'delete_statement', 'ERROR', 'block',
 ]);
 const EXPRESSION_STATEMENTS = new Set(['assignment', 'augmented_assignment', 'call', 'await', 'named_expression']);
+
+const NUMERIC_TYPES = new Set(['int', 'float', 'bool']);
+
+/** `int`, `(int, float)`, `(bool,)`: the second argument of an `isinstance` that admits numbers only. */
+function numericTypes(n: Node): boolean {
+  if (n.type === 'identifier') return NUMERIC_TYPES.has(n.text);
+  if (n.type === 'parenthesized_expression' || n.type === 'tuple') {
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    return items.length > 0 && items.every((c) => c.type === 'identifier' && NUMERIC_TYPES.has(c.text));
+  }
+  return false;
+}

@@ -83,7 +83,9 @@ export function stringTemplate(node: PNode): StringTemplate | undefined {
     if (positional?.some((a) => a.type === 'list_splat' || a.type === 'comment')) return false;
     let i = 0;
     let last = 0;
-    const re = /%(\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(\.\d+)?([a-zA-Z%])/g;
+    // flags and width never share a character (a width does not start with 0, a flag), and a mapping key
+    // is bounded: `[-+ #0]*(\d+)?` over a run of zeros and an unclosed `%(` are quadratic
+    const re = /%(\(([^)]{0,256})\))?([-+ #0]*)([1-9]\d*|\*)?(\.\d+)?([a-zA-Z%])/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       parts.push({ kind: 'text', text: text.slice(last, m.index) });
       last = m.index + m[0].length;

@@ -1,4 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
+import { checkBudget } from '../../engine/budget';
 
 /**
  * A plain-JavaScript copy of the syntax tree, built once per file with one cursor walk.
@@ -88,23 +89,28 @@ export class PTree {
     const parents: PNode[] = [];
     let current: PNode | undefined = this.root;
     const visit = () => {
+      checkBudget();
       const parent = parents[parents.length - 1];
       const field = c.currentFieldName;
       if (!c.nodeIsNamed && !field) { current = undefined; return; }
       current = make(parent, field);
       parent.children.push(current);
     };
-    for (;;) {
-      if (current && c.gotoFirstChild()) {
-        parents.push(current);
-        visit();
-        continue;
-      }
+    try {
       for (;;) {
-        if (c.gotoNextSibling()) { visit(); break; }
-        if (!c.gotoParent()) { c.delete(); return; }
-        parents.pop();
+        if (current && c.gotoFirstChild()) {
+          parents.push(current);
+          visit();
+          continue;
+        }
+        for (;;) {
+          if (c.gotoNextSibling()) { visit(); break; }
+          if (!c.gotoParent()) return;
+          parents.pop();
+        }
       }
+    } finally {
+      c.delete();
     }
   }
 

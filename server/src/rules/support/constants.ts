@@ -6,6 +6,7 @@
 import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from '../../lang/python/front';
+import type { PNode } from '../../lang/python/tree';
 import type { JsFile } from '../../lang/javascript/front';
 import type { Range, TextEdit } from '../../engine/types';
 import type { JsVisitors, PyVisitors } from '../../engine/rule-types';
@@ -13,7 +14,7 @@ import type { JsVisitors, PyVisitors } from '../../engine/rule-types';
 // ---- Python ----
 
 /** The text of a plain (non-f) string literal, or of an implicitly concatenated one. */
-export function pyLiteral(node: Node | null | undefined): string | undefined {
+export function pyLiteral(node: Node | PNode | null | undefined): string | undefined {
   if (!node) return undefined;
   if (node.type === 'concatenated_string') {
     let out = '';
@@ -82,23 +83,27 @@ export function pyInt(file: PyFile, node: Node | null | undefined): number | und
   return undefined;
 }
 
-/** The name a value is bound to: `X = v`, `obj.X = v`, `d["X"] = v`, `f(X=v)`, `{"X": v}`. */
-export function pyBindingName(node: Node): string | undefined {
-  const parent = node.parent;
+/**
+ * The name a value is bound to: `X = v`, `obj.X = v`, `d["X"] = v`, `f(X=v)`, `{"X": v}`. Reads the
+ * parent from the data flow's copy of the tree (tree-sitter's `parent` walks down from the root: asked
+ * for each of 30,000 concatenated strings, that is quadratic).
+ */
+export function pyBindingName(file: PyFile, node: Node): string | undefined {
+  const parent = file.node(node)?.parent;
   if (!parent) return undefined;
-  if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(node)) {
+  if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
     return pyTargetName(parent.childForFieldName('left'));
   }
-  if (parent.type === 'keyword_argument' && parent.childForFieldName('value')?.equals(node)) {
+  if (parent.type === 'keyword_argument' && parent.childForFieldName('value')?.id === node.id) {
     return parent.childForFieldName('name')?.text;
   }
-  if (parent.type === 'pair' && parent.childForFieldName('value')?.equals(node)) {
+  if (parent.type === 'pair' && parent.childForFieldName('value')?.id === node.id) {
     return pyLiteral(parent.childForFieldName('key'));
   }
   return undefined;
 }
 
-export function pyTargetName(target: Node | null | undefined): string | undefined {
+export function pyTargetName(target: Node | PNode | null | undefined): string | undefined {
   if (!target) return undefined;
   if (target.type === 'identifier') return target.text;
   if (target.type === 'attribute') return target.childForFieldName('attribute')?.text;
@@ -265,10 +270,15 @@ export function isNextConfig(path: string): boolean {
 // ---- names ----
 
 /** `secretKey`, `SECRET-KEY`, `secret_key` -> ['secret', 'key']. */
+/** Names longer than this are not split into words (no real variable name is; keeps the work bounded). */
+const MAX_NAME_LENGTH = 256;
+
 export function nameWords(name: string): string[] {
+  if (name.length > MAX_NAME_LENGTH) return [];
+  // HTTPServer -> HTTP_Server with a lookahead: `([A-Z]+)([A-Z][a-z])` backtracks quadratically on capitals
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);

@@ -1,0 +1,49 @@
+/**
+ * A cooperative per-file time budget. The analysis asks `checkBudget()` at a few cheap points (every
+ * so many nodes in the rule dispatch, at each statement and function the data flows interpret); past
+ * the deadline it throws `OverBudget`, which the dispatch labels with the rule that was running and
+ * `analyzeDetailed` turns into a note. Without a budget a check is one decrement and one compare.
+ */
+
+/** Thrown past the deadline; `rule` is the rule whose visitor was running, when known. */
+export class OverBudget extends Error {
+  rule?: string;
+  constructor(readonly budgetMs: number) {
+    super(`over the ${budgetMs} ms time budget`);
+  }
+}
+
+/** Checks between clock reads: a clock read costs more than the work between two checks. */
+const EVERY = 256;
+
+let deadline = Infinity;
+let budgetMs = 0;
+let countdown = EVERY;
+
+/** Starts a budget for one file (`undefined` or 0: none). Returns what `endBudget` restores. */
+export function startBudget(ms: number | undefined): { deadline: number; budgetMs: number } {
+  const saved = { deadline, budgetMs };
+  deadline = ms && ms > 0 ? performance.now() + ms : Infinity;
+  budgetMs = ms ?? 0;
+  countdown = EVERY;
+  return saved;
+}
+
+export function endBudget(saved: { deadline: number; budgetMs: number }): void {
+  ({ deadline, budgetMs } = saved);
+}
+
+/** Throws `OverBudget` once the deadline has passed (reads the clock every EVERY calls). */
+export function checkBudget(): void {
+  if (--countdown > 0) return;
+  countdown = EVERY;
+  if (deadline !== Infinity && performance.now() > deadline) throw new OverBudget(budgetMs);
+}
+
+/** Rethrows `OverBudget` (labelled with `rule`); lets any other error through to the caller's handling. */
+export function rethrowOverBudget(err: unknown, rule?: string): void {
+  if (err instanceof OverBudget) {
+    err.rule ??= rule;
+    throw err;
+  }
+}
