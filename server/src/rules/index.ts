@@ -50,6 +50,8 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
+// access control in code (issue 12)
+import clientControlledAuthorization from './client-controlled-authorization';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -107,6 +109,8 @@ export const rules: Rule[] = [
   insecureTempFile,
   permissiveFilePermissions,
   bindAllInterfaces,
+  // access control in code (issue 12)
+  clientControlledAuthorization,
   // XML, YAML and other file types
   xmlExternalEntity,
 ];
