@@ -143,7 +143,7 @@ function severityOf(d: Decision): Severity {
   // a gateway may set and strip a header: the evidence is weaker than for a cookie or the body
   if (d.at.origin === 'header') return 'warning';
   const admin = d.at.names.some(isAdminName) || (!!d.literal && /^(admin|administrator|superuser|superadmin|root|staff|owner)$/i.test(d.literal));
-  const grantsRole = !d.truthy && !!d.literal && d.at.names.some(isRoleName);
+  const grantsRole = !d.truthy && !!d.literal && d.at.names.some((n) => isRoleName(n) && words(n).some((x) => ROLE_WORDS.has(x)));
   return admin || grantsRole ? 'error' : 'warning';
 }
 
