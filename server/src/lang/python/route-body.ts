@@ -104,7 +104,10 @@ export function writesOf(fn: Node): Write[] {
       if (!/session|db|conn|connection|transaction/.test(recvText)) verb = undefined;
     }
     if (!verb) continue;
-    out.push({ verb, what: recordName(recv, method), line: call.startPosition.row });
+    // `db.session.delete(invoice)`: the record is the argument
+    const arg = /session$/.test(recvText) ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+    const what = arg?.type === 'identifier' ? arg.text : recordName(recv, method);
+    out.push({ verb, what, line: call.startPosition.row });
     if (out.length > 20) break;
   }
   return out;

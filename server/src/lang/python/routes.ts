@@ -49,6 +49,8 @@ class Builder {
   private readonly viewsModule: boolean;
   /** Functions defined in the file that check auth in their bodies (decorators the project writes). */
   private readonly localGuards = new Set<string>();
+  /** Blueprint variable -> its name (`bp = Blueprint("billing", ...)`). */
+  private readonly groupNames = new Map<string, string>();
 
   constructor(private readonly file: PyFile, extra: readonly string[]) {
     this.extra = new Set(extra);
@@ -66,6 +68,7 @@ class Builder {
     if (this.django) for (const cls of root.descendantsOfType('class_definition')) if (cls) this.classRoute(cls);
     for (const r of this.routes) {
       r.guards.push(...(this.groupGuards.get(r.group) ?? []), ...this.fileGuards);
+      r.group = this.groupNames.get(r.group) ?? r.group;
       r.level = levelOf(r.guards);
     }
     return this.routes;
@@ -86,6 +89,10 @@ class Builder {
       const left = a?.childForFieldName('left');
       if (!a || right?.type !== 'call' || left?.type !== 'identifier') continue;
       const callee = right.childForFieldName('function')?.text ?? '';
+      if (/(^|\.)Blueprint$/.test(callee)) {
+        const name = this.file.argument(right, 0, 'name');
+        if (name?.type === 'string' && stringText(name)) this.groupNames.set(left.text, stringText(name));
+      }
       if (!/(^|\.)(APIRouter|FastAPI)$/.test(callee)) continue;
       const deps = this.dependencyGuards(this.file.keywordArgument(right, 'dependencies'), 'global');
       if (deps.length) {
