@@ -50,6 +50,8 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
+import missingAuthorization from './missing-authorization';
+import insecureDirectObjectReference from './insecure-direct-object-reference';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -109,4 +111,7 @@ export const rules: Rule[] = [
   bindAllInterfaces,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // access control (issue 12)
+  missingAuthorization,
+  insecureDirectObjectReference,
 ];

@@ -49,6 +49,8 @@ class Builder {
   private readonly routes: JsRoute[] = [];
   private readonly groupGuards = new Map<string, Guard[]>();
   private readonly functions = new Map<string, ts.SignatureDeclaration>();
+  /** Variables holding routers or apps (`express.Router()`, `new Router()`, `express()`). */
+  private readonly routerVars = new Set<string>();
   private readonly framework: Framework;
 
   constructor(private readonly file: JsFile, private readonly extra: Set<string>) {
@@ -61,6 +63,11 @@ class Builder {
       const v = n as ts.VariableDeclaration;
       if (ts.isIdentifier(v.name) && v.initializer && (ts.isArrowFunction(v.initializer) || ts.isFunctionExpression(v.initializer))) {
         this.functions.set(v.name.text, v.initializer);
+      }
+      const init = v.initializer;
+      if (ts.isIdentifier(v.name) && init && (ts.isCallExpression(init) || ts.isNewExpression(init))) {
+        const callee = file.textOf(init.expression);
+        if (/(^|\.)(Router|express|Koa|koa|KoaRouter)$/.test(callee) || (ts.isCallExpression(init) && /^require$/.test(callee) && /rout/i.test(file.textOf(init)))) this.routerVars.add(v.name.text);
       }
     }
   }
@@ -131,9 +138,9 @@ class Builder {
       }
       if (verb === 'use') {
         // app.use(guard) / router.use(guard): routes registered after it on this router; app.use('/p', guard, router)
-        const guards = args.map((a) => this.middlewareGuard(a, 'middleware')).filter((g): g is Guard => !!g);
+        const mounted = args.filter((a) => ts.isIdentifier(a) && this.routerVars.has(a.text));
+        const guards = args.filter((a) => !mounted.includes(a)).map((a) => this.middlewareGuard(a, 'middleware')).filter((g): g is Guard => !!g);
         if (guards.length === 0) continue;
-        const mounted = args.filter((a) => ts.isIdentifier(a) && !this.functions.has(a.text) && !this.middlewareGuard(a, 'middleware'));
         if (mounted.length) for (const m of mounted) this.addGroupGuards((m as ts.Identifier).text, guards.map((g) => ({ ...g, kind: 'global' as const })));
         else if (path === undefined || path === '/' || path === '') installed.set(group, [...(installed.get(group) ?? []), ...guards.map((g) => ({ ...g, kind: 'global' as const }))]);
         else installed.set(`${group} ${path}`, [...(installed.get(`${group} ${path}`) ?? []), ...guards.map((g) => ({ ...g, kind: 'global' as const }))]);

@@ -119,7 +119,13 @@ function recordName(recv: Node, method: string): string | undefined {
   let n: Node | null = recv;
   for (let i = 0; n && i < 8; i++) {
     if (n.type === 'identifier') return /^(self|db|session|cls)$/.test(n.text) ? undefined : n.text;
-    if (n.type === 'call') n = n.childForFieldName('function');
+    if (n.type === 'call') {
+      // `db.query(Item).filter(...)`: the model is the argument of `query`
+      const f: Node | null = n.childForFieldName('function');
+      const first = n.childForFieldName('arguments')?.namedChildren[0];
+      if (f?.type === 'attribute' && f.childForFieldName('attribute')?.text === 'query' && first?.type === 'identifier') return first.text;
+      n = f;
+    }
     else if (n.type === 'attribute') {
       const obj: Node | null = n.childForFieldName('object');
       const attr = n.childForFieldName('attribute')?.text;

@@ -282,7 +282,7 @@ class Builder {
   private permissionClasses(list: Node | undefined, kind: Guard['kind'], at: Node): Guard | 'public' | undefined {
     if (!list || (list.type !== 'list' && list.type !== 'tuple')) return undefined;
     const names = list.descendantsOfType(['identifier', 'attribute']).map((n) => n?.text ?? '').filter((t) => t && !t.includes('.') || /\.[A-Z]\w*$/.test(t));
-    if (names.length === 0) return 'public';
+    if (names.length === 0) return undefined;
     if (names.every((n) => /(^|\.)AllowAny$/.test(n))) return 'public';
     let level: Level = 'public';
     for (const n of names) {
