@@ -98,6 +98,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       try {
         errors = pythonTreeErrors(tree);
         const file = new PyFile(path, text, tree);
+        if (config.authGuards) file.authGuards = config.authGuards;
         comments = mayHaveSuppressions ? file.comments() : [];
         runPython(file, active, findings, notes);
       } finally {
@@ -105,6 +106,7 @@ export function analyzeDetailed(path: string, languageId: string | undefined, te
       }
     } else if (language === 'javascript') {
       const file = new JsFile(path, text);
+      if (config.authGuards) file.authGuards = config.authGuards;
       errors = jsParseErrors(file);
       comments = mayHaveSuppressions ? file.comments() : [];
       runJavaScript(file, active, findings, notes);

@@ -50,6 +50,8 @@ import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
 import unsafeBufferApi from './unsafe-buffer-api';
+import missingAuthorization from './missing-authorization';
+import insecureDirectObjectReference from './insecure-direct-object-reference';
 // access control in code (issue 12)
 import clientControlledAuthorization from './client-controlled-authorization';
 
@@ -109,8 +111,10 @@ export const rules: Rule[] = [
   insecureTempFile,
   permissiveFilePermissions,
   bindAllInterfaces,
-  // access control in code (issue 12)
-  clientControlledAuthorization,
   // XML, YAML and other file types
   xmlExternalEntity,
+  // access control (issue 12)
+  missingAuthorization,
+  insecureDirectObjectReference,
+  clientControlledAuthorization,
 ];
