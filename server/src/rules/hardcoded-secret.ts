@@ -227,6 +227,12 @@ function pyResolve(ctx: PyContext, n: Node): Resolved | undefined {
   return undefined;
 }
 
+/** `except OSError: SECRETS = {...}`: a fallback for when the real secret cannot be read. */
+function pyInExcept(n: Node): boolean {
+  for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'module'; p = p.parent) if (p.type === 'except_clause') return true;
+  return false;
+}
+
 /** `from_mapping(SECRET_KEY="dev")` followed by `from_pyfile(...)`: the literal is a fallback the configuration replaces. */
 function pyOverriddenLater(ctx: PyContext, n: Node): boolean {
   const fn = ctx.file.enclosingFunction(n);
@@ -244,7 +250,7 @@ function pyCheckSecret(ctx: PyContext, valueNode: Node | null | undefined, kind:
   if (DEV_SETTINGS_FILE.test(base) || /(test|dev|debug|local)/i.test(pyClassName(valueNode) ?? '')) return;
   const r = pyResolve(ctx, valueNode);
   if (!r || !usableSecret(r.value) || alreadyReported(r.value, r.name)) return;
-  if (pyOverriddenLater(ctx, valueNode)) return;
+  if (pyOverriddenLater(ctx, valueNode) || pyInExcept(valueNode)) return;
   const env = kind === 'jwt' ? 'JWT_SECRET_KEY' : 'SECRET_KEY';
   const fixes: Fix[] = r.literal && !/^[a-z]*b/i.test(valueNode.namedChildren[0]?.text ?? '')
     ? [{ title: `Read it from the environment (\`os.environ["${env}"]\`)`, edits: [{ range: ctx.file.range(valueNode), newText: `os.environ["${env}"]` }, ...pyImportEdit(ctx.file, 'os')] }]
@@ -284,7 +290,9 @@ function pySecretCall(node: Node, ctx: PyContext): void {
 
 /** `{"SECRET_KEY": ...}` */
 function pySecretPair(node: Node, ctx: PyContext): void {
-  const kind = secretKindOf(pyLiteral(node.childForFieldName('key')) ?? '');
+  // a dict key is a setting only when spelled as one (`{"SECRET_KEY": ...}`), not `{"secret_key": ...}` of some API
+  const key = pyLiteral(node.childForFieldName('key')) ?? '';
+  const kind = /^[A-Z_]+$/.test(key) ? secretKindOf(key) : undefined;
   if (kind) pyCheckSecret(ctx, node.childForFieldName('value'), kind);
 }
 
