@@ -54,6 +54,7 @@ import missingAuthorization from './missing-authorization';
 import insecureDirectObjectReference from './insecure-direct-object-reference';
 // access control in code (issue 12)
 import clientControlledAuthorization from './client-controlled-authorization';
+import sessionFixation from './session-fixation';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -117,4 +118,5 @@ export const rules: Rule[] = [
   missingAuthorization,
   insecureDirectObjectReference,
   clientControlledAuthorization,
+  sessionFixation,
 ];
