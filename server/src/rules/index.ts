@@ -55,6 +55,7 @@ import insecureDirectObjectReference from './insecure-direct-object-reference';
 // access control in code (issue 12)
 import clientControlledAuthorization from './client-controlled-authorization';
 import sessionFixation from './session-fixation';
+import loginWithoutRateLimit from './login-without-rate-limit';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -119,4 +120,5 @@ export const rules: Rule[] = [
   insecureDirectObjectReference,
   clientControlledAuthorization,
   sessionFixation,
+  loginWithoutRateLimit,
 ];
