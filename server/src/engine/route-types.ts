@@ -97,7 +97,7 @@ export function levelFromName(name: string, argument?: string): Level {
 
 /** Names that say a function authenticates or authorizes (for guards the project defines itself). */
 const GUARD_WORDS = /(auth|login|logged_?in|loggedIn|permission|perms?_?required|role|admin|jwt|staff|superuser|signed_?in|signedIn|protect|guard|require_?user|requireUser|ensure_?user|ensureUser|current_?user|currentUser|access_?required|token_?required|verify_?token|verifyToken|api_?key)/i;
-const NOT_GUARD = /(author(?!i[sz])|oauth_?callback|unauth|no_?auth|skip_?auth|optional)/i;
+const NOT_GUARD = /(author(?!i[sz])|oauth_?callback|unauth|no_?auth|skip_?auth|optional|csrf|xsrf|cors)/i;
 
 export function isGuardName(name: string): boolean {
   return GUARD_WORDS.test(name) && !NOT_GUARD.test(name);

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { JsFile } from './front';
-import { bodyChecks, writesOf } from './route-body';
+import { bodyChecks, createsAccount, writesOf } from './route-body';
 import {
   isGuardName, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
@@ -167,7 +167,8 @@ class Builder {
       this.routes.push({
         path, methods: verb === 'all' ? ['*'] : [verb === 'del' ? 'DELETE' : verb.toUpperCase()], handler,
         range: this.file.range(call), nameRange: this.file.range(call.arguments[0] ?? callee.name), framework: this.framework, group,
-        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], publicByDesign: publicByDesign(path, handler), insertion, fn,
+        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], insertion, fn,
+        publicByDesign: publicByDesign(path, handler) ?? (verb === 'post' && fn && createsAccount(this.file, fn) ? 'creates an account (signup)' : undefined),
       });
     }
   }
