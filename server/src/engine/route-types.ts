@@ -118,3 +118,8 @@ export function publicByDesign(path: string, handler: string): string | undefine
   const m = PUBLIC_NAME.exec(snake);
   return m ? `\`${m[2]}\` handler` : undefined;
 }
+
+/** `POST /users`, `POST /api/accounts/`: creating an account on the collection is signup, public on purpose. */
+export function isSignupPath(path: string, methods: string[]): boolean {
+  return methods.includes('POST') && /\/(users|accounts|members|registrations)\/?$/i.test(path);
+}

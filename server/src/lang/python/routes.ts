@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
 import { bodyChecks, createsAccount, writesOf } from './route-body';
 import {
-  isGuardName as guardWords, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
+  isGuardName as guardWords, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
 
 /**
@@ -204,7 +204,7 @@ class Builder {
     this.routes.push({
       path, methods, handler: name, range: this.file.range(decorated ?? fn), nameRange: this.file.range(nameNode), framework, group,
       guards, level: 'public', writes: writesOf(fn), insertion, def: fn,
-      publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (methods.includes('POST') && createsAccount(fn) ? 'creates an account (signup)' : undefined),
+      publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (isSignupPath(path, methods) || (methods.includes('POST') && createsAccount(fn)) ? 'creates an account (signup)' : undefined),
     });
   }
 
