@@ -97,7 +97,7 @@ export function levelFromName(name: string, argument?: string): Level {
 
 /** Names that say a function authenticates or authorizes (for guards the project defines itself). */
 const GUARD_WORDS = /(auth|login|logged_?in|loggedIn|permission|perms?_?required|role|admin|jwt|staff|superuser|signed_?in|signedIn|protect|guard|require_?user|requireUser|ensure_?user|ensureUser|current_?user|currentUser|access_?required|token_?required|verify_?token|verifyToken|api_?key)/i;
-const NOT_GUARD = /(author(?!i[sz])|oauth_?callback|unauth|no_?auth|skip_?auth|optional)/i;
+const NOT_GUARD = /(author(?!i[sz])|oauth_?callback|unauth|no_?auth|skip_?auth|optional|csrf|xsrf|cors)/i;
 
 export function isGuardName(name: string): boolean {
   return GUARD_WORDS.test(name) && !NOT_GUARD.test(name);
@@ -117,4 +117,9 @@ export function publicByDesign(path: string, handler: string): string | undefine
     .replace(/log_(in|out)/g, 'log$1');
   const m = PUBLIC_NAME.exec(snake);
   return m ? `\`${m[2]}\` handler` : undefined;
+}
+
+/** `POST /users`, `POST /api/accounts/`: creating an account on the collection is signup, public on purpose. */
+export function isSignupPath(path: string, methods: string[]): boolean {
+  return methods.includes('POST') && /\/(users|accounts|members|registrations)\/?$/i.test(path);
 }

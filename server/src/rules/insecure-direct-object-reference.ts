@@ -33,7 +33,7 @@ const OWNER = /(user|owner|tenant|account_?id|accountId|org_?id|orgId|organizati
 /** Calls that authorize access to an object. */
 const PERMISSION_CALL = /(permission|authoriz|authoris|can_?(view|edit|access|read|update|delete|modify)|can[A-Z]|ability|ownership|check_?owner|assert_?owner|checkOwner|assertOwner|has_?access|hasAccess|is_?owner|isOwner|ensure_?owner|ensureOwner|policy|guard)/i;
 /** Models that hold personal or private data. */
-const PERSONAL = /(invoice|order|account|document|message|payment|profile|address|card|transaction|bill|receipt|note|attachment|upload|conversation|chat|ticket|subscription|wallet|statement|contract|patient|prescription|booking|reservation|application|report|file|photo|draft|cart|purchase|bank|medical|record|credential|token|secret|key)/i;
+const PERSONAL = /(invoice|order|account|document|message|payment|profile|address|card|transaction|bill|receipt|attachment|upload|conversation|chat|subscription|wallet|statement|contract|patient|prescription|booking|reservation|photo|draft|cart|purchase|bank|medical|credential|secret)/i;
 
 /** `writes`: the handler deletes a record of this model (updates are often legitimate on shared records: likes, reports). */
 interface Lookup { route: Route; model: string; idText: string; at: ReturnType<PyContext['file']['range']>; scoped: boolean; writes: boolean; checked: boolean }
@@ -132,7 +132,8 @@ function pyLookup(ctx: PyContext, call: Node): { model: string; idText: string; 
     }
     ids = idKeywords(call);
   }
-  if (!model || /^(self|cls|request|session|db|os|json|dict)$/.test(model)) return undefined;
+  // a model class (`Invoice`), not a variable holding some queryset (`ticket_qs`)
+  if (!model || !/^[A-Z]/.test(model)) return undefined;
   const scoped = OWNER.test(argText);
   if (scoped) return { model, idText: '', scoped: true };
   const tainted = ids.find((i) => file.valueOf(i).kind === 'tainted');

@@ -57,7 +57,7 @@ function check(path: string, routes: Route[], report: ReportFn): void {
       const need = typeof guard.level === 'string' ? '' : ` (${levelText(guard.level)})`;
       report({
         range: r.nameRange,
-        message: `${holders} of the ${comparable.length} routes in \`${group}\` require \`${guard.name}\`${need}; this one (${r.methods.join('/')} ${r.path || r.handler}) ${what} ${lacking}. `
+        message: `${holders} of the ${comparable.length} routes in \`${group}\` ${guard.kind === 'body-check' ? `check \`${guard.name}\` in the handler` : `require \`${guard.name}\``}${need}; this one (${r.methods.join('/')} ${r.path || r.handler}) ${what} ${lacking}. `
           + 'Add the guard its siblings use, or mark the route public on purpose.',
         fixes: fixFor(r, guard),
       });

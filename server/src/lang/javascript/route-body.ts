@@ -8,7 +8,7 @@ import { isGuardName, levelFromName, type Guard, type Level, type Write } from '
  * UnauthorizedException()`), guard calls (`await requireUser()`, `auth.protect()`), and the writes it makes.
  */
 
-const WHO = /(req\.user|request\.user|session|currentUser|\buser\b|isAuthenticated|isAdmin|is_admin|\brole\b|\.roles?\b|userId|auth|token|permission|owner|ctx\.state\.user)/;
+const WHO = /([Aa]ccess|CurrentUser|[Aa]uthoriz|req\.user|request\.user|session|currentUser|\buser\b|isAuthenticated|isAdmin|is_admin|\brole\b|\.roles?\b|userId|auth|token|permission|owner|ctx\.state\.user)/;
 const ROLE = /(isAdmin|is_admin|\brole\b|\.roles?\b|admin|permission|superuser|staff)/i;
 const DENIAL = /(\b40[13]\b|Unauthori[sz]ed|Forbidden|redirect\([^)]*(login|signin|sign-in|auth)|notFound\(|unauthorized\(|forbidden\(|NotAuthenticated|AccessDenied|ensureLoggedIn)/i;
 
@@ -30,7 +30,8 @@ function scanStatement(file: JsFile, stmt: ts.Statement, out: Guard[], depth: nu
   if (ts.isIfStatement(stmt)) {
     const cond = file.textOf(stmt.expression);
     if (WHO.test(cond) && endsRequest(file, stmt.thenStatement)) {
-      const level: Level = ROLE.test(cond) ? levelFromName(/superuser/i.test(cond) ? 'superuser' : /staff/i.test(cond) ? 'staff' : 'admin') : 'authenticated';
+      const level = conditionLevel(cond);
+      if (!level) return;
       out.push({ name: cond.slice(0, 60), kind: 'body-check', level, text: cond, range: file.range(stmt.expression) });
     }
     return;
@@ -51,6 +52,27 @@ function scanStatement(file: JsFile, stmt: ts.Statement, out: Guard[], depth: nu
       out.push({ name, kind: 'body-check', level: levelFromName(name, arg), text: file.textOf(expr), range: file.range(expr) });
     }
   }
+}
+
+/** As in the Python front: ownership tests authenticate; a negated role test grants the role; a test that denies a role grants nothing. */
+function conditionLevel(cond: string): Level | undefined {
+  if (/(owner|userId|user_id|authorId|author|createdBy)\w*\s*(!==?|===?)|(!==?|===?)\s*[\w.]*(owner|userId|user_id|authorId|createdBy)/.test(cond)) return 'authenticated';
+  if (!ROLE.test(cond)) return 'authenticated';
+  if (!/!|\bnot\b|=== *false|== *null|=== *undefined/.test(cond)) return undefined;
+  return levelFromName(/superuser/i.test(cond) ? 'superuser' : /staff/i.test(cond) ? 'staff' : 'admin');
+}
+
+/** The handler creates an account (`createUser(...)`, `User.register(...)`, `signUp(...)`): public on purpose. */
+export function createsAccount(file: JsFile, fn: ts.Node): boolean {
+  let found = false;
+  let n = 0;
+  const visit = (node: ts.Node): void => {
+    if (found || ++n > 3000) return;
+    if (ts.isCallExpression(node) && /(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf(node.expression))) { found = true; return; }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
 }
 
 /** The branch returns or throws a denial: a 401/403, a redirect to the login page, `Unauthorized`/`Forbidden`. */

@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import type { JsFile } from './front';
-import { bodyChecks, writesOf } from './route-body';
+import { bodyChecks, createsAccount, writesOf } from './route-body';
 import {
-  isGuardName, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
+  isGuardName, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
 
 /**
@@ -27,7 +27,9 @@ export function buildRoutes(file: JsFile, extraGuards: readonly string[] = []): 
   const nextRoute = /(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/.test(path);
   const nextApi = /(^|\/)pages\/api\/.+\.[cm]?[jt]sx?$/.test(path);
   const useServer = hasDirective(file.sourceFile, 'use server');
-  if (!nextRoute && !nextApi && !useServer && !SERVER_MODULES.some((m) => file.importsModule(m))) return [];
+  // a routes module that receives the app (`module.exports = (app, passport) => { app.get(...) }`) imports no framework
+  const routesModule = /(^|\/)(routes?|router|routing)(\/|\.[cm]?[jt]s$)/i.test(path);
+  if (!nextRoute && !nextApi && !useServer && !routesModule && !SERVER_MODULES.some((m) => file.importsModule(m))) return [];
   const b = new Builder(file, new Set(extraGuards));
   if (nextRoute || nextApi || useServer) b.next(path, nextRoute, nextApi, useServer);
   else {
@@ -167,7 +169,8 @@ class Builder {
       this.routes.push({
         path, methods: verb === 'all' ? ['*'] : [verb === 'del' ? 'DELETE' : verb.toUpperCase()], handler,
         range: this.file.range(call), nameRange: this.file.range(call.arguments[0] ?? callee.name), framework: this.framework, group,
-        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], publicByDesign: publicByDesign(path, handler), insertion, fn,
+        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], insertion, fn,
+        publicByDesign: publicByDesign(path, handler) ?? (verb === 'post' && (isSignupPath(path, ['POST']) || (fn && createsAccount(this.file, fn))) ? 'creates an account (signup)' : undefined),
       });
     }
   }

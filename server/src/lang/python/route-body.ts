@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
-import { levelFromName, type Guard, type Write } from '../../engine/route-types';
+import { levelFromName, type Guard, type Level, type Write } from '../../engine/route-types';
 
 /**
  * What a Python handler's body says about access control: the checks that end the request for the wrong
@@ -9,7 +9,7 @@ import { levelFromName, type Guard, type Write } from '../../engine/route-types'
  */
 
 /** Names in a condition that are about who the user is. */
-const WHO = /(current_user|request\.user|g\.user|\buser\b|is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|has_perm|has_role|\brole\b|session\[|session\.get|permission|logged_in|owner)/;
+const WHO = /(access|authoriz|can_|current_user|request\.user|g\.user|\buser\b|is_authenticated|is_anonymous|is_admin|is_staff|is_superuser|has_perm|has_role|\brole\b|session\[|session\.get|permission|logged_in|owner)/;
 const ROLE = /(is_admin|is_staff|is_superuser|has_perm|has_role|\brole\b|admin|permission)/;
 const DENIAL_EXCEPTIONS = /(PermissionDenied|Forbidden|Unauthorized|NotAuthenticated|NotAuthorized|AuthenticationFailed|HTTPForbidden|HTTPUnauthorized|AccessDenied)/;
 const DENIAL_CALL = /(^|\.)(abort|login_required|redirect_to_login|unauthorized|forbidden|handle_no_permission|render_login|deny)$/;
@@ -27,7 +27,8 @@ export function bodyChecks(file: PyFile, fn: Node): Guard[] {
       const then = stmt.childForFieldName('consequence');
       if (!cond || !then || !WHO.test(cond.text)) continue;
       if (!endsRequest(file, then)) continue;
-      const level = ROLE.test(cond.text) ? levelFromName(/superuser/.test(cond.text) ? 'superuser' : /staff/.test(cond.text) ? 'staff' : 'admin') : 'authenticated';
+      const level = conditionLevel(cond.text);
+      if (!level) continue;
       out.push({ name: cond.text.slice(0, 60), kind: 'body-check', level, text: cond.text, range: file.range(cond) });
     } else if (stmt.type === 'expression_statement') {
       // `require_login()`, `check_permission(request, "x")`, `self.check_object_permissions(request, obj)`
@@ -42,6 +43,20 @@ export function bodyChecks(file: PyFile, fn: Node): Guard[] {
   }
   return out;
 }
+
+/**
+ * The level a denying condition grants: `not current_user.is_admin` → admin; an ownership test
+ * (`item.owner_id != current_user.id`, also `not superuser and not owner`) → authenticated; a condition
+ * that denies the role itself (`if current_user.is_superuser: raise ...`) grants nothing.
+ */
+function conditionLevel(cond: string): Level | undefined {
+  if (OWNERSHIP.test(cond)) return 'authenticated';
+  if (!ROLE.test(cond)) return 'authenticated';
+  if (!/(^|\W)not\W|!=|is_anonymous|is None|== *False/.test(cond)) return undefined;
+  return levelFromName(/superuser/.test(cond) ? 'superuser' : /staff/.test(cond) ? 'staff' : 'admin');
+}
+
+const OWNERSHIP = /(owner|user_id|author|created_by)\w*\s*(!=|==)|(!=|==)\s*[\w.]*(owner|user_id|author|created_by)/;
 
 function firstString(call: Node): string | undefined {
   const a = call.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'string');
@@ -134,4 +149,16 @@ function recordName(recv: Node, method: string): string | undefined {
     } else return undefined;
   }
   return undefined;
+}
+
+/** The handler creates an account (`create_user(...)`, `User.objects.create_user(...)`, `register(...)`): public on purpose. */
+export function createsAccount(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  let n = 0;
+  for (const call of body?.descendantsOfType('call') ?? []) {
+    if (!call || ++n > 300) break;
+    const name = call.childForFieldName('function')?.text ?? '';
+    if (/(^|\.)(create_user|register_user|signup|sign_up|register|create_account)$/.test(name)) return true;
+  }
+  return false;
 }

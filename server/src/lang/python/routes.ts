@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
-import { bodyChecks, writesOf } from './route-body';
+import { bodyChecks, createsAccount, writesOf } from './route-body';
 import {
-  isGuardName as guardWords, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
+  isGuardName as guardWords, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
 
 /**
@@ -56,7 +56,7 @@ class Builder {
     this.extra = new Set(extra);
     this.fastapi = file.importsModule('fastapi') || file.importsModule('starlette');
     this.django = file.importsModule('django') || file.importsModule('rest_framework');
-    this.viewsModule = /(^|[\\/])(views?|viewsets|api)(\.py$|[\\/])/.test(file.path);
+    this.viewsModule = /(^|[\\/])(views?|viewsets)(\.py$|[\\/])/.test(file.path);
   }
 
   build(): PyRoute[] {
@@ -203,7 +203,8 @@ class Builder {
     const nameNode = fn.childForFieldName('name') ?? fn;
     this.routes.push({
       path, methods, handler: name, range: this.file.range(decorated ?? fn), nameRange: this.file.range(nameNode), framework, group,
-      guards, level: 'public', writes: writesOf(fn), publicByDesign: publicMarker ?? publicByDesign(path, name), insertion, def: fn,
+      guards, level: 'public', writes: writesOf(fn), insertion, def: fn,
+      publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (isSignupPath(path, methods) || (methods.includes('POST') && createsAccount(fn)) ? 'creates an account (signup)' : undefined),
     });
   }
 
@@ -245,9 +246,16 @@ class Builder {
     const out: Guard[] = [];
     for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
       if (!p) continue;
+      let found = false;
       for (const call of p.descendantsOfType('call')) {
         const g = call ? this.dependencyGuard(call, 'dependency') : undefined;
-        if (g) { out.push(g); break; }
+        if (g) { out.push(g); found = true; break; }
+      }
+      // `current_user: CurrentUser` where `CurrentUser = Annotated[User, Depends(get_current_user)]` lives in deps.py
+      const ann = p.childForFieldName('type');
+      const annName = ann?.text.split('.').pop() ?? '';
+      if (!found && ann && /^[A-Z]\w*$/.test(annName) && (guardWords(annName) || /User$/.test(annName) && /^(Current|Active|Authenticated|Auth|Session|Logged|Verified)/.test(annName))) {
+        out.push({ name: annName, kind: 'dependency', level: levelFromName(annName), text: '', range: this.file.range(ann) });
       }
     }
     return out;
@@ -319,6 +327,13 @@ class Builder {
           guards.push(...bodyChecks(this.file, def));
         }
         if (n === 'get_permissions') permissionSet = true;
+        // `@method_decorator(login_required)` on `dispatch`
+        if (stmt.type === 'decorated_definition' && /^(dispatch|get|post|put|patch|delete)$/.test(n)) {
+          for (const d of stmt.namedChildren) {
+            const g = d?.type === 'decorator' ? this.decoratorGuard(d) : undefined;
+            if (g && g !== 'public') guards.push(g);
+          }
+        }
       } else if (stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'assignment') {
         const a = stmt.namedChildren[0]!;
         const left = a.childForFieldName('left')?.text;
