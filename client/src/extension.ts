@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { showRuleDocumentation } from './docs';
 import { AnalysisNoteNotification, type AnalysisNoteParams } from './protocol';
 import { WorkspaceScan } from './scan';
+import { registerRoutesView, type RoutesView } from './routes';
 import { StatusShield } from './status';
 
 const LANGUAGES = [
@@ -30,6 +31,8 @@ export interface SecureHintsApi {
   client(): LanguageClient | undefined;
   shield: StatusShield;
   scan: WorkspaceScan;
+  /** The Routes view (the workspace's route inventory). */
+  routes: RoutesView;
   /** Resolves when the server answered `initialize`. */
   ready: Promise<void>;
   /** Milestones since activation started, in ms (for the activation-time measurement). */
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): SecureHintsApi {
   const scan = new WorkspaceScan(() => client, output);
   const notedOnce = new Set<string>();
   context.subscriptions.push(output, shield, scan);
+  const routes = registerRoutesView(context, () => client);
 
   const start = async (): Promise<void> => {
     client = createClient(context, output);
@@ -78,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): SecureHintsApi {
     output.appendLine(`The Secure Hints server failed to start: ${err.stack ?? err.message}`);
     throw err;
   });
-  return { client: () => client, shield, scan, ready, timings };
+  return { client: () => client, shield, scan, routes, ready, timings };
 }
 
 export async function deactivate(): Promise<void> {

@@ -56,3 +56,29 @@ export interface AnalysisNoteParams {
   uri: string;
   notes: string[];
 }
+
+/** Client -> server request: the web routes under the folders, with their protection level (issue 12). */
+export const RoutesRequest = 'secureHints/routes';
+export interface RoutesParams {
+  /** Workspace folder URIs (file scheme). */
+  folders: string[];
+}
+export interface RouteItem {
+  uri: string;
+  /** Range of the route's name or path in the file. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  path: string;
+  methods: string[];
+  handler: string;
+  framework: string;
+  group: string;
+  /** 'public', 'authenticated' or 'role:<name>'. */
+  level: string;
+  publicByDesign?: string;
+  guards: string[];
+  /** Findings of the access-control rules on this route. */
+  questions: { ruleId: string; message: string; line: number }[];
+}
+export interface RoutesResult {
+  routes: RouteItem[];
+}

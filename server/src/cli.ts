@@ -10,6 +10,7 @@ import { scan, UsageError, type ScanResult } from './cli/scan';
 import { toSarif } from './cli/sarif';
 import { formatText } from './cli/text';
 import { VERSION, advisoryDatabaseLine } from './cli/version';
+import { formatRoutes, listRoutes, routesJson } from './cli/routes';
 import type { Severity } from './engine/types';
 import { MAX_TIME_BUDGET_MS } from './engine/config';
 
@@ -19,6 +20,8 @@ const USAGE = `Usage:
   secure-hints advisories update [--from FILE|DIR|URL]
                                            refresh the vulnerability database from OSV data
   secure-hints advisories status           show the vulnerability database in use
+  secure-hints routes [paths...] [--format text|json] [--config FILE]
+                                           list web routes with their protection level
 
 Scan options:
   --format text|json|sarif   report format (default: text)
@@ -77,6 +80,14 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       process.exitCode = await runScan(parseScanArgs(rest));
+      return;
+    }
+    if (command === 'routes') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        process.stdout.write(USAGE);
+        return;
+      }
+      process.exitCode = await runRoutes(rest);
       return;
     }
     throw new UsageError(`unknown command "${command}"`);
@@ -163,6 +174,32 @@ async function runScan(args: ScanArgs): Promise<number> {
     for (const f of result.files) for (const n of f.notes) process.stderr.write(`note: ${f.rel}: ${n}\n`);
   }
   return failing(result, args.failOn) ? 1 : 0;
+}
+
+async function runRoutes(args: string[]): Promise<number> {
+  let format = 'text';
+  let config: string | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (name === '--format') {
+      format = value();
+      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
+    } else if (name === '--config') config = value();
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
+    else paths.push(arg);
+  }
+  const listing = await listRoutes(paths, config);
+  if (listing.missing.length > 0) throw new UsageError(listing.missing.map((p) => `no such file or directory: ${p}`).join('\n'));
+  for (const p of listing.problems) process.stderr.write(`secure-hints: warning: ${p}\n`);
+  process.stdout.write(format === 'json' ? JSON.stringify(routesJson(listing), null, 2) + '\n' : formatRoutes(listing));
+  return 0;
 }
 
 function openFindings(result: ScanResult) {

@@ -14,6 +14,7 @@ import { parsePython } from './lang/python/parser';
 
 export { analyze, analyzeDetailed, languageFor, ready, syntaxErrors } from './engine/analyze';
 export { rules } from './rules';
+export { routeInventory } from './engine/routes';
 export { applyEdits, applyPreferredFixes } from './engine/edits';
 export { loadProjectConfig, loadConfigFile, parseConfig, mergeConfigs } from './engine/config';
 export { scan } from './cli/scan';

@@ -18,6 +18,7 @@ import type { Finding } from './engine/types';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { toDiagnostic } from './lsp/diagnostics';
 import { registerEditorRequests } from './lsp/editor-requests';
+import { registerRoutesRequest } from './lsp/routes-request';
 import { hoverAt } from './lsp/hover';
 import { DEFAULT_SETTINGS, effectiveConfig, normalizeSettings, type Settings } from './lsp/settings';
 import { VERSION } from './cli/version';
@@ -236,6 +237,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   });
 
   // workspace scans and SARIF export: same settings and project file as open documents, queued behind them
+  registerRoutesRequest(connection);
   registerEditorRequests(connection, documents, async (uri, text, languageId) => {
     const prepared = await configFor(uri);
     if (!prepared || !languageFor(prepared.path, languageId)) return [];

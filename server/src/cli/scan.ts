@@ -80,7 +80,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
 }
 
-function loadConfig(paths: string[], configFile?: string): LoadedConfig {
+export function loadConfig(paths: string[], configFile?: string): LoadedConfig {
   if (configFile) {
     const loaded = loadConfigFile(configFile);
     if (!loaded.path || loaded.problems.some((p) => /invalid JSON|cannot read|expected a JSON object/.test(p))) {
@@ -103,7 +103,7 @@ function loadConfig(paths: string[], configFile?: string): LoadedConfig {
 }
 
 /** Reports print paths relative to the current directory, or to the paths' common ancestor when outside it. */
-function scanRoot(paths: string[]): string {
+export function scanRoot(paths: string[]): string {
   const cwd = process.cwd();
   const abs = paths.map((p) => resolve(p));
   if (abs.every((p) => p === cwd || p.startsWith(cwd + sep))) return cwd;

@@ -139,6 +139,7 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
       try {
         errors = pythonTreeErrors(tree);
         const file = new PyFile(path, text, tree);
+        if (config.authGuards) file.authGuards = config.authGuards;
         comments = mayHaveSuppressions ? file.comments() : [];
         runPython(file, active, findings, notes);
       } finally {
@@ -146,6 +147,7 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
       }
     } else if (language === 'javascript') {
       const file = new JsFile(path, text);
+      if (config.authGuards) file.authGuards = config.authGuards;
       errors = jsParseErrors(file);
       comments = mayHaveSuppressions ? file.comments() : [];
       runJavaScript(file, active, findings, notes);

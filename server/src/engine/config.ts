@@ -93,7 +93,7 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
   const obj = raw as Record<string, unknown>;
   const known = new Set(rules.map((r) => r.meta.id));
   for (const key of Object.keys(obj)) {
-    if (!['rules', 'exclude', 'minimumConfidence', 'maxFileBytes', 'timeBudgetMs', '$schema'].includes(key)) {
+    if (!['rules', 'exclude', 'minimumConfidence', 'maxFileBytes', 'timeBudgetMs', 'authGuards', '$schema'].includes(key)) {
       problems.push(`${source}: unknown option "${key}"`);
     }
   }
@@ -127,6 +127,11 @@ export function parseConfig(raw: unknown, source = CONFIG_FILE): { config: Proje
     } else {
       config.minimumConfidence = obj.minimumConfidence as Confidence;
     }
+  }
+  if (obj.authGuards !== undefined) {
+    if (!Array.isArray(obj.authGuards) || !obj.authGuards.every((g) => typeof g === 'string')) {
+      problems.push(`${source}: "authGuards" must be a list of guard names (decorators, middleware, dependencies)`);
+    } else config.authGuards = obj.authGuards as string[];
   }
   for (const key of ['maxFileBytes', 'timeBudgetMs'] as const) {
     const v = obj[key];
@@ -224,6 +229,7 @@ export function mergeConfigs(...configs: (ProjectConfig | undefined)[]): Project
     if (c.minimumConfidence) out.minimumConfidence = c.minimumConfidence;
     if (c.maxFileBytes) out.maxFileBytes = c.maxFileBytes;
     if (c.timeBudgetMs) out.timeBudgetMs = c.timeBudgetMs;
+    if (c.authGuards) out.authGuards = [...(out.authGuards ?? []), ...c.authGuards];
   }
   return out;
 }

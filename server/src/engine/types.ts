@@ -91,6 +91,8 @@ export interface Config {
   timeBudgetMs?: number;
   /** Files larger than this are skipped with a note. */
   maxFileBytes?: number;
+  /** Names of the project's own authentication/authorization guards (decorators, middleware, dependencies). */
+  authGuards?: string[];
 }
 
 export const OWASP = {

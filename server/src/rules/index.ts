@@ -82,6 +82,12 @@ import clusterAdminBinding from './cluster-admin-binding';
 import rbacSecretsAccess from './rbac-secrets-access';
 import rbacPrivilegeEscalation from './rbac-privilege-escalation';
 import rbacAnonymousBinding from './rbac-anonymous-binding';
+import missingAuthorization from './missing-authorization';
+import insecureDirectObjectReference from './insecure-direct-object-reference';
+// access control in code (issue 12)
+import clientControlledAuthorization from './client-controlled-authorization';
+import sessionFixation from './session-fixation';
+import loginWithoutRateLimit from './login-without-rate-limit';
 
 /** Every rule. One file per rule in this folder; its docs in docs/rules/<id>.md, its fixtures in test/fixtures/<id>/. */
 export const rules: Rule[] = [
@@ -177,4 +183,10 @@ export const rules: Rule[] = [
   rbacAnonymousBinding,
   // manifests, lockfiles and vendored libraries
   vulnerableDependency,
+  // access control (issue 12)
+  missingAuthorization,
+  insecureDirectObjectReference,
+  clientControlledAuthorization,
+  sessionFixation,
+  loginWithoutRateLimit,
 ];

@@ -3,7 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { nameWords, pyImportEdit } from './support/constants';
-import { jsIsLogCall, pyFunctionName, pyIsLogCall, pyModuleLogger, isTestCode } from './support/auth';
+import {
+  AUTH_METHODS, JS_AUTH_CALLS, PY_AUTH_CALLS, jsIsLogCall, pyFunctionName, pyIsLogCall, pyModuleLogger, isTestCode,
+} from './support/auth';
 
 /**
  * A login handler whose failure branch returns without logging: brute force and credential stuffing go unseen.
@@ -29,10 +31,6 @@ export default defineRule({
   },
 });
 
-/** Functions that check credentials, by qualified name (Python) or method name (both). */
-const PY_AUTH_CALLS = /^(django\.contrib\.auth\.authenticate|django\.contrib\.auth\.hashers\.check_password|werkzeug\.security\.check_password_hash|werkzeug\.check_password_hash|bcrypt\.checkpw|flask_bcrypt\.check_password_hash)$/;
-const AUTH_METHODS = /^(check_password|verify_password|check_password_hash|checkpw|authenticate|comparePassword|validPassword|verifyPassword|checkPassword|isValidPassword|isPasswordValid|matchPassword|validatePassword)$/;
-const JS_AUTH_CALLS = /^(bcrypt|bcryptjs)\.(compare|compareSync)$|^argon2\.verify$/;
 /** Handlers: named for logging in, or taking the request. */
 const HANDLER_WORDS = new Set(['login', 'signin', 'logon', 'authenticate', 'auth', 'authorize', 'session', 'sessions', 'token', 'credentials']);
 

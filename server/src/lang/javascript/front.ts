@@ -2,6 +2,7 @@ import ts from 'typescript';
 import type { Range, SinkClass, Value } from '../../engine/types';
 import { Flow } from './dataflow';
 import { toPublic } from './values';
+import { buildRoutes, type JsRoute } from './routes';
 
 export function scriptKindFor(path: string): ts.ScriptKind {
   if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
@@ -242,6 +243,15 @@ export class JsFile {
   }
 
   private flowState?: Flow;
+
+  /** Guard names the configuration adds (`authGuards` in .securehints.json). */
+  authGuards: readonly string[] = [];
+  private routeModel?: JsRoute[];
+
+  /** The file's web routes (Express, Koa, NestJS, Next.js), built on first use; empty without a server framework. */
+  routes(): JsRoute[] {
+    return this.routeModel ??= buildRoutes(this, this.authGuards);
+  }
 
   /** The data-flow engine of this file (built on first use, one pass per function, memoized). */
   get flow(): Flow {

@@ -4,6 +4,7 @@ import { stringTemplate, type StringTemplate } from './strings';
 import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
 import { rethrowOverBudget } from '../../engine/budget';
+import { buildRoutes, type PyRoute } from './routes';
 
 /** What `from m import *` binds, for the modules rules care about. */
 const STAR_EXPORTS: Record<string, string[]> = Object.assign(Object.create(null), {
@@ -135,6 +136,15 @@ export class PyFile {
   }
 
   private flow?: DataFlow;
+
+  /** Guard names the configuration adds (`authGuards` in .securehints.json). */
+  authGuards: readonly string[] = [];
+  private routeModel?: PyRoute[];
+
+  /** The file's web routes (Flask, Django, DRF, FastAPI), built on first use; empty without a framework import. */
+  routes(): PyRoute[] {
+    return this.routeModel ??= buildRoutes(this, this.authGuards);
+  }
 
   /** The data flow's plain copy of a node (cheap to read; accepted by every helper here). */
   node(node: Node | PNode): PNode | undefined {

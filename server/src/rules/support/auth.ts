@@ -97,6 +97,13 @@ export function contextName(c: NameContext): string | undefined {
   return c.calls.find((n) => isSecretName(n)) ?? c.functionName;
 }
 
+// ---- password checks ----
+
+/** Functions that check credentials, by qualified name (Python) or method name (both). */
+export const PY_AUTH_CALLS = /^(django\.contrib\.auth\.authenticate|django\.contrib\.auth\.hashers\.check_password|werkzeug\.security\.check_password_hash|werkzeug\.check_password_hash|bcrypt\.checkpw|flask_bcrypt\.check_password_hash)$/;
+export const AUTH_METHODS = /^(check_password|verify_password|check_password_hash|checkpw|authenticate|comparePassword|validPassword|verifyPassword|checkPassword|isValidPassword|isPasswordValid|matchPassword|validatePassword)$/;
+export const JS_AUTH_CALLS = /^(bcrypt|bcryptjs)\.(compare|compareSync)$|^argon2\.verify$/;
+
 // ---- Python ----
 
 const PY_STOP = /(_statement|_definition|^block$|^module$|^decorator$|^lambda$|^if_clause$)/;

@@ -1,0 +1,149 @@
+import ts from 'typescript';
+import type { JsFile } from './front';
+import { isGuardName, levelFromName, type Guard, type Level, type Write } from '../../engine/route-types';
+
+/**
+ * What a JS/TS handler's body says about access control: checks that end the request for the wrong user
+ * (`if (!req.user) return res.sendStatus(401)`, `if (!session) redirect('/login')`, `throw new
+ * UnauthorizedException()`), guard calls (`await requireUser()`, `auth.protect()`), and the writes it makes.
+ */
+
+const WHO = /([Aa]ccess|CurrentUser|[Aa]uthoriz|req\.user|request\.user|session|currentUser|\buser\b|isAuthenticated|isAdmin|is_admin|\brole\b|\.roles?\b|userId|auth|token|permission|owner|ctx\.state\.user)/;
+const ROLE = /(isAdmin|is_admin|\brole\b|\.roles?\b|admin|permission|superuser|staff)/i;
+const DENIAL = /(\b40[13]\b|Unauthori[sz]ed|Forbidden|redirect\([^)]*(login|signin|sign-in|auth)|notFound\(|unauthorized\(|forbidden\(|NotAuthenticated|AccessDenied|ensureLoggedIn)/i;
+
+/** The handler's own statements (top level, bounded), with the body-check guards they make. */
+export function bodyChecks(file: JsFile, fn: ts.SignatureDeclaration): Guard[] {
+  const out: Guard[] = [];
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return out;
+  const statements = ts.isBlock(body) ? body.statements : [];
+  let n = 0;
+  for (const stmt of statements) {
+    if (++n > 60) break;
+    scanStatement(file, stmt, out, 0);
+  }
+  return out;
+}
+
+function scanStatement(file: JsFile, stmt: ts.Statement, out: Guard[], depth: number): void {
+  if (ts.isIfStatement(stmt)) {
+    const cond = file.textOf(stmt.expression);
+    if (WHO.test(cond) && endsRequest(file, stmt.thenStatement)) {
+      const level = conditionLevel(cond);
+      if (!level) return;
+      out.push({ name: cond.slice(0, 60), kind: 'body-check', level, text: cond, range: file.range(stmt.expression) });
+    }
+    return;
+  }
+  if (ts.isTryStatement(stmt) && depth < 2) {
+    for (const s of stmt.tryBlock.statements.slice(0, 30)) scanStatement(file, s, out, depth + 1);
+    return;
+  }
+  // `await requireUser()`, `const user = await requireAdmin(req)`, `await auth.protect()`, `authorize(req, 'admin')`
+  let expr: ts.Expression | undefined;
+  if (ts.isExpressionStatement(stmt)) expr = stmt.expression;
+  else if (ts.isVariableStatement(stmt)) expr = stmt.declarationList.declarations[0]?.initializer;
+  while (expr && ts.isAwaitExpression(expr)) expr = expr.expression;
+  if (expr && ts.isCallExpression(expr)) {
+    const name = file.textOf(expr.expression);
+    if (/(^|\.)(require|ensure|assert|check|verify|authorize|authorise|protect|guard)\w*$/i.test(name) && (isGuardName(name) || /protect$/.test(name))) {
+      const arg = expr.arguments.find(ts.isStringLiteralLike)?.text;
+      out.push({ name, kind: 'body-check', level: levelFromName(name, arg), text: file.textOf(expr), range: file.range(expr) });
+    }
+  }
+}
+
+/** As in the Python front: ownership tests authenticate; a negated role test grants the role; a test that denies a role grants nothing. */
+function conditionLevel(cond: string): Level | undefined {
+  if (/(owner|userId|user_id|authorId|author|createdBy)\w*\s*(!==?|===?)|(!==?|===?)\s*[\w.]*(owner|userId|user_id|authorId|createdBy)/.test(cond)) return 'authenticated';
+  if (!ROLE.test(cond)) return 'authenticated';
+  if (!/!|\bnot\b|=== *false|== *null|=== *undefined/.test(cond)) return undefined;
+  return levelFromName(/superuser/i.test(cond) ? 'superuser' : /staff/i.test(cond) ? 'staff' : 'admin');
+}
+
+/** The handler creates an account (`createUser(...)`, `User.register(...)`, `signUp(...)`): public on purpose. */
+export function createsAccount(file: JsFile, fn: ts.Node): boolean {
+  let found = false;
+  let n = 0;
+  const visit = (node: ts.Node): void => {
+    if (found || ++n > 3000) return;
+    if (ts.isCallExpression(node) && /(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf(node.expression))) { found = true; return; }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
+}
+
+/** The branch returns or throws a denial: a 401/403, a redirect to the login page, `Unauthorized`/`Forbidden`. */
+function endsRequest(file: JsFile, s: ts.Statement): boolean {
+  const stmts = ts.isBlock(s) ? s.statements.slice(0, 20) : [s];
+  for (const st of stmts) {
+    if (ts.isReturnStatement(st) || ts.isThrowStatement(st) || ts.isExpressionStatement(st)) {
+      const t = file.textOf(st);
+      if (DENIAL.test(t)) return true;
+    }
+  }
+  return false;
+}
+
+const WRITE_METHODS: Record<string, Write['verb']> = Object.assign(Object.create(null), {
+  save: 'saves', create: 'creates', createMany: 'creates', insert: 'creates', insertOne: 'creates', insertMany: 'creates',
+  bulkCreate: 'creates', update: 'updates', updateOne: 'updates', updateMany: 'updates', upsert: 'updates',
+  findByIdAndUpdate: 'updates', findOneAndUpdate: 'updates', findOneAndReplace: 'updates', replaceOne: 'updates',
+  delete: 'deletes', deleteOne: 'deletes', deleteMany: 'deletes', destroy: 'deletes', remove: 'deletes',
+  findByIdAndDelete: 'deletes', findByIdAndRemove: 'deletes', findOneAndDelete: 'deletes', findOneAndRemove: 'deletes',
+  softDelete: 'deletes', increment: 'updates', decrement: 'updates',
+});
+/** Receivers whose `delete`/`update`/`create` are not stored records: maps, sets, caches, headers, crypto, the DOM. */
+const NOT_RECORDS = /^(map|set|cache|headers|params|searchParams|url|hash|hmac|cipher|decipher|crypto|document|element|el|node|list|array|arr|items|keys|weakMap|store|localStorage|sessionStorage|cookies|res|response|req|request|ctx|history|router|formData|object|Object|Reflect|console|fs|path|queue|state|this)$/i;
+
+/** Writes in a handler: ORM/ODM saves, creates, updates and deletes (Mongoose, Sequelize, Prisma, TypeORM, Knex). */
+export function writesOf(file: JsFile, fn: ts.Node): Write[] {
+  const out: Write[] = [];
+  let n = 0;
+  const visit = (node: ts.Node): void => {
+    if (out.length > 20 || ++n > 5000) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      const verb = WRITE_METHODS[method];
+      if (verb) {
+        const recv = node.expression.expression;
+        const what = recordName(recv);
+        if (!(what && NOT_RECORDS.test(what)) && !(method === 'update' && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0]))
+          && !(method === 'create' && /^(Object|document|crypto|React|ts|URL)$/.test(what ?? ''))) {
+          out.push({ verb, what, line: file.line(node) });
+        }
+      }
+    }
+    if (ts.isFunctionLike(node) && node !== fn) return visit2(node);
+    ts.forEachChild(node, visit);
+  };
+  // nested callbacks inside the handler (`.then(doc => doc.save())`) count; nested handler definitions do too
+  const visit2 = (node: ts.Node): void => { ts.forEachChild(node, visit); };
+  ts.forEachChild(fn, visit);
+  return out;
+}
+
+/** `invoice` for `invoice.save()`, `Invoice` for `Invoice.findByIdAndDelete(id)`, `invoice` for `prisma.invoice.delete(...)`. */
+export function recordName(recv: ts.Expression): string | undefined {
+  let e: ts.Expression = recv;
+  for (let i = 0; i < 6; i++) {
+    while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    if (ts.isIdentifier(e)) return e.text;
+    if (ts.isPropertyAccessExpression(e)) {
+      // prisma.invoice, db.invoices, this.invoiceRepository, models.Invoice
+      return e.name.text;
+    }
+    if (ts.isCallExpression(e)) {
+      // getRepository(Invoice), db('invoices').where(...), knex('invoices')
+      const a = e.arguments[0];
+      if (a && ts.isIdentifier(a) && /^[A-Z]/.test(a.text)) return a.text;
+      if (a && ts.isStringLiteralLike(a) && ts.isIdentifier(e.expression)) return a.text;
+      if (ts.isPropertyAccessExpression(e.expression)) { e = e.expression.expression; continue; }
+      return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
