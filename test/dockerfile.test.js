@@ -6,7 +6,9 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { engine, ready } = require('./helpers/engine');
+const { TextDocument } = require('vscode-languageserver-textdocument');
 const { run, project, remove } = require('./helpers/cli');
+const { LspClient, uri } = require('./helpers/lsp-client');
 
 const scan = (dir, ...args) => JSON.parse(run(['scan', dir, '--format', 'json', '--fail-on', 'none', ...args]).stdout);
 const byFile = (report) => {
@@ -134,5 +136,44 @@ describe('Dockerfile engine on large and odd input', function () {
     const r = engine.analyzeDetailed('/tmp/p/.env.staging', undefined, text, {});
     assert.ok(r.syntaxErrors.some((e) => /unterminated/.test(e)));
     assert.ok(Array.isArray(r.findings));
+  });
+});
+
+describe('Dockerfiles in the language server', function () {
+  this.timeout(300000);
+  let dir;
+  let client;
+  before(async function () {
+    dir = project({ 'placeholder.txt': '' });
+    client = new LspClient({ workspaceFolder: dir });
+    await client.initialize();
+  });
+  after(async function () {
+    await client.shutdown();
+    remove(dir);
+  });
+
+  it('diagnoses a Dockerfile; "ignore on this line" writes a # comment inside a continued RUN, which suppresses', async function () {
+    const text = [
+      'FROM debian:12-slim',
+      'RUN apt-get update \\',
+      '    && apt-get install -y --allow-unauthenticated curl',
+      'USER 10001',
+      '',
+    ].join('\n');
+    const file = path.join(dir, 'Dockerfile');
+    await client.open(file, text, 'dockerfile');
+    const { diagnostics } = await client.waitForDiagnostics(file);
+    assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['package-signature-disabled', 2]]);
+    const d = diagnostics[0];
+    const acts = await client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+    assert.ok(acts.some((a) => /Remove `--allow-unauthenticated`/.test(a.title)), acts.map((a) => a.title).join(' | '));
+    const ignore = acts.find((a) => a.title.startsWith('Ignore '));
+    const edits = ignore.edit.documentChanges ? ignore.edit.documentChanges.flatMap((c) => c.edits) : ignore.edit.changes[uri(file)];
+    const edited = TextDocument.applyEdits(TextDocument.create(uri(file), 'dockerfile', 0, text), edits);
+    assert.match(edited.split('\n')[2], /^    # secure-hints: ignore\[package-signature-disabled\] /);
+    await client.change(file, edited, 2);
+    const after = (await client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
+    assert.deepStrictEqual(after, []);
   });
 });
