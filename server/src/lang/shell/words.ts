@@ -1,3 +1,6 @@
+import { WordScanner } from './scanner';
+import type { Connector, ShellScript, SimpleCommand, TokenizeOptions, Word } from './types';
+
 /**
  * A small, linear shell tokenizer: enough of POSIX sh to split a script into simple commands
  * (joined by pipes, `&&`, `||`, `;`, `&` and newlines) with their words, assignments and
@@ -8,10 +11,6 @@
  * read as the simple commands inside them. Every loop advances through the text: the cost is
  * linear in its length times the (bounded) nesting depth.
  */
-
-import { WordScanner } from './scanner';
-import type { Connector, ShellScript, SimpleCommand, TokenizeOptions, Word } from './types';
-
 export type { Connector, Redirect, ShellComment, ShellScript, SimpleCommand, TokenizeOptions, Word } from './types';
 
 const MAX_DEPTH = 3;
