@@ -57,7 +57,7 @@ const DEPENDENCY_FILES = new Set([
 function languageByName(name: string): Language | undefined {
   if (DEPENDENCY_FILES.has(name) || /^(requirements|constraints)([-_.][\w.-]*)?\.(txt|in)$/.test(name)) return 'dependencies';
   if (/^(docker|container)file([.-].+)?$/.test(name) || /\.(docker|container)file$/.test(name)) return 'dockerfile';
-  if (name === '.env' || (name.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?)$/.test(name))) return 'dotenv';
+  if (name === '.env' || (name.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?|patch|diff|orig|rej|bak|md)$/.test(name))) return 'dotenv';
   return undefined;
 }
 

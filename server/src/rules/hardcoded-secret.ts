@@ -36,7 +36,7 @@ export default defineRule({
     [ts.SyntaxKind.NewExpression]: (node: ts.NewExpression, ctx) => jsSecretCall(node, ctx),
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, ctx) => jsSecretBinary(node, ctx),
   }),
-  dockerfile: (ctx) => dockerfileSecrets(ctx),
+  dockerfile: (ctx) => { dockerfileSecrets(ctx); dockerfileRunTokens(ctx); },
   dotenv: (ctx) => dotenvSecrets(ctx),
   cloud: (ctx) => cloudLiterals(ctx),
   kubernetes: (ctx) => kubernetesSecrets(ctx),
@@ -198,6 +198,26 @@ function dockerfileSecrets(ctx: DockerfileContext): void {
       confidence: m.severity === 'error' ? 'high' : 'medium',
       message: `\`${v.kind} ${v.name}\` holds ${m.what.startsWith('a secret (') ? 'a secret' : m.what}, hard-coded: it ${where}. Pass it as a build secret (\`RUN --mount=type=secret,id=...\`) or at run time, and rotate it.`,
     });
+  }
+}
+
+/** Tokens of a known format written into `RUN` commands (`git clone https://ghp_...@github.com/...`). */
+function dockerfileRunTokens(ctx: DockerfileContext): void {
+  const f = ctx.file;
+  for (const run of f.runs) {
+    for (const c of run.commands) {
+      for (const w of [...c.assignments, ...c.words]) {
+        if (w.value.length < 16) continue;
+        const m = formatMatch(w.value);
+        if (!m || m.what.startsWith('a connection string')) continue;
+        ctx.report({
+          range: f.rangeOf(w.start, w.end),
+          severity: m.severity,
+          confidence: 'high',
+          message: `A \`RUN\` command holds ${m.what}: it is recorded in the image history (\`docker history\`). Pass it as a build secret (\`RUN --mount=type=secret,id=...\`), and rotate it.`,
+        });
+      }
+    }
   }
 }
 

@@ -49,6 +49,8 @@ const PATHS: Record<string, Kind> = {
   '.gnupg': { what: 'a GnuPG keyring', confidence: 'high' },
 };
 const KEY_FILE = /(^|[._-])(priv(ate)?[._-]?key|privkey|key)\.pem$|\.(key|p12|pfx|jks|keystore|ppk)$/i;
+/** Names of public keys (repository signing keys, `*.pub.key`): not secrets. */
+const PUBLIC_KEY = /pub|gpg|pgp|sign|release|repo|keyring|archive|trust|\.asc/i;
 const ENV_VARIANT = /^\.env\.(?!(example|sample|template|dist|defaults?|schema|test|ci)$)[\w.-]+$/i;
 
 function classify(path: string): Kind | undefined {
@@ -60,7 +62,7 @@ function classify(path: string): Kind | undefined {
   if (PATHS[lastTwo]) return PATHS[lastTwo];
   if (PATHS[base]) return PATHS[base];
   if (ENV_VARIANT.test(base)) return NAMES['.env'];
-  if (KEY_FILE.test(base) && !/[*?[]/.test(base)) return { what: 'a private key', confidence: 'medium' };
+  if (KEY_FILE.test(base) && !/[*?[]/.test(base) && !PUBLIC_KEY.test(base)) return { what: 'a private key', confidence: 'medium' };
   return undefined;
 }
 

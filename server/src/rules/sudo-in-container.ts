@@ -28,11 +28,21 @@ function check(ctx: DockerfileContext): void {
   for (const run of f.runs) {
     for (const c of run.commands) {
       const first = c.words[0];
-      if (!first || first.dynamic || basename(first.value) !== 'sudo') continue;
+      if (!first || first.dynamic || basename(first.value) !== 'sudo' || dropsPrivileges(c.words)) continue;
       ctx.report({
         range: f.rangeOf(first.start, first.end),
         message: '`sudo` in a `RUN`: steps that need root should run under `USER root`, and the image should not give its runtime user a way to become root.',
       });
     }
   }
+}
+
+/** `sudo -u app cmd`: run by root to become an unprivileged user, the opposite of the concern here. */
+function dropsPrivileges(words: { value: string }[]): boolean {
+  for (let k = 1; k < words.length && words[k].value.startsWith('-'); k++) {
+    const v = words[k].value;
+    const user = v === '-u' || v === '--user' ? words[k + 1]?.value : v.startsWith('--user=') ? v.slice(7) : v.startsWith('-u') && v.length > 2 ? v.slice(2) : undefined;
+    if (user !== undefined) return user !== 'root' && user !== '#0' && user !== '0';
+  }
+  return false;
 }

@@ -277,8 +277,7 @@ export class DockerFile {
     const script = runScript(this.text, inst, (p) => this.offset(p), this.escape);
     for (const c of script.comments) this.shellComments.push({ start: c.start, text: c.text });
     this.runs.push({ range: inst.getRange(), ...(stage ? { stage } : {}), commands: script.commands, opaqueHeredoc: script.opaqueHeredoc });
-    const heredocs = (inst as unknown as { getHeredocs?: () => import('dockerfile-ast').Heredoc[] }).getHeredocs?.() ?? [];
-    for (const h of heredocs) {
+    for (const h of script.heredocs) {
       if (!h.getDelimiterRange()) this.errors.push(`line ${h.getStartRange().start.line + 1}: here-document \`${h.getName()}\` is not terminated`);
     }
   }

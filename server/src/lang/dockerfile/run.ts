@@ -14,19 +14,24 @@ export interface RunScript {
   errors: ShellScript['errors'];
   /** A heredoc that was not read as a shell script (fed to another program, or written to a file). */
   opaqueHeredoc: boolean;
+  heredocs: Heredoc[];
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
 
 export function runScript(text: string, run: Instruction, offset: (p: { line: number; character: number }) => number, escape: string): RunScript {
-  const out: RunScript = { commands: [], comments: [], errors: [], opaqueHeredoc: false };
+  const out: RunScript = { commands: [], comments: [], errors: [], opaqueHeredoc: false, heredocs: [] };
   const args = run.getArgumentsRange();
   if (!args) return out;
   const start = offset(args.start);
   const end = offset(run.getRange().end);
-  const json = (run as unknown as { getJSONStrings?: () => { getRange(): { start: { line: number; character: number }; end: { line: number; character: number } } }[] }).getJSONStrings?.() ?? [];
-  if (json.length > 0 && text[start] === '[') return execForm(text, json.map((s) => [offset(s.getRange().start), offset(s.getRange().end)]), out);
-  const heredocs = (run as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [];
+  // dockerfile-ast recomputes its argument lists on every call: ask only when the text needs it
+  if (text[start] === '[') {
+    const json = (run as unknown as { getJSONStrings?: () => { getRange(): { start: { line: number; character: number }; end: { line: number; character: number } } }[] }).getJSONStrings?.() ?? [];
+    if (json.length > 0) return execForm(text, json.map((s) => [offset(s.getRange().start), offset(s.getRange().end)]), out);
+  }
+  const heredocs = text.slice(start, end).includes('<<') ? (run as unknown as { getHeredocs?: () => Heredoc[] }).getHeredocs?.() ?? [] : [];
+  out.heredocs = heredocs;
   if (heredocs.length === 0) {
     merge(out, tokenizeShell(text, start, end, { dockerEscape: escape }));
     return out;

@@ -64,7 +64,9 @@ export class DotenvFile {
     const keyEnd = i;
     skipBlanks();
     if (!key || (t[i] !== '=' && t[i] !== ':')) {
-      if (key !== '' || i < lineEnd) this.errors.push(`line ${positionAt(start, this.lineStarts).line + 1}: not a KEY=value line`);
+      // a bare `KEY` passes the variable through from the environment (docker --env-file)
+      if (key !== '' && i >= lineEnd) return lineEnd + 1;
+      this.errors.push(`line ${positionAt(start, this.lineStarts).line + 1}: not a KEY=value line`);
       return lineEnd + 1;
     }
     i++;
