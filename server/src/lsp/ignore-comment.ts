@@ -24,7 +24,7 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   const directive = `secure-hints: ignore[${ruleId}] ${REASON_PLACEHOLDER}`;
   const language = languageFor(document.uri, languageId);
   let comment: string;
-  if (language === 'python') comment = `# ${directive}`;
+  if (language === 'python' || language === 'yaml') comment = `# ${directive}`;
   else if (language === 'xml') comment = `<!-- ${directive} -->`;
   else if (language === 'vue') {
     const inScript = new VueFile(document.uri, document.getText()).inScript(document.offsetAt({ line, character: 0 }));

@@ -88,7 +88,7 @@ const TEMPLATE_PATH: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 const LISTS: ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers'];
-const MAX_ITEMS = 5_000;
+const MAX_ITEMS = 100_000;
 
 export class KubeModel {
   readonly objects: KubeObject[] = [];
