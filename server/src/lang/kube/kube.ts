@@ -217,11 +217,17 @@ export class KubeModel {
   }
 }
 
-/** Known system workloads that need host access by design (CNI plugins, kube-proxy, node agents) in kube-system. */
+/** Node agents that need host access by design: CNI plugins, kube-proxy, CSI node plugins, node exporters, log shippers. */
+const NODE_AGENT = /^(kube-proxy|calico|cilium|flannel|kube-flannel|weave|canal|antrea|kube-router|aws-node|azure-cni|azure-ip-masq|ip-masq|node-exporter|prometheus-node-exporter|node-local-dns|nodelocaldns|csi-|ebs-csi|efs-csi|gce-pd|kindnet|multus|konnectivity|fluent-bit|fluentd|nvidia-device-plugin|metallb-speaker)/;
+
+/**
+ * Known system workloads that need host access: a node agent's name in `kube-system` (or the CNI
+ * namespaces), or a node agent DaemonSet anywhere (node exporters usually live in `monitoring`).
+ */
 export function isSystemWorkload(o: KubeObject): boolean {
-  if (o.namespace !== 'kube-system' && o.namespace !== 'calico-system' && o.namespace !== 'tigera-operator') return false;
   const name = (o.name ?? '').toLowerCase();
-  return /^(kube-proxy|calico|cilium|flannel|kube-flannel|weave|canal|antrea|kube-router|aws-node|azure-cni|azure-ip-masq|ip-masq|node-exporter|prometheus-node-exporter|node-local-dns|nodelocaldns|csi-|ebs-csi|efs-csi|gce-pd|kindnet|multus|konnectivity|fluent-bit|fluentd|nvidia-device-plugin|metallb-speaker|speaker)/.test(name);
+  if (!NODE_AGENT.test(name)) return false;
+  return o.namespace === 'kube-system' || o.namespace === 'calico-system' || o.namespace === 'tigera-operator' || o.kind === 'DaemonSet';
 }
 
 /** Severity for host-access findings: a hint for known system workloads that need that access by design. */
