@@ -52,8 +52,9 @@ export interface Container {
   /** The container's own securityContext mapping. */
   securityContext?: YAMLMap;
   /**
-   * The container's settings cannot all be known: a securityContext written as a template, or
-   * a template action anywhere in the object. Absent settings are then unknown, not missing.
+   * The container's settings cannot all be known: a securityContext written as a template, a
+   * template action anywhere in the object, or no image (a Kustomize patch merged into a base).
+   * Absent settings are then unknown, not missing.
    */
   unknown: boolean;
   /** `securityContext.<name>` of the container, else of the pod for the fields a pod can set. */
@@ -206,7 +207,8 @@ export class KubeModel {
       name: knownString(valueOf(doc, map, 'name')),
       image: valueOf(doc, map, 'image'),
       securityContext: sc,
-      unknown: podUnknown || (scPair !== undefined && scNode !== null && !sc),
+      // no image: a Kustomize patch or overlay fragment, merged into a base this file does not show
+      unknown: podUnknown || (scPair !== undefined && scNode !== null && !sc) || !pairOf(doc, map, 'image'),
       setting,
       seccomp: () => seccompOf(sc, 'container') ?? seccompOf(pod.securityContext, 'pod'),
       ports: seqOf(doc, map, 'ports').filter(isMap).map((p) => ({ map: p as YAMLMap, containerPort: pairOf(doc, p, 'containerPort'), hostPort: pairOf(doc, p, 'hostPort') })),
