@@ -144,6 +144,23 @@ for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts
   console.log(`  ${'dockerfile'.padEnd(10)} ${num(text.split('\n').length - 1).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis ${fmt(analysis)} (cpu ${fmt(median(cpus)).trim()})  parse ${fmt(parse)} (dockerfile-ast alone, ${Math.round((100 * parse) / analysis)}%)  ${engine.analyze('Dockerfile', undefined, text).length} findings  (15 runs)`);
 }
 
+// Kubernetes: a generated 1,000-line multi-document manifest, analysis against the `yaml` parse alone (same options)
+{
+  const yaml = require('yaml');
+  const doc = (i) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\n  namespace: shop\nspec:\n  replicas: 2\n  template:\n    spec:\n${i % 5 === 0 ? '      hostNetwork: true\n' : ''}      containers:\n        - name: app\n          image: registry.example.com/app-${i}:1.${i}.0\n          ports:\n            - containerPort: 8080\n          env:\n            - name: LOG_LEVEL\n              value: info\n          securityContext:\n            runAsNonRoot: true\n            allowPrivilegeEscalation: false\n---\n`;
+  let text = '';
+  for (let i = 0; text.split('\n').length < 1000; i++) text += doc(i);
+  for (let i = 0; i < 3; i++) { engine.analyze('bench.yaml', undefined, text); yaml.parseAllDocuments(text, { version: '1.1' }); }
+  const wall = [];
+  const parses = [];
+  for (let i = 0; i < 15; i++) {
+    parses.push(cpu(() => yaml.parseAllDocuments(text, { version: '1.1' })));
+    wall.push(cpu(() => engine.analyze('bench.yaml', undefined, text)));
+  }
+  const findings = engine.analyze('bench.yaml', undefined, text).length;
+  console.log(`  ${'kubernetes'.padEnd(10)} ${num(text.split('\n').length).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis cpu ${fmt(median(wall)).trim()}  yaml parse alone cpu ${fmt(median(parses)).trim()} (${Math.round((100 * median(parses)) / median(wall))}%)  ${findings} findings  (15 runs)`);
+}
+
 async function scanFigures(label, path, jobs) {
   const lineCount = (files) => files.reduce((n, f) => n + (f.text ?? readSafe(f.path)).split('\n').length, 0);
   const t = performance.now();

@@ -77,6 +77,7 @@ const FENCE_LANGUAGES: Record<string, string[]> = {
   python: ['python', 'py'],
   javascript: ['ts', 'tsx', 'typescript', 'js', 'jsx', 'javascript'],
   xml: ['xml'],
+  yaml: ['yaml', 'yml'],
   // a .vue file holds templates and scripts: a JavaScript example serves the script's rules
   vue: ['vue', 'html', 'ts', 'typescript', 'js', 'javascript'],
 };

@@ -293,7 +293,7 @@ function kubernetesSecrets(ctx: KubeContext): void {
         message: `${message(m)} In Kubernetes, keep it in a Secret and use \`valueFrom.secretKeyRef\`.`,
         severity: m.severity,
         confidence: m.severity === 'error' ? 'high' : 'medium',
-        fixes: edit ? [{ title: `Read it from a Secret (\`valueFrom.secretKeyRef\`; review: create Secret \`${secret}\` with key \`${key}\`)`, edits: [edit], preferred: true }] : [],
+        fixes: edit ? [{ title: `Read it from a Secret (\`valueFrom.secretKeyRef\`; create Secret \`${secret}\` with key \`${key}\`)`, edits: [edit], preferred: true }] : [],
       });
     }
   }

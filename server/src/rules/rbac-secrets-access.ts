@@ -36,7 +36,7 @@ function kubernetes(ctx: KubeContext): void {
     const scope = rule.object.kind === 'ClusterRole' ? 'in every namespace it is bound for' : `in namespace \`${rule.object.namespace ?? '?'}\``;
     ctx.report({
       range: file.range(secrets.node),
-      message: `${rule.object.kind} \`${rule.object.name ?? '?'}\` can ${verbs.join('/')} Secrets ${scope}: every credential stored there. Narrow it with \`resourceNames\` or mount the one secret the workload needs.`,
+      message: `${rule.object.kind} \`${rule.object.name ?? '?'}\` can ${verbs.includes('*') ? 'do anything with' : verbs.join('/')} Secrets ${scope}: every credential stored there. Narrow it with \`resourceNames\` or mount the one secret the workload needs.`,
     });
   }
 }

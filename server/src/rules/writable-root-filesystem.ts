@@ -36,7 +36,7 @@ function kubernetes(ctx: KubeContext): void {
     ctx.report({
       range: s?.value ? file.range(s.value) : containerAnchor(file, c),
       message: `Container \`${c.name ?? '?'}\` has a writable root filesystem: an intruder can change its binaries and plant files. Set \`readOnlyRootFilesystem: true\` and mount an \`emptyDir\` where the app must write.`,
-      fixes: edit ? [{ title: 'Set `readOnlyRootFilesystem: true` (review: mount an emptyDir where the app writes)', edits: [edit], preferred: true }] : [],
+      fixes: edit ? [{ title: 'Set `readOnlyRootFilesystem: true` (mount an emptyDir where the app writes)', edits: [edit], preferred: true }] : [],
     });
   }
 }

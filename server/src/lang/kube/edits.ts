@@ -21,7 +21,8 @@ export function replaceNode(file: YamlFile, node: YNode, newText: string): TextE
  * newline it follows, so two fixes that create the same parent key never both apply in one pass.
  */
 export function insertIntoMap(file: YamlFile, map: YAMLMap, lines: string[], exclusive = false): TextEdit | undefined {
-  if (map.flow || map.items.length === 0) return undefined;
+  if (map.flow) return insertIntoFlowMap(file, map, lines);
+  if (map.items.length === 0) return undefined;
   const first = map.items[0].key as YNode | null;
   if (!isScalar(first) || !first.range) return undefined;
   const column = file.position(first.range[0]).character;
@@ -49,6 +50,18 @@ export function insertIntoMap(file: YamlFile, map: YAMLMap, lines: string[], exc
     return { range: file.rangeOf(lineStart, lineStart), newText: body };
   }
   return undefined;
+}
+
+/** `{}` → `{key: value}`, `{a: 1}` → `{a: 1, key: value}`: one `key: value` line only. */
+function insertIntoFlowMap(file: YamlFile, map: YAMLMap, lines: string[]): TextEdit | undefined {
+  const r = map.range;
+  if (lines.length !== 1 || !r || file.text[r[1] - 1] !== '}') return undefined;
+  const close = r[1] - 1;
+  if (map.items.length === 0) return { range: file.rangeOf(r[0], r[1]), newText: `{${lines[0]}}` };
+  const last = map.items[map.items.length - 1];
+  const end = (last.value as YNode | null)?.range?.[1] ?? (last.key as YNode | null)?.range?.[1];
+  if (end === undefined || end > close) return undefined;
+  return { range: file.rangeOf(end, end), newText: `, ${lines[0]}` };
 }
 
 function afterLine(file: YamlFile, line: number, indented: string[], body: string, exclusive: boolean): TextEdit {

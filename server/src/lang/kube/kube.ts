@@ -52,8 +52,9 @@ export interface Container {
   /** The container's own securityContext mapping. */
   securityContext?: YAMLMap;
   /**
-   * The container's settings cannot all be known: a securityContext written as a template, or
-   * a template action anywhere in the object. Absent settings are then unknown, not missing.
+   * The container's settings cannot all be known: a securityContext written as a template, a
+   * template action anywhere in the object, or no image (a Kustomize patch merged into a base).
+   * Absent settings are then unknown, not missing.
    */
   unknown: boolean;
   /** `securityContext.<name>` of the container, else of the pod for the fields a pod can set. */
@@ -88,7 +89,7 @@ const TEMPLATE_PATH: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 const LISTS: ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers'];
-const MAX_ITEMS = 5_000;
+const MAX_ITEMS = 100_000;
 
 export class KubeModel {
   readonly objects: KubeObject[] = [];
@@ -206,7 +207,8 @@ export class KubeModel {
       name: knownString(valueOf(doc, map, 'name')),
       image: valueOf(doc, map, 'image'),
       securityContext: sc,
-      unknown: podUnknown || (scPair !== undefined && scNode !== null && !sc),
+      // no image: a Kustomize patch or overlay fragment, merged into a base this file does not show
+      unknown: podUnknown || (scPair !== undefined && scNode !== null && !sc) || !pairOf(doc, map, 'image'),
       setting,
       seccomp: () => seccompOf(sc, 'container') ?? seccompOf(pod.securityContext, 'pod'),
       ports: seqOf(doc, map, 'ports').filter(isMap).map((p) => ({ map: p as YAMLMap, containerPort: pairOf(doc, p, 'containerPort'), hostPort: pairOf(doc, p, 'hostPort') })),
@@ -217,11 +219,17 @@ export class KubeModel {
   }
 }
 
-/** Known system workloads that need host access by design (CNI plugins, kube-proxy, node agents) in kube-system. */
+/** Node agents that need host access by design: CNI plugins, kube-proxy, CSI node plugins, node exporters, log shippers. */
+const NODE_AGENT = /^(kube-proxy|calico|cilium|flannel|kube-flannel|weave|canal|antrea|kube-router|aws-node|azure-cni|azure-ip-masq|ip-masq|node-exporter|prometheus-node-exporter|node-local-dns|nodelocaldns|csi-|ebs-csi|efs-csi|gce-pd|kindnet|multus|konnectivity|fluent-bit|fluentd|nvidia-device-plugin|metallb-speaker)/;
+
+/**
+ * Known system workloads that need host access: a node agent's name in `kube-system` (or the CNI
+ * namespaces), or a node agent DaemonSet anywhere (node exporters usually live in `monitoring`).
+ */
 export function isSystemWorkload(o: KubeObject): boolean {
-  if (o.namespace !== 'kube-system' && o.namespace !== 'calico-system' && o.namespace !== 'tigera-operator') return false;
   const name = (o.name ?? '').toLowerCase();
-  return /^(kube-proxy|calico|cilium|flannel|kube-flannel|weave|canal|antrea|kube-router|aws-node|azure-cni|azure-ip-masq|ip-masq|node-exporter|prometheus-node-exporter|node-local-dns|nodelocaldns|csi-|ebs-csi|efs-csi|gce-pd|kindnet|multus|konnectivity|fluent-bit|fluentd|nvidia-device-plugin|metallb-speaker|speaker)/.test(name);
+  if (!NODE_AGENT.test(name)) return false;
+  return o.namespace === 'kube-system' || o.namespace === 'calico-system' || o.namespace === 'tigera-operator' || o.kind === 'DaemonSet';
 }
 
 /** Severity for host-access findings: a hint for known system workloads that need that access by design. */

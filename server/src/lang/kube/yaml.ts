@@ -102,7 +102,8 @@ export function pairOf(doc: Document, map: unknown, key: string, depth = 0): Pai
     const k = p.key as YNode | null;
     if (!isScalar(k)) continue;
     if (k.value === key) return p as Pair<Scalar, YNode | null>;
-    if (k.value === '<<' && !merged) merged = p;
+    // YAML 1.1 merge keys resolve to a symbol; a quoted '<<' stays a string (and is an ordinary key)
+    if (typeof k.value === 'symbol' && !merged) merged = p;
   }
   if (merged) {
     const v = deref(doc, merged.value);
@@ -150,7 +151,7 @@ export function knownString(node: unknown): string | undefined {
 
 /** Keys of a mapping in order (scalar keys only). */
 export function keysOf(map: YAMLMap): string[] {
-  return map.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean);
+  return map.items.map((p) => (isScalar(p.key) && typeof p.key.value !== 'symbol' ? String(p.key.value) : '')).filter(Boolean);
 }
 
 /** Does a collection contain a template action anywhere (a key, a value, a nested node)? Bounded walk. */
