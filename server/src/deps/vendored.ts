@@ -13,19 +13,15 @@ export interface VendoredLibrary { npmName: string; version: string }
 /** Only this much of a file's start is searched for a version banner. */
 export const VENDORED_HEAD_BYTES = 2048;
 
-interface CompiledLibrary { npmName: string; names: RegExp[]; contents: RegExp[] }
+interface CompiledLibrary { npmName: string; names: RegExp[]; contents: { re: RegExp; literal: string }[] }
 let vendored: CompiledLibrary[] | undefined;
 
-function compilePatterns(sources: string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const s of sources) {
-    try {
-      out.push(new RegExp(s));
-    } catch {
-      // a pattern this engine does not accept is left out
-    }
+function compile(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined; // a pattern this engine does not accept is left out
   }
-  return out;
 }
 
 function vendoredLibraries(): CompiledLibrary[] {
@@ -35,7 +31,14 @@ function vendoredLibraries(): CompiledLibrary[] {
     try {
       const file = JSON.parse(readFileSync(join(dir, 'vendored.json'), 'utf8')) as VendoredFile;
       if (file.format !== FORMAT || !Array.isArray(file.libraries)) continue;
-      vendored = file.libraries.map(([npmName, names, contents]) => ({ npmName, names: compilePatterns(names), contents: compilePatterns(contents) }));
+      vendored = file.libraries.map(([npmName, names, contents, literals]) => ({
+        npmName,
+        names: names.map(compile).filter((re): re is RegExp => re !== undefined),
+        contents: contents.flatMap((source, i) => {
+          const re = compile(source);
+          return re ? [{ re, literal: literals?.[i] ?? '' }] : [];
+        }),
+      }));
       break;
     } catch {
       // try the next place
@@ -60,7 +63,8 @@ export function recognizeVendoredLibrary(fileName: string, head: string): Vendor
   const text = head.slice(0, VENDORED_HEAD_BYTES);
   const libs = vendoredLibraries();
   for (const lib of libs) {
-    for (const re of lib.contents) {
+    for (const { re, literal } of lib.contents) {
+      if (literal && !text.includes(literal)) continue;
       const m = re.exec(text);
       const version = m?.[1] && cleanVendoredVersion(m[1]);
       if (version) return { npmName: lib.npmName, version };
