@@ -373,6 +373,19 @@ describe('advisory database', function () {
         await expectFailure(path.join(dir, 'cut.zip'), /cut\.zip: (not a readable zip|the zip ends in the middle)/);
       });
 
+      it('a damaged refreshed data file: the shipped data answers instead', function () {
+        const copy = make('damaged');
+        fs.cpSync(path.join(data, 'advisories'), path.join(copy, 'advisories'), { recursive: true });
+        const meta = JSON.parse(fs.readFileSync(path.join(copy, 'advisories', 'meta.json'), 'utf8'));
+        fs.writeFileSync(path.join(copy, 'advisories', meta.ecosystems.npm.file), 'not gzip');
+        withIndexEnv({ SECURE_HINTS_DATA_DIR: copy }, () => {
+          const index = engine.loadIndex();
+          assert.deepStrictEqual(ids(index.advisoriesFor('npm', 'alpha', '1.0.0')), []);
+          assert.ok(index.advisoriesFor('npm', 'lodash', '4.17.15').length > 0);
+          assert.deepStrictEqual(ids(index.advisoriesFor('PyPI', 'django', '2.2.0')), ['GHSA-test-dj01-0001']);
+        });
+      });
+
       it('a path that does not exist, and records of other ecosystems only', async function () {
         await expectFailure(path.join(data, 'nope'), /no such file or directory/);
         const input = make('bad');
