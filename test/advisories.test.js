@@ -217,7 +217,8 @@ describe('advisory database', function () {
         assert.strictEqual(index.isValid('npm', 'latest'), false);
         assert.strictEqual(index.hasPackage('PyPI', 'ZOPE_interface'), true);
         assert.strictEqual(index.hasPackage('npm', 'beta'), false);
-        assert.strictEqual(index.date, '2099-01-02');
+        // the records say 2099: no date is later than the day the index was built
+        assert.strictEqual(index.date, new Date().toISOString().slice(0, 10));
       });
     });
   });
@@ -267,9 +268,9 @@ describe('advisory database', function () {
       // the shipped PyPI data was replaced (the refreshed data is newer): Django 2.2.0 has only the test advisory
       assert.deepStrictEqual(verdict(data, 'PyPI', 'django', '2.2.0'), ['GHSA-test-dj01-0001']);
       const v = await cli(['--version'], { SECURE_HINTS_DATA_DIR: data });
-      assert.match(v.stdout, /advisory database 2099-01-02 \(refreshed/);
+      assert.match(v.stdout, new RegExp(`advisory database ${new Date().toISOString().slice(0, 10)} \\(refreshed`));
       const s = await cli(['advisories', 'status'], { SECURE_HINTS_DATA_DIR: data });
-      assert.match(s.stdout, /npm: 5 advisories for 3 packages, data of 2099-01-02 \(refreshed\)/);
+      assert.match(s.stdout, /npm: 5 advisories for 3 packages, data of \d{4}-\d{2}-\d{2} \(refreshed\)/);
     });
 
     it('--from ZIP (an OSV all.zip) for one ecosystem keeps the other one', async function () {

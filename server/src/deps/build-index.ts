@@ -115,8 +115,11 @@ export class IndexBuilder {
     return undefined;
   }
 
-  /** The index files, with counts. `defaultDate` dates an ecosystem whose records carry no date. */
-  finish(defaultDate: string): Partial<Record<Ecosystem, BuiltEcosystem>> {
+  /**
+   * The index files, with counts. `defaultDate` dates an ecosystem whose records carry no date; no date
+   * is later than `today` (one record modified "in the future" must not date the whole database).
+   */
+  finish(defaultDate: string, today = new Date().toISOString().slice(0, 10)): Partial<Record<Ecosystem, BuiltEcosystem>> {
     const out: Partial<Record<Ecosystem, BuiltEcosystem>> = {};
     for (const eco of ['npm', 'PyPI'] as const) {
       const pending = [...this.pending[eco].values()].sort((a, b) => (a.row[0] < b.row[0] ? -1 : a.row[0] > b.row[0] ? 1 : 0));
@@ -131,7 +134,7 @@ export class IndexBuilder {
       const sortedPackages: Record<string, Entry[]> = {};
       for (const name of Object.keys(packages).sort()) sortedPackages[name] = packages[name];
       out[eco] = {
-        file: { format: FORMAT, ecosystem: eco, date: this.dates[eco] || defaultDate, advisories, packages: sortedPackages },
+        file: { format: FORMAT, ecosystem: eco, date: [this.dates[eco] || defaultDate, today].sort()[0], advisories, packages: sortedPackages },
         records: advisories.length,
         packages: Object.keys(sortedPackages).length,
       };
