@@ -13,7 +13,7 @@ import {
   type AdvisoryRow, type EcosystemFile, type Entry, type SeverityCode, type VendoredFile, type VendoredRow,
 } from './index-format';
 import { compareVersions, type Ecosystem } from './versions';
-import { catastrophicGroup, parseRegex } from '../rules/support/regex-syntax';
+import { catastrophicGroup, parseRegex, type Elem } from '../rules/support/regex-syntax';
 
 export class OsvFormatError extends Error {}
 
@@ -115,8 +115,11 @@ export class IndexBuilder {
     return undefined;
   }
 
-  /** The index files, with counts. `defaultDate` dates an ecosystem whose records carry no date. */
-  finish(defaultDate: string): Partial<Record<Ecosystem, BuiltEcosystem>> {
+  /**
+   * The index files, with counts. `defaultDate` dates an ecosystem whose records carry no date; no date
+   * is later than `today` (one record modified "in the future" must not date the whole database).
+   */
+  finish(defaultDate: string, today = new Date().toISOString().slice(0, 10)): Partial<Record<Ecosystem, BuiltEcosystem>> {
     const out: Partial<Record<Ecosystem, BuiltEcosystem>> = {};
     for (const eco of ['npm', 'PyPI'] as const) {
       const pending = [...this.pending[eco].values()].sort((a, b) => (a.row[0] < b.row[0] ? -1 : a.row[0] > b.row[0] ? 1 : 0));
@@ -131,7 +134,7 @@ export class IndexBuilder {
       const sortedPackages: Record<string, Entry[]> = {};
       for (const name of Object.keys(packages).sort()) sortedPackages[name] = packages[name];
       out[eco] = {
-        file: { format: FORMAT, ecosystem: eco, date: this.dates[eco] || defaultDate, advisories, packages: sortedPackages },
+        file: { format: FORMAT, ecosystem: eco, date: [this.dates[eco] || defaultDate, today].sort()[0], advisories, packages: sortedPackages },
         records: advisories.length,
         packages: Object.keys(sortedPackages).length,
       };
@@ -274,7 +277,7 @@ export function compileVendored(libraries: unknown): VendoredBuild {
     };
     const names = pick('filename');
     const contents = pick('filecontent');
-    if (names.length || contents.length) rows.push([npmName, names, contents]);
+    if (names.length || contents.length) rows.push([npmName, names, contents, contents.map(requiredLiteral)]);
   }
   return { file: { format: FORMAT, libraries: rows }, kept, dropped };
 }
@@ -287,4 +290,29 @@ function safePattern(source: string): boolean {
   }
   const tree = parseRegex(source, '', 'js');
   return tree !== undefined && catastrophicGroup(tree) === undefined;
+}
+
+/**
+ * The longest run of plain characters every match of the pattern contains (at least 4, else ''): at run
+ * time a file whose head lacks it is not searched with the pattern at all.
+ */
+function requiredLiteral(source: string): string {
+  const tree = parseRegex(source, '', 'js');
+  if (!tree || tree.length !== 1) return '';
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (const e of tree[0] as Elem[]) {
+    const a = e.atom;
+    if (a.t === 'set' && a.set.length === 1 && a.set[0][0] === a.set[0][1] && e.min === 1 && e.max === 1) {
+      run += String.fromCodePoint(a.set[0][0]);
+    } else {
+      end();
+    }
+  }
+  end();
+  return best.length >= 4 ? best : '';
 }
