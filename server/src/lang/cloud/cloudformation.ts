@@ -53,6 +53,14 @@ export function templateModel(root: CNode): TemplateModel {
         const doc = policyFromNode(child(body, prop), kind, e.key);
         if (doc) model.policies.push(doc);
       }
+      if (type === 'AWS::Serverless::Function' || type === 'AWS::Serverless::StateMachine') {
+        // SAM: `Policies:` mixes policy templates, managed policy names and inline documents (`- Statement: ...`)
+        const list = child(body, 'Policies');
+        for (const p of list?.kind === 'array' ? list.items : list?.kind === 'object' ? [list] : []) {
+          const doc = policyFromNode(p, 'identity', e.key);
+          if (doc) model.policies.push(doc);
+        }
+      }
       if (INLINE_POLICIES.has(type)) {
         const list = child(body, 'Policies');
         for (const p of list?.kind === 'array' ? list.items : []) {
