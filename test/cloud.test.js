@@ -155,3 +155,47 @@ describe('CLI: AWS policies, CloudFormation and Terraform', function () {
     assert.strictEqual(report.findings.filter((f) => f.ruleId === 'open-admin-port').length, expected);
   });
 });
+
+describe('language server: Terraform and IAM policy JSON', function () {
+  this.timeout(300000);
+  const { LspClient, uri } = require('./helpers/lsp-client');
+  let dir;
+  let client;
+  before(async function () {
+    dir = project({ 'placeholder.txt': '' });
+    client = new LspClient({ workspaceFolder: dir });
+    await client.initialize();
+  });
+  after(async function () {
+    await client.shutdown();
+    remove(dir);
+  });
+
+  const actionsFor = (file, d) => client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+
+  it('publishes Terraform diagnostics with the preferred fix and a # ignore comment', async function () {
+    const file = path.join(dir, 'main.tf');
+    await client.open(file, fixableTf, 'terraform');
+    const { diagnostics } = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
+    const d = diagnostics.find((x) => x.code === 'public-database');
+    assert.ok(d, JSON.stringify(diagnostics));
+    assert.strictEqual(d.range.start.line, 3);
+    const actions = await actionsFor(file, d);
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.match(preferred.title, /private/i);
+    const ignore = actions.find((a) => a.title === 'Ignore public-database on this line');
+    const edits = ignore.edit.documentChanges ? ignore.edit.documentChanges.flatMap((c) => c.edits) : ignore.edit.changes[uri(file)];
+    assert.match(edits[0].newText, /^ {2}# secure-hints: ignore\[public-database\] /);
+  });
+
+  it('offers no ignore comment in JSON policies (JSON has no comments)', async function () {
+    const file = path.join(dir, 'policy.json');
+    await client.open(file, policyJson, 'json');
+    const { diagnostics } = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
+    const d = diagnostics.find((x) => x.code === 'iam-admin-policy');
+    assert.ok(d, JSON.stringify(diagnostics));
+    const actions = await actionsFor(file, d);
+    assert.ok(!actions.some((a) => /^Ignore /.test(a.title)), JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(actions.some((a) => a.title === 'Show documentation for iam-admin-policy'));
+  });
+});

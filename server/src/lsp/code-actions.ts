@@ -54,7 +54,7 @@ export function codeActions(input: ActionInput): CodeAction[] {
         }
       }
       const ignore = ignoreEdit(document, input.languageId, d.range.start.line, data.ruleId);
-      actions.push({ title: `Ignore ${data.ruleId} on this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit([ignore]) });
+      if (ignore) actions.push({ title: `Ignore ${data.ruleId} on this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit([ignore]) });
       actions.push({
         title: `Show documentation for ${data.ruleId}`,
         kind: CodeActionKind.QuickFix,

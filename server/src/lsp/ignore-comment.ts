@@ -11,7 +11,7 @@ import { VueFile } from '../lang/vue/front';
 
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
-export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit {
+export function ignoreEdit(document: TextDocument, languageId: string, line: number, ruleId: string): TextEdit | undefined {
   const lines = document.getText().split('\n');
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
@@ -23,8 +23,10 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   }
   const directive = `secure-hints: ignore[${ruleId}] ${REASON_PLACEHOLDER}`;
   const language = languageFor(document.uri, languageId);
+  // JSON has no comments: IAM policy files are suppressed through .securehints.json
+  if (language === 'json') return undefined;
   let comment: string;
-  if (language === 'python') comment = `# ${directive}`;
+  if (language === 'python' || language === 'yaml' || language === 'terraform') comment = `# ${directive}`;
   else if (language === 'xml') comment = `<!-- ${directive} -->`;
   else if (language === 'vue') {
     const inScript = new VueFile(document.uri, document.getText()).inScript(document.offsetAt({ line, character: 0 }));
