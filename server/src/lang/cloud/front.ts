@@ -45,6 +45,11 @@ export class CloudFile {
     return this.range(n.start, n.end);
   }
 
+  /** The file's line break, for inserted lines. */
+  get eol(): string {
+    return this.text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
   /** Terraform (HCL) or YAML: the syntax a property edit is written in; JSON files get no insertions. */
   get style(): 'hcl' | 'yaml' | undefined {
     return this.format === 'terraform' ? 'hcl' : this.format === 'cfn-yaml' ? 'yaml' : undefined;
