@@ -80,7 +80,8 @@ export function templateModel(root: CNode): TemplateModel {
     for (const p of params.entries) {
       const def = child(p.value, 'Default');
       if (def?.kind !== 'scalar' || typeof def.value !== 'string') continue;
-      model.literals.push({ name: p.key, value: def.value, start: def.start, end: def.end, noEcho: boolOf(child(p.value, 'NoEcho')) === true });
+      const noEcho = boolOf(child(p.value, 'NoEcho')) === true;
+      model.literals.push({ name: p.key, value: def.value, start: def.start, end: def.end, ...(noEcho ? { declared: `the default of the NoEcho parameter \`${p.key}\`` } : {}) });
     }
   }
   return model;

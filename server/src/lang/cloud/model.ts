@@ -135,4 +135,11 @@ export interface CloudResource {
 }
 
 /** A literal value bound to a name (a property, a provider argument, a parameter default), for the secrets detector. */
-export interface NamedLiteral { name: string; value: string; start: number; end: number; noEcho?: boolean }
+export interface NamedLiteral {
+  name: string;
+  value: string;
+  start: number;
+  end: number;
+  /** Declared secret by the file itself (`the NoEcho parameter \`X\``, `a SecureString parameter`): any real-looking value is one. */
+  declared?: string;
+}

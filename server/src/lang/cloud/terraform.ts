@@ -64,6 +64,7 @@ export function terraformModel(root: Node): TerraformModel {
         for (const inline of childBlocks(blockBody, 'inline_policy')) addPolicy(model, inline, 'policy', 'identity', `${type}.${name}`);
       }
       collectLiterals(obj, model.literals, 0);
+      declaredSecret(type, `${type}.${name}`, obj, model.literals);
     } else if (kind === 'data' && labels[0] === 'aws_iam_policy_document') {
       model.policies.push(policyDocument(blockBody, `data.aws_iam_policy_document.${labels[1] ?? ''}`));
     } else if (kind === 'provider') {
@@ -85,6 +86,17 @@ function collectLiterals(node: CNode, out: NamedLiteral[], depth: number): void 
     if (e.value.kind === 'scalar' && typeof e.value.value === 'string') out.push({ name: e.key, value: e.value.value, start: e.value.start, end: e.value.end });
     else if (e.value.kind === 'object') collectLiterals(e.value, out, depth + 1);
   }
+}
+
+/** Values that are secrets by the resource's own declaration: a Secrets Manager secret's value, a SecureString parameter. */
+function declaredSecret(type: string, name: string, obj: CNode, out: NamedLiteral[]): void {
+  const literal = (key: string) => {
+    const v = entry(obj, key)?.value;
+    return v?.kind === 'scalar' && typeof v.value === 'string' ? v : undefined;
+  };
+  const v = type === 'aws_secretsmanager_secret_version' ? literal('secret_string')
+    : type === 'aws_ssm_parameter' && scalarText(entry(obj, 'type')?.value) === 'SecureString' ? literal('value') : undefined;
+  if (v) out.push({ name, value: String(v.value), start: v.start, end: v.end, declared: `the value of \`${name}\`` });
 }
 
 function bodyOf(block: Node): Node | undefined {
