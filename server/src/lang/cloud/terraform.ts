@@ -49,12 +49,14 @@ export function terraformModel(root: Node): TerraformModel {
   let count = 0;
   for (const block of body.namedChildren) {
     if (!block || block.type !== 'block' || block.hasError || ++count > MAX_BLOCKS) continue;
-    const kind = block.namedChildren[0]?.text;
-    const labels = block.namedChildren.filter((c) => c?.type === 'string_lit').map((c) => stringLit(c!) ?? '');
-    const blockBody = bodyOf(block);
+    // (web-tree-sitter builds a new array of new node objects on every `namedChildren`: read it once)
+    const kids = block.namedChildren;
+    const kind = kids[0]?.text;
+    const labels = kids.filter((c) => c?.type === 'string_lit').map((c) => stringLit(c!) ?? '');
+    const blockBody = kids.find((c) => c?.type === 'body') ?? undefined;
     if (!blockBody) continue;
-    const start = block.namedChildren[0]!.startIndex;
-    const header = block.namedChildren.find((c) => c?.type === 'block_start')?.startIndex ?? block.endIndex;
+    const start = kids[0]!.startIndex;
+    const header = kids.find((c) => c?.type === 'block_start')?.startIndex ?? block.endIndex;
     if (kind === 'resource' && labels.length === 2) {
       const [type, name] = labels;
       const obj = bodyNode(blockBody, 0);
@@ -125,17 +127,18 @@ function childBlocks(body: Node, name: string): Node[] {
 function bodyNode(body: Node, depth: number): Extract<CNode, { kind: 'object' }> {
   const entries: CEntry[] = [];
   for (const c of body.namedChildren) {
-    if (!c) continue;
-    const id = c.namedChildren[0];
+    if (!c || (c.type !== 'attribute' && c.type !== 'block')) continue;
+    const kids = c.namedChildren;
+    const id = kids[0];
     if (!id || id.type !== 'identifier') continue;
     if (c.type === 'attribute') {
-      const expr = c.namedChildren.find((x) => x?.type === 'expression');
+      const expr = kids.find((x) => x?.type === 'expression');
       if (expr) entries.push({ key: id.text, keyStart: id.startIndex, keyEnd: id.endIndex, value: evaluate(expr, depth + 1) });
     } else if (c.type === 'block' && depth < MAX_DEPTH) {
-      const b = bodyOf(c);
+      const b = kids.find((x) => x?.type === 'body') ?? undefined;
       if (id.text === 'dynamic') {
         // `dynamic "metadata_options" { ... }`: blocks generated from variables, unknown
-        const label = c.namedChildren.find((x) => x?.type === 'string_lit');
+        const label = kids.find((x) => x?.type === 'string_lit');
         const name = label ? stringLit(label) : undefined;
         if (name) entries.push({ key: name, keyStart: label!.startIndex, keyEnd: label!.endIndex, value: { kind: 'unknown', start: c.startIndex, end: c.endIndex } });
         continue;
@@ -155,7 +158,7 @@ export function evaluate(n: Node, depth: number): CNode {
   if (depth > MAX_DEPTH) return unknown;
   switch (n.type) {
     case 'expression': case 'literal_value': case 'collection_value': case 'template_expr': {
-      if (n.namedChildCount === 1) return evaluate(n.namedChildren[0]!, depth + 1);
+      if (n.namedChildCount === 1) return evaluate(n.namedChild(0)!, depth + 1);
       // `aws_security_group.lb.id`: unknown, but it names a resource of the file
       const [head, type, name] = n.namedChildren;
       if (head?.type === 'variable_expr' && type?.type === 'get_attr' && name?.type === 'get_attr') {
