@@ -226,6 +226,80 @@ for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts
   console.log(`  ${'kubernetes'.padEnd(10)} ${num(text.split('\n').length).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis cpu ${fmt(median(wall)).trim()}  yaml parse alone cpu ${fmt(median(parses)).trim()} (${Math.round((100 * median(parses)) / median(wall))}%)  ${findings} findings  (15 runs)`);
 }
 
+/** A Terraform module: security groups, IAM policies (jsonencode and policy documents), databases, buckets, instances. */
+function terraformBlock(i) {
+  const open = i % 10 === 0 ? '"0.0.0.0/0"' : '"10.0.0.0/8"';
+  return `resource "aws_security_group" "sg_${i}" {
+  name   = "sg-${i}"
+  vpc_id = var.vpc_id
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [${open}]
+  }
+}
+
+resource "aws_iam_policy" "policy_${i}" {
+  name = "policy-${i}"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "\${aws_s3_bucket.b_${i}.arn}/*" },
+      { Effect = "Allow", Action = ["sqs:SendMessage"], Resource = var.queue_arn },
+    ]
+  })
+}
+
+data "aws_iam_policy_document" "doc_${i}" {
+  statement {
+    actions   = ["dynamodb:GetItem", "dynamodb:Query"]
+    resources = ["arn:aws:dynamodb:eu-west-1:111122223333:table/t-${i}"]
+  }
+}
+
+resource "aws_db_instance" "db_${i}" {
+  engine              = "postgres"
+  instance_class      = "db.t4g.micro"
+  storage_encrypted   = true
+  publicly_accessible = false
+  password            = var.db_password
+}
+
+resource "aws_s3_bucket" "b_${i}" {
+  bucket = "bucket-${i}"
+}
+
+resource "aws_instance" "vm_${i}" {
+  ami           = var.ami
+  instance_type = "t3.micro"
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+
+`;
+}
+
+console.log('\nGenerated Terraform module (tree-sitter-terraform parse, then the cloud model and rules), median of runs:');
+{
+  let text = '';
+  for (let i = 0; text.split('\n').length < 2000; i++) text += terraformBlock(i);
+  text = text.split('\n').slice(0, 2000).join('\n') + '\n';
+  for (let i = 0; i < 3; i++) { engine.analyze('bench.tf', undefined, text); engine.parseOnly('bench.tf', text); }
+  const findings = engine.analyze('bench.tf', undefined, text).length;
+  const wall = [];
+  const parses = [];
+  for (let i = 0; i < 15; i++) {
+    parses.push(time(() => engine.parseOnly('bench.tf', text)));
+    wall.push(time(() => engine.analyze('bench.tf', undefined, text)));
+  }
+  const analysis = median(wall);
+  const parse = median(parses);
+  console.log(`  terraform   ${num(2000).padStart(6)} lines ${(text.length / 1024).toFixed(0).padStart(5)} KB  analysis ${fmt(analysis)}  parse ${fmt(parse)} (${Math.round((100 * parse) / analysis)}%)  ${findings} findings  (15 runs)`);
+}
+
 async function scanFigures(label, path, jobs) {
   const lineCount = (files) => files.reduce((n, f) => n + (f.text ?? readSafe(f.path)).split('\n').length, 0);
   const t = performance.now();

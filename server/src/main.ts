@@ -11,6 +11,7 @@ import { languageFor } from './engine/analyze';
 import ts from 'typescript';
 import { JsFile, scriptKindFor } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
+import { parseTerraform } from './lang/cloud/hcl-parser';
 
 export { analyze, analyzeDetailed, languageFor, ready, syntaxErrors } from './engine/analyze';
 export { rules } from './rules';
@@ -36,6 +37,7 @@ export function parseOnly(path: string, text: string): void {
   const language = languageFor(path);
   if (language === 'python') parsePython(text).delete();
   else if (language === 'javascript') void ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  else if (language === 'terraform') parseTerraform(text).delete();
 }
 
 if (!isMainThread && workerData?.[WORKER_FLAG]) {

@@ -246,7 +246,8 @@ function dotenvSecrets(ctx: DotenvContext): void {
 /**
  * Literal strings bound to names in templates: resource properties (`MasterUserPassword`,
  * `password`, provider `access_key`/`secret_key`), variable defaults, and the defaults of
- * CloudFormation parameters marked `NoEcho` (declared secret, so any real-looking default is one).
+ * CloudFormation parameters marked `NoEcho`, Terraform Secrets Manager secret values and SecureString
+ * parameters (declared secret, so any real-looking value is one).
  * References (`!Ref`, `var.x`, `${...}`) are never literals.
  */
 function cloudLiterals(ctx: CloudContext): void {
@@ -254,9 +255,9 @@ function cloudLiterals(ctx: CloudContext): void {
   for (const lit of f.literals) {
     if (lit.value.length < 6) continue;
     let m = formatMatch(lit.value) ?? namedSecret(lit.name, lit.value);
-    if (!m && lit.noEcho) m = namedSecret('password', lit.value);
+    if (!m && lit.declared) m = namedSecret('password', lit.value);
     if (!m) continue;
-    const where = lit.noEcho ? `the default of the NoEcho parameter \`${lit.name}\`` : `\`${lit.name}\``;
+    const where = lit.declared ?? `\`${lit.name}\``;
     const advice = f.format === 'terraform'
       ? 'Pass it in from a secret store (a sensitive variable set outside the code, `aws_secretsmanager_secret_version`, or `manage_master_user_password = true` for RDS), and rotate it.'
       : 'Use a dynamic reference (`{{resolve:secretsmanager:...}}`, `ManageMasterUserPassword: true` for RDS) or a parameter without a default, and rotate it.';

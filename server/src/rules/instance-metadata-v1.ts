@@ -74,5 +74,5 @@ function blockFix(ctx: CloudContext, parent: CNode, title: string): Fix[] {
   if (!at) return [];
   const pos = ctx.file.range(at.offset, at.offset).start;
   const inner = at.indent + (at.indent.includes('\t') ? '\t' : '  ');
-  return [{ title, edits: [{ range: { start: pos, end: pos }, newText: `\n\n${at.indent}metadata_options {\n${inner}http_tokens = "required"\n${at.indent}}` }], preferred: true }];
+  return [{ title, edits: [{ range: { start: pos, end: pos }, newText: ['', '', `${at.indent}metadata_options {`, `${inner}http_tokens = "required"`, `${at.indent}}`].join(ctx.file.eol) }], preferred: true }];
 }

@@ -53,6 +53,14 @@ export function templateModel(root: CNode): TemplateModel {
         const doc = policyFromNode(child(body, prop), kind, e.key);
         if (doc) model.policies.push(doc);
       }
+      if (type === 'AWS::Serverless::Function' || type === 'AWS::Serverless::StateMachine') {
+        // SAM: `Policies:` mixes policy templates, managed policy names and inline documents (`- Statement: ...`)
+        const list = child(body, 'Policies');
+        for (const p of list?.kind === 'array' ? list.items : list?.kind === 'object' ? [list] : []) {
+          const doc = policyFromNode(p, 'identity', e.key);
+          if (doc) model.policies.push(doc);
+        }
+      }
       if (INLINE_POLICIES.has(type)) {
         const list = child(body, 'Policies');
         for (const p of list?.kind === 'array' ? list.items : []) {
@@ -72,7 +80,8 @@ export function templateModel(root: CNode): TemplateModel {
     for (const p of params.entries) {
       const def = child(p.value, 'Default');
       if (def?.kind !== 'scalar' || typeof def.value !== 'string') continue;
-      model.literals.push({ name: p.key, value: def.value, start: def.start, end: def.end, noEcho: boolOf(child(p.value, 'NoEcho')) === true });
+      const noEcho = boolOf(child(p.value, 'NoEcho')) === true;
+      model.literals.push({ name: p.key, value: def.value, start: def.start, end: def.end, ...(noEcho ? { declared: `the default of the NoEcho parameter \`${p.key}\`` } : {}) });
     }
   }
   return model;

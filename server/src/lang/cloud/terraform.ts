@@ -49,12 +49,14 @@ export function terraformModel(root: Node): TerraformModel {
   let count = 0;
   for (const block of body.namedChildren) {
     if (!block || block.type !== 'block' || block.hasError || ++count > MAX_BLOCKS) continue;
-    const kind = block.namedChildren[0]?.text;
-    const labels = block.namedChildren.filter((c) => c?.type === 'string_lit').map((c) => stringLit(c!) ?? '');
-    const blockBody = bodyOf(block);
+    // (web-tree-sitter builds a new array of new node objects on every `namedChildren`: read it once)
+    const kids = block.namedChildren;
+    const kind = kids[0]?.text;
+    const labels = kids.filter((c) => c?.type === 'string_lit').map((c) => stringLit(c!) ?? '');
+    const blockBody = kids.find((c) => c?.type === 'body') ?? undefined;
     if (!blockBody) continue;
-    const start = block.namedChildren[0]!.startIndex;
-    const header = block.namedChildren.find((c) => c?.type === 'block_start')?.startIndex ?? block.endIndex;
+    const start = kids[0]!.startIndex;
+    const header = kids.find((c) => c?.type === 'block_start')?.startIndex ?? block.endIndex;
     if (kind === 'resource' && labels.length === 2) {
       const [type, name] = labels;
       const obj = bodyNode(blockBody, 0);
@@ -64,6 +66,7 @@ export function terraformModel(root: Node): TerraformModel {
         for (const inline of childBlocks(blockBody, 'inline_policy')) addPolicy(model, inline, 'policy', 'identity', `${type}.${name}`);
       }
       collectLiterals(obj, model.literals, 0);
+      declaredSecret(type, `${type}.${name}`, obj, model.literals);
     } else if (kind === 'data' && labels[0] === 'aws_iam_policy_document') {
       model.policies.push(policyDocument(blockBody, `data.aws_iam_policy_document.${labels[1] ?? ''}`));
     } else if (kind === 'provider') {
@@ -85,6 +88,17 @@ function collectLiterals(node: CNode, out: NamedLiteral[], depth: number): void 
     if (e.value.kind === 'scalar' && typeof e.value.value === 'string') out.push({ name: e.key, value: e.value.value, start: e.value.start, end: e.value.end });
     else if (e.value.kind === 'object') collectLiterals(e.value, out, depth + 1);
   }
+}
+
+/** Values that are secrets by the resource's own declaration: a Secrets Manager secret's value, a SecureString parameter. */
+function declaredSecret(type: string, name: string, obj: CNode, out: NamedLiteral[]): void {
+  const literal = (key: string) => {
+    const v = entry(obj, key)?.value;
+    return v?.kind === 'scalar' && typeof v.value === 'string' ? v : undefined;
+  };
+  const v = type === 'aws_secretsmanager_secret_version' ? literal('secret_string')
+    : type === 'aws_ssm_parameter' && scalarText(entry(obj, 'type')?.value) === 'SecureString' ? literal('value') : undefined;
+  if (v) out.push({ name, value: String(v.value), start: v.start, end: v.end, declared: `the value of \`${name}\`` });
 }
 
 function bodyOf(block: Node): Node | undefined {
@@ -113,17 +127,18 @@ function childBlocks(body: Node, name: string): Node[] {
 function bodyNode(body: Node, depth: number): Extract<CNode, { kind: 'object' }> {
   const entries: CEntry[] = [];
   for (const c of body.namedChildren) {
-    if (!c) continue;
-    const id = c.namedChildren[0];
+    if (!c || (c.type !== 'attribute' && c.type !== 'block')) continue;
+    const kids = c.namedChildren;
+    const id = kids[0];
     if (!id || id.type !== 'identifier') continue;
     if (c.type === 'attribute') {
-      const expr = c.namedChildren.find((x) => x?.type === 'expression');
+      const expr = kids.find((x) => x?.type === 'expression');
       if (expr) entries.push({ key: id.text, keyStart: id.startIndex, keyEnd: id.endIndex, value: evaluate(expr, depth + 1) });
     } else if (c.type === 'block' && depth < MAX_DEPTH) {
-      const b = bodyOf(c);
+      const b = kids.find((x) => x?.type === 'body') ?? undefined;
       if (id.text === 'dynamic') {
         // `dynamic "metadata_options" { ... }`: blocks generated from variables, unknown
-        const label = c.namedChildren.find((x) => x?.type === 'string_lit');
+        const label = kids.find((x) => x?.type === 'string_lit');
         const name = label ? stringLit(label) : undefined;
         if (name) entries.push({ key: name, keyStart: label!.startIndex, keyEnd: label!.endIndex, value: { kind: 'unknown', start: c.startIndex, end: c.endIndex } });
         continue;
@@ -143,7 +158,7 @@ export function evaluate(n: Node, depth: number): CNode {
   if (depth > MAX_DEPTH) return unknown;
   switch (n.type) {
     case 'expression': case 'literal_value': case 'collection_value': case 'template_expr': {
-      if (n.namedChildCount === 1) return evaluate(n.namedChildren[0]!, depth + 1);
+      if (n.namedChildCount === 1) return evaluate(n.namedChild(0)!, depth + 1);
       // `aws_security_group.lb.id`: unknown, but it names a resource of the file
       const [head, type, name] = n.namedChildren;
       if (head?.type === 'variable_expr' && type?.type === 'get_attr' && name?.type === 'get_attr') {

@@ -9,11 +9,19 @@ function wasmDir(): string {
   return process.env.SECURE_HINTS_WASM_DIR ?? __dirname;
 }
 
+let runtime: Promise<void> | undefined;
+
+/** Initialises the tree-sitter runtime once (shared by every grammar: Python, Terraform). */
+export function initTreeSitter(): Promise<void> {
+  runtime ??= Parser.init({ locateFile: (name: string) => path.join(wasmDir(), name) });
+  return runtime;
+}
+
 /** Loads tree-sitter and the Python grammar once. Every shell awaits this before the first analysis. */
 export function initPython(): Promise<void> {
   loading ??= (async () => {
     const dir = wasmDir();
-    await Parser.init({ locateFile: (name: string) => path.join(dir, name) });
+    await initTreeSitter();
     const lang = await Language.load(path.join(dir, 'tree-sitter-python.wasm'));
     parser = new Parser();
     parser.setLanguage(lang);

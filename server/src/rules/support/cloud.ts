@@ -33,7 +33,7 @@ export function insertFix(file: CloudFile, obj: CNode, title: string, key: strin
   if (!at) return [];
   const line = file.style === 'hcl' ? `${key} = ${value}` : `${key}: ${value}`;
   const pos = file.range(at.offset, at.offset).start;
-  return [{ title, edits: [{ range: { start: pos, end: pos }, newText: `\n${at.indent}${line}` }], preferred: true }];
+  return [{ title, edits: [{ range: { start: pos, end: pos }, newText: `${file.eol}${at.indent}${line}` }], preferred: true }];
 }
 
 /** `aws_db_instance.main` / `MyDatabase (AWS::RDS::DBInstance)`. */
