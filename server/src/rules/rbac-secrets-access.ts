@@ -33,7 +33,7 @@ function kubernetes(ctx: KubeContext): void {
     if (!groups.includes('') && !groups.includes('*')) continue;
     const verbs = strings(rule.verbs).map((v) => v.value).filter((v) => READ.has(v));
     if (verbs.length === 0) continue;
-    const scope = rule.object.kind === 'ClusterRole' ? 'in every namespace it is bound for' : `in namespace \`${rule.object.namespace ?? '?'}\``;
+    const scope = rule.object.kind === 'ClusterRole' ? 'in every namespace it is bound for' : rule.object.namespace ? `in namespace \`${rule.object.namespace}\`` : 'in its namespace';
     ctx.report({
       range: file.range(secrets.node),
       message: `${rule.object.kind} \`${rule.object.name ?? '?'}\` can ${verbs.includes('*') ? 'do anything with' : verbs.join('/')} Secrets ${scope}: every credential stored there. Narrow it with \`resourceNames\` or mount the one secret the workload needs.`,
