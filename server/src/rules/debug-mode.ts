@@ -211,22 +211,39 @@ function nextConfig(node: ts.ObjectLiteralExpression, ctx: JsContext): void {
   });
 }
 
-// ---- Dockerfile: debug switches in the image's environment ----
+// ---- Dockerfiles, Kubernetes manifests and compose files: debug switches in the environment ----
 
 const TRUE = /^(1|true|yes|on)$/i;
-/** Explicit debug switches: variable -> [does this value turn debugging on?, what it does]. */
-const DEBUG_ENV: Record<string, [(v: string) => boolean, string]> = {
-  FLASK_DEBUG: [(v) => TRUE.test(v), 'turns on the Werkzeug debugger, which runs code for whoever reaches an error page'],
-  FLASK_ENV: [(v) => v.toLowerCase() === 'development', 'puts Flask in development mode, with the Werkzeug debugger'],
-  DJANGO_DEBUG: [(v) => TRUE.test(v), 'turns on Django\'s debug pages, which show settings and code'],
-  DEBUG: [(v) => TRUE.test(v), 'turns on the application\'s debug mode (Django, Starlette and others read it)'],
-  APP_DEBUG: [(v) => TRUE.test(v), 'turns on detailed error pages (Laravel and others), which show settings and secrets'],
-  WERKZEUG_DEBUG_PIN: [(v) => v.toLowerCase() === 'off', 'removes the PIN that protects the Werkzeug debugger'],
-  NODE_OPTIONS: [(v) => /(^|\s)--inspect(-brk)?(=|\s|$)/.test(v), 'opens the Node.js inspector, which runs code for whoever connects to it'],
-  GIN_MODE: [(v) => v.toLowerCase() === 'debug', 'puts Gin in debug mode'],
-  XDEBUG_MODE: [(v) => /(^|,)\s*debug/i.test(v), 'turns on Xdebug step debugging'],
-  ASPNETCORE_DETAILEDERRORS: [(v) => TRUE.test(v), 'shows detailed ASP.NET Core error pages'],
+/** Explicit debug switches, by variable name: [does this value turn debugging on?, what it turns on]. */
+const DEBUG_SWITCHES: Record<string, [RegExp, string]> = {
+  FLASK_DEBUG: [TRUE, 'Flask\'s debug mode and the Werkzeug debugger, which runs code for whoever reaches an error page'],
+  FLASK_ENV: [/^development$/i, 'Flask\'s debug mode (before Flask 2.3) and the Werkzeug debugger, which runs code for whoever reaches an error page'],
+  DJANGO_DEBUG: [TRUE, 'Django\'s debug pages, which show settings, code and SQL to whoever triggers an error'],
+  WERKZEUG_DEBUG_PIN: [/^off$/i, 'the Werkzeug debugger without its PIN: anyone reaching an error page runs code'],
+  APP_DEBUG: [TRUE, 'detailed error pages (Laravel and others), which show environment variables (secrets included) and code'],
+  NODE_OPTIONS: [/(^|\s)--inspect(-brk)?(=|\s|$)/, 'the Node.js inspector, which runs code for whoever connects to it'],
+  GIN_MODE: [/^debug$/i, 'Gin\'s debug mode'],
+  XDEBUG_MODE: [/(^|,)\s*debug/i, 'Xdebug step debugging'],
+  ASPNETCORE_DETAILEDERRORS: [TRUE, 'detailed ASP.NET Core error pages'],
 };
+/** A bare `DEBUG` switch counts for sure only for an image that is recognisably a Python web app. */
+const PYTHON_IMAGE = /(^|[/:_-])(python|django|flask|gunicorn|uvicorn)/i;
+
+/**
+ * What a variable turns on, if it is a debug switch that is on. A bare `DEBUG=true` is one with high
+ * confidence on a Python image, with medium confidence on an image of unknown kind (`image` undefined).
+ */
+function debugSwitch(name: string | undefined, value: string | undefined, image: string | undefined, unknownImage: boolean): { what: string; confidence: 'high' | 'medium' } | undefined {
+  if (name === undefined || value === undefined) return undefined;
+  const known = DEBUG_SWITCHES[name.toUpperCase()];
+  if (known) return known[0].test(value.trim()) ? { what: known[1], confidence: 'high' } : undefined;
+  if (name.toUpperCase() === 'DEBUG' && TRUE.test(value.trim())) {
+    const what = 'the framework\'s debug mode (Django, Flask and Starlette read `DEBUG`), which shows settings and code on error pages';
+    if (image !== undefined && PYTHON_IMAGE.test(image)) return { what, confidence: 'high' };
+    if (image === undefined && unknownImage) return { what, confidence: 'medium' };
+  }
+  return undefined;
+}
 
 function dockerfileDebug(ctx: DockerfileContext): void {
   const f = ctx.file;
@@ -234,37 +251,14 @@ function dockerfileDebug(ctx: DockerfileContext): void {
   const chain = new Set(f.finalChain);
   for (const v of f.variables) {
     if (v.kind !== 'ENV' || !v.stage || !chain.has(v.stage) || v.value === undefined || v.dynamic) continue;
-    const entry = DEBUG_ENV[v.name.toUpperCase()];
-    if (!entry || !entry[0](v.value)) continue;
+    const on = debugSwitch(v.name, v.value, undefined, true);
+    if (!on) continue;
     ctx.report({
       range: v.range,
-      confidence: v.name.toUpperCase() === 'DEBUG' ? 'medium' : 'high',
-      message: `\`ENV ${v.name}=${v.value}\` ${entry[1]}, in every container started from this image. Set it only in development (\`docker run -e\`, a compose override).`,
+      confidence: on.confidence,
+      message: `\`ENV ${v.name}=${v.value}\` turns on ${on.what}, in every container started from this image. Set it only in development (\`docker run -e\`, a compose override).`,
     });
   }
-}
-
-// ---- Kubernetes manifests and compose files: debug switches in the environment ----
-
-/** Environment variables that switch a framework's debug mode on, by name: [test of the value, what it turns on]. */
-const DEBUG_SWITCHES: Record<string, [RegExp, string]> = {
-  FLASK_DEBUG: [TRUE, 'Flask\'s debug mode and the Werkzeug debugger, which runs arbitrary code'],
-  FLASK_ENV: [/^development$/i, 'Flask\'s debug mode (before Flask 2.3) and the Werkzeug debugger, which runs arbitrary code'],
-  DJANGO_DEBUG: [TRUE, 'Django\'s debug pages, which show settings, code and SQL to whoever triggers an error'],
-  WERKZEUG_DEBUG_PIN: [/^off$/i, 'the Werkzeug debugger without its PIN: anyone reaching an error page runs code'],
-  APP_DEBUG: [TRUE, 'Laravel\'s debug pages, which show environment variables (secrets included) and code'],
-};
-/** A bare `DEBUG` switch counts only for an image that is recognisably a Python web app. */
-const PYTHON_IMAGE = /(^|[/:_-])(python|django|flask|gunicorn|uvicorn)/i;
-
-function debugSwitch(name: string | undefined, value: string | undefined, image: string | undefined): string | undefined {
-  if (name === undefined || value === undefined) return undefined;
-  const known = DEBUG_SWITCHES[name];
-  if (known) return known[0].test(value.trim()) ? known[1] : undefined;
-  if (name === 'DEBUG' && TRUE.test(value.trim()) && image !== undefined && PYTHON_IMAGE.test(image)) {
-    return 'the framework\'s debug mode (Django and Flask read `DEBUG`), which shows settings and code on error pages';
-  }
-  return undefined;
 }
 
 function kubernetesEnv(ctx: KubeContext): void {
@@ -272,8 +266,8 @@ function kubernetesEnv(ctx: KubeContext): void {
   const file = ctx.file.yaml;
   for (const c of ctx.file.model.containers) {
     for (const e of c.env) {
-      const what = debugSwitch(e.name, scalarText(e.value), knownString(c.image));
-      if (what && e.value) ctx.report({ range: file.range(e.value), message: `\`${e.name}\` in container \`${c.name ?? '?'}\` turns on ${what}. Keep it out of deployed manifests.` });
+      const on = debugSwitch(e.name, scalarText(e.value), knownString(c.image), false);
+      if (on && e.value) ctx.report({ range: file.range(e.value), message: `\`${e.name}\` in container \`${c.name ?? '?'}\` turns on ${on.what}. Keep it out of deployed manifests.` });
     }
   }
 }
@@ -288,8 +282,8 @@ function composeEnv(ctx: ComposeContext): void {
   for (const s of ctx.file.services) {
     const image = knownString(s.value('image'));
     for (const e of s.environment()) {
-      const what = debugSwitch(e.name, e.value, image);
-      if (what) ctx.report({ range: file.range(e.node as YNode), ...(severity ? { severity } : {}), message: `\`${e.name}\` in service \`${s.name}\` turns on ${what}. Keep it out of deployed configuration.` });
+      const on = debugSwitch(e.name, e.value, image, false);
+      if (on) ctx.report({ range: file.range(e.node as YNode), ...(severity ? { severity } : {}), message: `\`${e.name}\` in service \`${s.name}\` turns on ${on.what}. Keep it out of deployed configuration.` });
     }
   }
 }
