@@ -34,11 +34,11 @@ function check(ctx: DepsContext): void {
   const inv = ctx.file.inventory;
   if (inv.entries.length === 0) return;
   const index = loadIndex();
+  const memo = memoFor(index);
   for (const e of inv.entries) {
     if (!index.hasPackage(e.ecosystem, e.name)) continue;
-    const advisories = index.advisoriesFor(e.ecosystem, e.name, e.version);
+    const { advisories, fixed } = verdict(index, memo, e.ecosystem, e.name, e.version);
     if (advisories.length === 0) continue;
-    const fixed = index.fixVersion(e.ecosystem, e.name, e.version);
     const fixes = fixed ? upgradeFixes(ctx, inv, e, fixed) : [];
     const critical = advisories.some((a) => a.severity === 'critical');
     const severity: Severity = e.dev ? LOWER[critical ? 'error' : 'warning'] : critical ? 'error' : 'warning';
@@ -53,6 +53,27 @@ function check(ctx: DepsContext): void {
       properties: properties(e, advisories, fixed),
     });
   }
+}
+
+type Verdict = { advisories: Advisory[]; fixed: string | undefined };
+const memos = new WeakMap<AdvisoryIndex, Map<string, Verdict>>();
+
+/** Verdicts per package version, kept while the index is the same (an editor re-checks the same lockfile often). */
+function memoFor(index: AdvisoryIndex): Map<string, Verdict> {
+  let memo = memos.get(index);
+  if (!memo || memo.size > 50_000) memos.set(index, (memo = new Map()));
+  return memo;
+}
+
+function verdict(index: AdvisoryIndex, memo: Map<string, Verdict>, eco: Ecosystem, name: string, version: string): Verdict {
+  const key = `${eco}\u0000${name}\u0000${version}`;
+  let v = memo.get(key);
+  if (!v) {
+    const advisories = index.advisoriesFor(eco, name, version);
+    v = { advisories, fixed: advisories.length > 0 ? index.fixVersion(eco, name, version) : undefined };
+    memo.set(key, v);
+  }
+  return v;
 }
 
 function checkVendored(ctx: VendoredContext): void {

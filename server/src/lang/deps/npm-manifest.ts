@@ -9,7 +9,7 @@ import semver from 'semver';
 import { lineStartsOf, positionAt } from '../../engine/edits';
 import type { Range } from '../../engine/types';
 import { cachedParse, siblingPath } from './files';
-import { walk, type LockGraph, type LockRoot } from './lock-graph';
+import { chainOf, walk, type LockGraph, type LockRoot } from './lock-graph';
 import type { DepEntry, DepInventory, OverrideSite } from './model';
 import { parsePackageLock } from './npm-lock';
 import { parsePnpmLock } from './pnpm-lock';
@@ -180,7 +180,7 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
     if (r.direct) continue;
     const node = graph.nodes.get(id)!;
     if (node.local) continue;
-    const top = byKey.get(r.via[0]);
+    const top = byKey.get(r.root);
     if (!top) continue;
     let version = node.version;
     let resolution: DepEntry['resolution'] = 'locked';
@@ -198,7 +198,7 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
     seen.add(key);
     transitive.push({
       ecosystem: 'npm', name: node.name, version, resolution,
-      direct: false, via: r.via, dev: r.dev, range: top.keyRange,
+      direct: false, via: chainOf(graph, reach, id), dev: r.dev, range: top.keyRange,
       ...(remark ? { remark } : {}),
     });
   }
