@@ -4,7 +4,8 @@
 //   SECURE_HINTS_BENCH_PATH=/path/to/code npm run bench
 // (without it, Debian's Django under /usr/lib/python3/dist-packages is used when installed).
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -92,6 +93,70 @@ function generate(language, lines) {
 }
 
 console.log('Secure Hints benchmark (node ' + process.versions.node + ', ' + engine.rules.length + ' rules)\n');
+advisoryFigures();
+
+/**
+ * The advisory database: loading the index (the first manifest pays it: both ecosystems read and parsed),
+ * 2,000 lookups with the upgrade computed for each affected one (a large lockfile), size on disk.
+ */
+function advisoryFigures() {
+  const dir = join(root, 'dist', 'advisories');
+  if (!existsSync(join(dir, 'meta.json'))) {
+    console.log('Advisory database: dist/advisories missing (npm run advisories)\n');
+    return;
+  }
+  const load = () => {
+    const index = engine.loadIndex();
+    index.hasPackage('npm', 'lodash');
+    index.hasPackage('PyPI', 'django');
+    return index;
+  };
+  const t0 = performance.now();
+  const coldCpu = cpu(load);
+  const cold = performance.now() - t0;
+  engine.resetIndexCache();
+  const warm = time(load);
+  const index = engine.loadIndex();
+  const names = { npm: [], PyPI: [] };
+  for (const eco of ['npm', 'PyPI']) {
+    const file = JSON.parse(gunzipSync(readFileSync(join(dir, `${eco}.json.gz`))).toString('utf8'));
+    names[eco] = Object.keys(file.packages);
+  }
+  // half the packages have advisories, half are unknown names (most of a real lockfile)
+  const lookups = [];
+  for (let i = 0; i < 2000; i++) {
+    const eco = i % 2 ? 'npm' : 'PyPI';
+    const known = names[eco];
+    const name = i % 4 < 2 ? known[(i * 7919) % known.length] : `unknown-package-${i}`;
+    lookups.push([eco, name, `${i % 5}.${i % 13}.${i % 7}`]);
+  }
+  let affected = 0;
+  const run = () => {
+    affected = 0;
+    for (const [eco, name, version] of lookups) {
+      if (!index.hasPackage(eco, name)) continue;
+      if (index.advisoriesFor(eco, name, version).length) {
+        affected++;
+        index.fixVersion(eco, name, version);
+      }
+    }
+  };
+  const t1 = performance.now();
+  const firstCpu = cpu(run);
+  const first = performance.now() - t1;
+  const runs = [];
+  const cpus = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    cpus.push(cpu(run));
+    runs.push(performance.now() - t);
+  }
+  const files = readdirSync(dir).map((f) => statSync(join(dir, f)).size);
+  const total = files.reduce((a, b) => a + b, 0);
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  const ecos = Object.entries(meta.ecosystems).map(([e, m]) => `${e} ${num(m.records)} advisories/${num(m.packages)} packages`).join(', ');
+  console.log(`Advisory database of ${index.date} (${ecos}): load ${fmt(cold).trim()} (cpu ${fmt(coldCpu).trim()}; again ${fmt(warm).trim()}); 2,000 lookups with upgrades (${affected} affected) ${fmt(first).trim()} first (cpu ${fmt(firstCpu).trim()}), ${fmt(median(runs)).trim()} median (cpu ${fmt(median(cpus)).trim()}); ${(total / 1024).toFixed(0)} KB on disk in dist/advisories\n`);
+}
 console.log(`Generated files: analysis time (wall and CPU), median of runs; parse = parsing alone (tree-sitter for Python; for JS/TS TypeScript's createSourceFile with parent pointers, the analysis includes its own parse). Load average now: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 for (const [language, file] of [['python', 'bench.py'], ['typescript', 'bench.ts']]) {
   for (const lines of [1000, 10000]) {

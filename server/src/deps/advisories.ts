@@ -16,25 +16,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  ECOSYSTEMS, FORMAT, SEVERITIES, normalizeName, refreshedDir, shippedDirs,
-  type EcosystemFile, type Entry, type MetaFile, type VendoredFile,
+  ECOSYSTEMS, FORMAT, normalizeName, refreshedDir, shippedDirs,
+  type EcosystemFile, type Entry, type MetaFile,
 } from './index-format';
-import { compareVersions, isValidVersion, majorOf, type Ecosystem } from './versions';
+import { findFix, looksLikeVersion, matchAdvisories, type Advisory } from './match';
+import { resetVendoredCache } from './vendored';
+import { compareVersions, isValidVersion, type Ecosystem } from './versions';
 
 export type { Ecosystem } from './versions';
-
-export interface Advisory {
-  id: string;
-  aliases: string[];
-  summary: string;
-  severity: 'low' | 'moderate' | 'high' | 'critical' | undefined;
-  /** Human-readable affected ranges, e.g. ">=4.0.0 <4.17.21", ranges joined by ", ". */
-  affected: string;
-  /** Every fixed version named by the record's ranges, ascending. */
-  fixed: string[];
-  /** https://osv.dev/vulnerability/<id>, or the record's advisory reference for ids osv.dev does not know. */
-  url: string;
-}
+export type { Advisory } from './match';
+export { recognizeVendoredLibrary, VENDORED_HEAD_BYTES, type VendoredLibrary } from './vendored';
 
 export interface AdvisoryIndex {
   /** ISO date of the data (the newest ecosystem's). */
@@ -51,8 +42,6 @@ export interface AdvisoryIndex {
   /** Whether any advisory names the package (cheap gate before computing versions). */
   hasPackage(ecosystem: Ecosystem, name: string): boolean;
 }
-
-export interface VendoredLibrary { npmName: string; version: string }
 
 /** How often `loadIndex()` looks at the refreshed index's meta.json for a change. */
 const RECHECK_MS = 3000;
@@ -175,195 +164,14 @@ class Index implements AdvisoryIndex {
   advisoriesFor(eco: Ecosystem, name: string, version: string): Advisory[] {
     const found = this.entries(eco, name);
     if (!found || !looksLikeVersion(version)) return [];
-    const byRow = new Map<number, Entry[]>();
-    for (const entry of found.entries) {
-      if (!entryAffects(eco, entry, version)) continue;
-      const list = byRow.get(entry[0]);
-      if (list) list.push(entry);
-      else byRow.set(entry[0], [entry]);
-    }
-    const out: Advisory[] = [];
-    for (const row of byRow.keys()) {
-      // describe the advisory by all of its entries for this package, not only the matching one
-      out.push(toAdvisory(eco, found.file, row, found.entries.filter((e) => e[0] === row)));
-    }
-    return mergeAliases(eco, out);
+    return matchAdvisories(eco, found.file, found.entries, version);
   }
 
   fixVersion(eco: Ecosystem, name: string, version: string): string | undefined {
     const found = this.entries(eco, name);
     if (!found || !looksLikeVersion(version)) return undefined;
-    const candidates = new Set<string>();
-    for (const entry of found.entries) {
-      const r = entry[1];
-      for (let i = 1; i < r.length; i += 2) {
-        if (r[i].startsWith('<') && !r[i].startsWith('<=')) candidates.add(r[i].slice(1));
-      }
-    }
-    const sorted = [...candidates].filter((c) => compareVersions(eco, c, version) > 0).sort((a, b) => compareVersions(eco, a, b));
-    const major = majorOf(eco, version);
-    let first: string | undefined;
-    for (const c of sorted) {
-      if (found.entries.some((e) => entryAffects(eco, e, c))) continue;
-      if (majorOf(eco, c) === major) return c;
-      first ??= c;
-    }
-    return first;
+    return findFix(eco, found.entries, version);
   }
-}
-
-/** A version we can place in an order: starts with a digit (after an optional v or =), no spaces or URLs. */
-function looksLikeVersion(v: string): boolean {
-  return v.length <= 128 && /^[v=]?\d[0-9A-Za-z.+_!-]*$/.test(v);
-}
-
-function entryAffects(eco: Ecosystem, entry: Entry, version: string): boolean {
-  const versions = entry[2];
-  if (versions) for (const v of versions) if (v === version || compareVersions(eco, v, version) === 0) return true;
-  const r = entry[1];
-  for (let i = 0; i + 1 < r.length; i += 2) {
-    const intro = r[i];
-    if (intro !== '0' && compareVersions(eco, version, intro) < 0) continue;
-    const end = r[i + 1];
-    if (end === '') return true;
-    if (end.startsWith('<=')) {
-      if (compareVersions(eco, version, end.slice(2)) <= 0) return true;
-    } else if (compareVersions(eco, version, end.slice(1)) < 0) return true;
-  }
-  return false;
-}
-
-const RANK = { critical: 4, high: 3, moderate: 2, low: 1 } as const;
-
-/**
- * One vulnerability published twice (OSV's PyPI dump holds PYSEC-x and GHSA-y for one CVE): records that
- * name each other, or share a CVE or GHSA alias, become one advisory. The one with a severity (else a GHSA
- * id) leads; ids, aliases and fixed versions are united, the higher severity kept.
- */
-function mergeAliases(eco: Ecosystem, list: Advisory[]): Advisory[] {
-  if (list.length < 2) return list;
-  const lead = (a: Advisory) => (a.severity ? 2 : 0) + (a.id.startsWith('GHSA-') ? 1 : 0);
-  const sorted = [...list].sort((a, b) => lead(b) - lead(a));
-  const out: { adv: Advisory; names: Set<string> }[] = [];
-  for (const adv of sorted) {
-    const names = [adv.id, ...adv.aliases].filter((n) => n === adv.id || /^(CVE|GHSA|PYSEC)-/.test(n));
-    const into = out.find((o) => names.some((n) => o.names.has(n)));
-    if (!into) {
-      out.push({ adv: { ...adv, aliases: [...adv.aliases], fixed: [...adv.fixed] }, names: new Set(names) });
-      continue;
-    }
-    const m = into.adv;
-    for (const n of [adv.id, ...adv.aliases]) if (n !== m.id && !m.aliases.includes(n)) m.aliases.push(n);
-    for (const n of names) into.names.add(n);
-    for (const f of adv.fixed) if (!m.fixed.includes(f)) m.fixed.push(f);
-    m.fixed.sort((a, b) => compareVersions(eco, a, b));
-    if (adv.severity && (!m.severity || RANK[adv.severity] > RANK[m.severity])) m.severity = adv.severity;
-    if (!m.summary) m.summary = adv.summary;
-  }
-  // keep the database's order (by id)
-  return out.map((o) => o.adv).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function toAdvisory(eco: Ecosystem, file: EcosystemFile, row: number, entries: Entry[]): Advisory {
-  const [id, aliases, summary, severity, url] = file.advisories[row];
-  const ranges: string[] = [];
-  const fixed: string[] = [];
-  const listed: string[] = [];
-  for (const e of entries) {
-    const r = e[1];
-    for (let i = 0; i + 1 < r.length; i += 2) {
-      const parts: string[] = [];
-      if (r[i] !== '0') parts.push(`>=${r[i]}`);
-      if (r[i + 1]) parts.push(r[i + 1]);
-      if (r[i + 1].startsWith('<') && !r[i + 1].startsWith('<=')) fixed.push(r[i + 1].slice(1));
-      ranges.push(parts.length ? parts.join(' ') : 'all versions');
-    }
-    if (e[2]) listed.push(...e[2]);
-  }
-  if (listed.length) {
-    const shown = listed.slice(0, 8).join(', ');
-    ranges.push(listed.length > 8 ? `${shown} and ${listed.length - 8} more` : shown);
-  }
-  const uniqueFixed = [...new Set(fixed)].sort((a, b) => compareVersions(eco, a, b));
-  return {
-    id,
-    aliases: [...aliases],
-    summary,
-    severity: SEVERITIES[severity] ?? undefined,
-    affected: ranges.join(', '),
-    fixed: uniqueFixed,
-    url: url || `https://osv.dev/vulnerability/${encodeURIComponent(id)}`,
-  };
-}
-
-// ---- vendored front-end libraries (retire.js patterns, compiled at build time) ----
-
-/** Only this much of a file's start is searched for a version banner. */
-export const VENDORED_HEAD_BYTES = 2048;
-
-interface CompiledLibrary { npmName: string; names: RegExp[]; contents: RegExp[] }
-let vendored: CompiledLibrary[] | undefined;
-
-function compilePatterns(sources: string[]): RegExp[] {
-  const out: RegExp[] = [];
-  for (const s of sources) {
-    try {
-      out.push(new RegExp(s));
-    } catch {
-      // a pattern this engine does not accept is left out
-    }
-  }
-  return out;
-}
-
-function vendoredLibraries(): CompiledLibrary[] {
-  if (vendored) return vendored;
-  vendored = [];
-  for (const dir of shippedDirs()) {
-    try {
-      const file = JSON.parse(readFileSync(join(dir, 'vendored.json'), 'utf8')) as VendoredFile;
-      if (file.format !== FORMAT || !Array.isArray(file.libraries)) continue;
-      vendored = file.libraries.map(([npmName, names, contents]) => ({ npmName, names: compilePatterns(names), contents: compilePatterns(contents) }));
-      break;
-    } catch {
-      // try the next place
-    }
-  }
-  return vendored;
-}
-
-/** Trims what a pattern's version group can over-take from a file name: `1.8.3.min`, `3.5.1.slim`. */
-export function cleanVendoredVersion(v: string): string | undefined {
-  const m = /^\d{1,9}(?:\.\d{1,9}){0,4}(?:-[0-9A-Za-z]{1,20}(?:\.[0-9A-Za-z]{1,20}){0,4})?/.exec(v);
-  if (!m) return undefined;
-  return m[0].replace(/(?:[.-](?:min|slim|js|umd|esm|bundle|prod|production|dev))+$/i, '');
-}
-
-/**
- * A minified copy of a known front-end library, recognised by its version banner in the first
- * VENDORED_HEAD_BYTES of `head`, else by its file name (`jquery-1.8.3.min.js`).
- */
-export function recognizeVendoredLibrary(fileName: string, head: string): VendoredLibrary | undefined {
-  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1).slice(0, 200);
-  const text = head.slice(0, VENDORED_HEAD_BYTES);
-  const libs = vendoredLibraries();
-  for (const lib of libs) {
-    for (const re of lib.contents) {
-      const m = re.exec(text);
-      const version = m?.[1] && cleanVendoredVersion(m[1]);
-      if (version) return { npmName: lib.npmName, version };
-    }
-  }
-  for (const lib of libs) {
-    for (const re of lib.names) {
-      const m = re.exec(base);
-      if (m && m.index === 0) {
-        const version = m[1] && cleanVendoredVersion(m[1]);
-        if (version) return { npmName: lib.npmName, version };
-      }
-    }
-  }
-  return undefined;
 }
 
 /** For tests and `--version`: forget the cached index (the next `loadIndex()` reads the files again). */
@@ -371,5 +179,5 @@ export function resetIndexCache(): void {
   cached = undefined;
   cachedStamp = '';
   checkedAt = 0;
-  vendored = undefined;
+  resetVendoredCache();
 }

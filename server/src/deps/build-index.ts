@@ -13,7 +13,7 @@ import {
   type AdvisoryRow, type EcosystemFile, type Entry, type SeverityCode, type VendoredFile, type VendoredRow,
 } from './index-format';
 import { compareVersions, type Ecosystem } from './versions';
-import { catastrophicGroup, parseRegex } from '../rules/support/regex-syntax';
+import { catastrophicGroup, parseRegex, type Elem } from '../rules/support/regex-syntax';
 
 export class OsvFormatError extends Error {}
 
@@ -274,7 +274,7 @@ export function compileVendored(libraries: unknown): VendoredBuild {
     };
     const names = pick('filename');
     const contents = pick('filecontent');
-    if (names.length || contents.length) rows.push([npmName, names, contents]);
+    if (names.length || contents.length) rows.push([npmName, names, contents, contents.map(requiredLiteral)]);
   }
   return { file: { format: FORMAT, libraries: rows }, kept, dropped };
 }
@@ -287,4 +287,29 @@ function safePattern(source: string): boolean {
   }
   const tree = parseRegex(source, '', 'js');
   return tree !== undefined && catastrophicGroup(tree) === undefined;
+}
+
+/**
+ * The longest run of plain characters every match of the pattern contains (at least 4, else ''): at run
+ * time a file whose head lacks it is not searched with the pattern at all.
+ */
+function requiredLiteral(source: string): string {
+  const tree = parseRegex(source, '', 'js');
+  if (!tree || tree.length !== 1) return '';
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (const e of tree[0] as Elem[]) {
+    const a = e.atom;
+    if (a.t === 'set' && a.set.length === 1 && a.set[0][0] === a.set[0][1] && e.min === 1 && e.max === 1) {
+      run += String.fromCodePoint(a.set[0][0]);
+    } else {
+      end();
+    }
+  }
+  end();
+  return best.length >= 4 ? best : '';
 }

@@ -53,8 +53,11 @@ export interface MetaFile {
   ecosystems: Partial<Record<Ecosystem, EcosystemMeta>>;
 }
 
-/** [npm name, file-name patterns, file-content patterns]: RegExp sources with one capture, the version. */
-export type VendoredRow = [string, string[], string[]];
+/**
+ * [npm name, file-name patterns, file-content patterns, a literal each content pattern's matches contain
+ * ('' = none known)]: RegExp sources with one capture, the version.
+ */
+export type VendoredRow = [string, string[], string[], string[]];
 export interface VendoredFile { format: number; libraries: VendoredRow[] }
 
 export const SEVERITIES = [undefined, 'low', 'moderate', 'high', 'critical'] as const;

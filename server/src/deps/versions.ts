@@ -16,7 +16,6 @@ const LOOSE = { loose: true } as const;
 
 /** Parsed forms, remembered: the same few hundred event versions are compared again and again. */
 const semverMemo = new Map<string, semver.SemVer | null>();
-const pepMemo = new Map<string, boolean>();
 const MEMO_LIMIT = 50_000;
 
 function remember<V>(memo: Map<string, V>, key: string, value: V): V {
@@ -37,16 +36,90 @@ function parseSemver(v: string): semver.SemVer | null {
   return remember(semverMemo, v, parsed);
 }
 
-function pepValid(v: string): boolean {
+/**
+ * A PEP 440 version as parsed once by `@renovatebot/pep440` (`explain`), reduced to the sort key of the
+ * specification (packaging's `_cmpkey`): comparing two keys costs no parsing, which the upgrade search,
+ * testing each candidate against every range of a package, needs.
+ */
+interface PepKey { epoch: number; release: number[]; pre: number[]; post: number; dev: number; local: (number | string)[] | null }
+
+const PRE_LETTER: Record<string, number> = { a: 0, b: 1, rc: 2 };
+const pepMemo = new Map<string, PepKey | null>();
+
+function pepKey(v: string): PepKey | null {
   const hit = pepMemo.get(v);
   if (hit !== undefined) return hit;
-  let ok = false;
+  let key: PepKey | null = null;
   try {
-    ok = v.length <= 256 && pep440.valid(v) !== null;
+    const e = v.length <= 256 ? pep440.explain(v) : null;
+    if (e) {
+      const release = [...e.release];
+      while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+      const pre = e.pre as unknown as [string, number] | null;
+      const post = e.post as unknown as number | null;
+      const dev = e.dev as unknown as number | null;
+      key = {
+        epoch: e.epoch,
+        release,
+        // a dev release of a final version sorts before its pre-releases; no pre-release after them
+        pre: pre ? [PRE_LETTER[pre[0]] ?? 2, pre[1]] : post === null && dev !== null ? [-Infinity] : [Infinity],
+        post: post ?? -Infinity,
+        dev: dev ?? Infinity,
+        local: e.local ? e.local.split(/[._-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x.toLowerCase())) : null,
+      };
+    }
   } catch {
-    ok = false;
+    key = null;
   }
-  return remember(pepMemo, v, ok);
+  return remember(pepMemo, v, key);
+}
+
+function pepValid(v: string): boolean {
+  return pepKey(v) !== null;
+}
+
+function compareNumbers(a: number[], b: number[]): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Local labels: absent first; segment by segment, numbers above words, words alphabetically; a prefix first. */
+function compareLocal(a: (number | string)[] | null, b: (number | string)[] | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : 1;
+    if (typeof x === 'number') return 1;
+    if (typeof y === 'number') return -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+function comparePep(x: PepKey, y: PepKey): number {
+  if (x.epoch !== y.epoch) return x.epoch < y.epoch ? -1 : 1;
+  return compareNumbers(x.release, y.release)
+    || comparePre(x.pre, y.pre)
+    || (x.post === y.post ? 0 : x.post < y.post ? -1 : 1)
+    || (x.dev === y.dev ? 0 : x.dev < y.dev ? -1 : 1)
+    || compareLocal(x.local, y.local);
+}
+
+function comparePre(a: number[], b: number[]): number {
+  for (let i = 0; i < 2; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 export function isValidVersion(ecosystem: Ecosystem, version: string): boolean {
@@ -59,9 +132,10 @@ export function compareVersions(ecosystem: Ecosystem, a: string, b: string): num
     const x = parseSemver(a);
     const y = parseSemver(b);
     if (x && y) return x.compare(y);
-  } else if (pepValid(a) && pepValid(b)) {
-    const c = pep440.compare(a, b);
-    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  } else {
+    const x = pepKey(a);
+    const y = pepKey(b);
+    if (x && y) return comparePep(x, y);
   }
   return fallbackCompare(a, b);
 }
@@ -71,20 +145,24 @@ export function majorOf(ecosystem: Ecosystem, version: string): string {
   if (ecosystem === 'npm') {
     const v = parseSemver(version);
     if (v) return String(v.major);
-  } else if (pepValid(version)) {
-    const e = pep440.explain(version);
-    if (e) return `${e.epoch}!${e.release[0] ?? 0}`;
+  } else {
+    const k = pepKey(version);
+    if (k) return `${k.epoch}!${k.release[0] ?? 0}`;
   }
   const m = /^\D{0,8}?(\d{1,15})/.exec(version);
   return m ? String(Number(m[1])) : version;
 }
 
 /** Numbers and words, split at dots, dashes, underscores, plus signs and digit/letter boundaries. */
+const tokenMemo = new Map<string, (number | string)[]>();
+
 function tokens(v: string): (number | string)[] {
+  const hit = tokenMemo.get(v);
+  if (hit) return hit;
   const out: (number | string)[] = [];
   const s = v.slice(0, 256).toLowerCase().replace(/^[v=\s]+/, '');
   for (const m of s.matchAll(/\d+|[a-z]+/g)) out.push(/\d/.test(m[0][0]) ? Number(m[0]) : m[0]);
-  return out;
+  return remember(tokenMemo, v, out);
 }
 
 export function fallbackCompare(a: string, b: string): number {
