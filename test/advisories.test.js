@@ -285,6 +285,23 @@ describe('advisory database', function () {
       assert.deepStrictEqual(verdict(data, 'PyPI', 'zope-interface', '4.1.9'), ['PYSEC-TEST-2']);
     });
 
+    it('--from ZIP of thousands of records, read in many chunks, loses none', async function () {
+      const data = make('data');
+      const many = [];
+      for (let i = 0; i < 3000; i++) {
+        // details that do not compress away, so the zip spans many read chunks and members straddle them
+        const details = Array.from({ length: 20 }, (_, k) => ((i * 7919 + k * 104729) % 1000003).toString(36)).join(' ');
+        many.push(rec(`TEST-MANY-${i}`, 'npm', `filler-${i}`, { details }, { ranges: [range('SEMVER', { introduced: '0' }, { fixed: `${i}.0.1` })] }));
+      }
+      const zip = path.join(make('zip'), 'all.zip');
+      fs.writeFileSync(zip, zipOf([...npmRecords, ...many]));
+      assert.ok(fs.statSync(zip).size > 256 * 1024, 'several read chunks');
+      const r = await cli(['advisories', 'update', '--from', zip], { SECURE_HINTS_DATA_DIR: data });
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /npm 3005 advisories for 3003 packages/);
+      assert.deepStrictEqual(verdict(data, 'npm', 'filler-2999', '2999.0.0'), ['TEST-MANY-2999']);
+    });
+
     it('--from URL downloads the zip (loopback server) and a running engine picks the new database up', async function () {
       const body = Buffer.from(zipOf(npmRecords));
       let requests = 0;
@@ -371,6 +388,19 @@ describe('advisory database', function () {
         const zip = zipOf(npmRecords);
         fs.writeFileSync(path.join(dir, 'cut.zip'), zip.subarray(0, Math.floor(zip.length / 2)));
         await expectFailure(path.join(dir, 'cut.zip'), /cut\.zip: (not a readable zip|the zip ends in the middle)/);
+      });
+
+      it('a damaged refreshed data file: the shipped data answers instead', function () {
+        const copy = make('damaged');
+        fs.cpSync(path.join(data, 'advisories'), path.join(copy, 'advisories'), { recursive: true });
+        const meta = JSON.parse(fs.readFileSync(path.join(copy, 'advisories', 'meta.json'), 'utf8'));
+        fs.writeFileSync(path.join(copy, 'advisories', meta.ecosystems.npm.file), 'not gzip');
+        withIndexEnv({ SECURE_HINTS_DATA_DIR: copy }, () => {
+          const index = engine.loadIndex();
+          assert.deepStrictEqual(ids(index.advisoriesFor('npm', 'alpha', '1.0.0')), []);
+          assert.ok(index.advisoriesFor('npm', 'lodash', '4.17.15').length > 0);
+          assert.deepStrictEqual(ids(index.advisoriesFor('PyPI', 'django', '2.2.0')), ['GHSA-test-dj01-0001']);
+        });
       });
 
       it('a path that does not exist, and records of other ecosystems only', async function () {

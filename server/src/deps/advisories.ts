@@ -85,7 +85,8 @@ function openIndex(): Index {
   const shipped = shippedDirs().map((dir) => ({ dir, meta: readMeta(dir) })).find((x) => x.meta);
   const refreshedPath = refreshedDir();
   const refreshed = readMeta(refreshedPath);
-  const files: Partial<Record<Ecosystem, string>> = {};
+  // the data files to try in order: a refreshed file that cannot be read falls back to the shipped one
+  const files: Partial<Record<Ecosystem, string[]>> = {};
   const info: string[] = [];
   const dates: string[] = [];
   let usedRefreshed = false;
@@ -93,12 +94,12 @@ function openIndex(): Index {
     const r = refreshed?.ecosystems[eco];
     const s = shipped?.meta?.ecosystems[eco];
     if (r && (!s || r.date >= s.date)) {
-      files[eco] = join(refreshedPath, r.file);
+      files[eco] = [join(refreshedPath, r.file), ...(s && shipped ? [join(shipped.dir, s.file)] : [])];
       info.push(`${eco}: ${r.records} advisories for ${r.packages} packages, data of ${r.date} (refreshed)`);
       dates.push(r.date);
       usedRefreshed = true;
     } else if (s && shipped) {
-      files[eco] = join(shipped.dir, s.file);
+      files[eco] = [join(shipped.dir, s.file)];
       info.push(`${eco}: ${s.records} advisories for ${s.packages} packages, data of ${s.date} (shipped)`);
       dates.push(s.date);
     }
@@ -119,7 +120,7 @@ class Index implements AdvisoryIndex {
   constructor(
     readonly date: string,
     readonly source: string,
-    private readonly files: Partial<Record<Ecosystem, string>>,
+    private readonly files: Partial<Record<Ecosystem, string[]>>,
     readonly info: readonly string[],
   ) {}
 
@@ -127,13 +128,15 @@ class Index implements AdvisoryIndex {
     let d = this.data.get(eco);
     if (d === undefined) {
       d = null;
-      const file = this.files[eco];
-      if (file) {
+      for (const file of this.files[eco] ?? []) {
         try {
           const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as EcosystemFile;
-          if (parsed.format === FORMAT && parsed.packages && Array.isArray(parsed.advisories)) d = parsed;
+          if (parsed.format === FORMAT && parsed.packages && Array.isArray(parsed.advisories)) {
+            d = parsed;
+            break;
+          }
         } catch {
-          d = null;
+          // unreadable: the next candidate
         }
       }
       this.data.set(eco, d);
