@@ -321,6 +321,38 @@ function readSafe(path) {
   try { return readFileSync(path, 'utf8'); } catch { return ''; }
 }
 
+// dependency lockfiles: 2,000 packages (one in ten named in the advisory index, most of those at affected
+// versions), checked after the index is loaded: the first check (nothing memoized) and the median of 11
+{
+  const { gunzipSync } = await import('node:zlib');
+  let known = [];
+  try {
+    known = Object.keys(JSON.parse(gunzipSync(readFileSync(join(root, 'dist', 'advisories', 'npm.json.gz'))).toString('utf8')).packages);
+  } catch { /* no shipped index: generated names only */ }
+  const names = Array.from({ length: 2000 }, (_, i) => (i % 10 === 0 && known.length ? known[(i / 10) % known.length] : `pkg-${i}`));
+  const unique = [...new Set(names)];
+  const packages = { '': { name: 'bench', version: '1.0.0', dependencies: Object.fromEntries(unique.slice(0, 200).map((n) => [n, '^1.0.0'])) } };
+  unique.forEach((n, i) => { packages[`node_modules/${n}`] = { version: `1.${i % 10}.0`, resolved: `https://registry.npmjs.org/${n}/-/${n}-1.${i % 10}.0.tgz`, integrity: 'sha512-' + 'A'.repeat(88), dependencies: i + 1 < unique.length ? { [unique[i + 1]]: '^1.0.0' } : {} }; });
+  const lock = JSON.stringify({ name: 'bench', lockfileVersion: 3, requires: true, packages }, null, 2);
+  const yarn = '# yarn lockfile v1\n\n' + unique.map((n, i) => `"${n}@^1.0.0":\n  version "1.${i % 10}.0"\n  resolved "https://registry.yarnpkg.com/${n}/-/${n}-1.${i % 10}.0.tgz"\n`).join('\n');
+  const reqs = unique.map((n, i) => `${n}==1.${i % 10}.0`).join('\n') + '\n';
+  console.log(`\nDependency files (${num(unique.length)} packages; advisory index loaded first)`);
+  engine.loadIndex().hasPackage('npm', 'lodash');
+  engine.loadIndex().hasPackage('PyPI', 'django');
+  for (const [file, text] of [['package-lock.json', lock], ['yarn.lock', yarn], ['requirements.txt', reqs]]) {
+    const first = cpu(() => engine.analyze(file, undefined, text));
+    for (let i = 0; i < 2; i++) engine.analyze(file, undefined, text);
+    const wall = [];
+    const cpus = [];
+    for (let i = 0; i < 11; i++) {
+      const t = performance.now();
+      cpus.push(cpu(() => engine.analyze(file, undefined, text)));
+      wall.push(performance.now() - t);
+    }
+    console.log(`  ${file.padEnd(18)} ${(text.length / 1024).toFixed(0).padStart(5)} KB  first check (cpu) ${fmt(first)}  then ${fmt(median(wall))} (cpu ${fmt(median(cpus)).trim()})  ${engine.analyze(file, undefined, text).length} findings`);
+  }
+}
+
 console.log('\nWhole scans (the CLI\'s scan: walk, read, analyze, syntax check)');
 await scanFigures('examples/', join(root, 'examples'), 1);
 const big = process.env.SECURE_HINTS_BENCH_PATH ?? ['/usr/lib/python3/dist-packages/django'].find((p) => existsSync(p));

@@ -4,6 +4,8 @@ const path = require('path');
 const fs = require('fs');
 
 const root = path.join(__dirname, '..', '..');
+// verdicts come from the shipped advisory database: one refreshed on this machine must not change them
+if (!process.env.SECURE_HINTS_DATA_DIR) process.env.SECURE_HINTS_DATA_DIR = path.join(require('os').tmpdir(), 'secure-hints-tests-no-user-data');
 const bundle = path.join(root, 'dist', 'server.js');
 if (!fs.existsSync(bundle)) throw new Error('dist/server.js is missing: run `npm run build` first');
 const engine = require(bundle);

@@ -13,7 +13,7 @@ import {
   type ExportSarifParams, type ExportSarifResult, type ScanDiagnostic, type ScanProgressParams,
   type ScanWorkspaceParams, type ScanWorkspaceResult,
 } from '../../../client/src/protocol';
-import { DEFAULT_MAX_FILE_BYTES } from '../engine/analyze';
+import { languageFor, maxFileBytesFor } from '../engine/analyze';
 import { excludeMatcher, loadProjectConfig, type LoadedConfig } from '../engine/config';
 import { ReadError, readRegularFile } from '../engine/read-file';
 import type { Finding } from '../engine/types';
@@ -77,8 +77,8 @@ async function scanFolders(
     const fromProject = excludeMatcher(loaded.root, loaded.config.exclude);
     const fromSettings = excludeMatcher(folder, await folderExcludes(connection, folder, params.exclude));
     const excluded = (p: string, isDir: boolean) => fromProject(p, isDir) || fromSettings(p, isDir);
-    const maxBytes = loaded.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    for (const path of collectFiles([folder], { excluded }).files) work.push({ path, folder, maxBytes });
+    // lockfiles get their larger limit (the dependencies language)
+    for (const path of collectFiles([folder], { excluded }).files) work.push({ path, folder, maxBytes: maxFileBytesFor(languageFor(path), loaded.config) });
   }
 
   const open = new Map(documents.all().map((d) => [d.uri, d]));

@@ -34,18 +34,18 @@ function check(ctx: DepsContext): void {
   const inv = ctx.file.inventory;
   if (inv.entries.length === 0) return;
   const index = loadIndex();
+  const memo = memoFor(index);
   for (const e of inv.entries) {
     if (!index.hasPackage(e.ecosystem, e.name)) continue;
-    const advisories = index.advisoriesFor(e.ecosystem, e.name, e.version);
+    const { advisories, fixed, lineOnly } = verdict(index, memo, e.ecosystem, e.name, e.version);
     if (advisories.length === 0) continue;
-    const fixed = index.fixVersion(e.ecosystem, e.name, e.version);
     const fixes = fixed ? upgradeFixes(ctx, inv, e, fixed) : [];
     const critical = advisories.some((a) => a.severity === 'critical');
     const severity: Severity = e.dev ? LOWER[critical ? 'error' : 'warning'] : critical ? 'error' : 'warning';
     const confidence: Confidence = e.resolution === 'range' ? 'medium' : 'high';
     ctx.report({
       range: e.range,
-      message: message(inv, e, advisories, fixed),
+      message: message(inv, e, advisories, fixed, lineOnly),
       severity,
       confidence,
       fixes,
@@ -55,13 +55,41 @@ function check(ctx: DepsContext): void {
   }
 }
 
+type Verdict = { advisories: Advisory[]; fixed: string | undefined; lineOnly?: boolean };
+const memos = new WeakMap<AdvisoryIndex, Map<string, Verdict>>();
+
+/** Verdicts per package version, kept while the index is the same (an editor re-checks the same lockfile often). */
+function memoFor(index: AdvisoryIndex): Map<string, Verdict> {
+  let memo = memos.get(index);
+  if (!memo || memo.size > 50_000) memos.set(index, (memo = new Map()));
+  return memo;
+}
+
+function verdict(index: AdvisoryIndex, memo: Map<string, Verdict>, eco: Ecosystem, name: string, version: string): Verdict {
+  const key = `${eco}\u0000${name}\u0000${version}`;
+  let v = memo.get(key);
+  if (!v) {
+    const advisories = index.advisoriesFor(eco, name, version);
+    const fixed = advisories.length > 0 ? index.fixVersion(eco, name, version) : undefined;
+    v = fixed && isSentinel(fixed) ? { advisories, fixed: undefined, lineOnly: true } : { advisories, fixed };
+    memo.set(key, v);
+  }
+  return v;
+}
+
+/** `3.999.999`: some sources' way to say "every 3.x"; not a release anyone can upgrade to. */
+function isSentinel(version: string): boolean {
+  return /(^|\.)9{3,}(\.|$)/.test(version);
+}
+
 function checkVendored(ctx: VendoredContext): void {
   const { library, range } = ctx.file;
   const index = loadIndex();
   if (!index.hasPackage('npm', library.npmName)) return;
   const advisories = index.advisoriesFor('npm', library.npmName, library.version);
   if (advisories.length === 0) return;
-  const fixed = index.fixVersion('npm', library.npmName, library.version);
+  const fix = index.fixVersion('npm', library.npmName, library.version);
+  const fixed = fix && !isSentinel(fix) ? fix : undefined;
   const critical = advisories.some((a) => a.severity === 'critical');
   ctx.report({
     range,
@@ -98,10 +126,10 @@ function describe(inv: DepInventory, e: DepEntry): string {
   return `${e.name} ${e.version} (${how}${via})${declared}${dev}`;
 }
 
-function message(inv: DepInventory, e: DepEntry, advisories: Advisory[], fixed: string | undefined): string {
+function message(inv: DepInventory, e: DepEntry, advisories: Advisory[], fixed: string | undefined, lineOnly = false): string {
   const parts = [`${describe(inv, e)} has ${count(advisories)}: ${ids(advisories)}.`];
   if (e.remark) parts.push(`${e.remark[0].toUpperCase()}${e.remark.slice(1)}.`);
-  if (!fixed) parts.push('No fixed version is known.');
+  if (!fixed) parts.push(lineOnly ? 'No release of this major version fixes every advisory: a newer major version is needed.' : 'No fixed version is known.');
   else if (e.direct === false && inv.kind === 'package.json') parts.push(`Fixed in ${fixed}: pin it in \`${(inv.override?.path ?? ['overrides']).join('.')}\`.`);
   else if (!isManifest(inv)) parts.push(`Fixed in ${fixed}: upgrade through the manifest, then refresh this lockfile.`);
   else parts.push(`Fixed in ${fixed}.`);

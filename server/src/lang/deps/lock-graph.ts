@@ -32,7 +32,34 @@ export interface LockGraph {
   resolve?: (name: string, spec: string) => string | undefined;
 }
 
-export interface Reach { direct: boolean; via: string[]; dev: boolean }
+export interface Reach {
+  direct: boolean;
+  dev: boolean;
+  /** The direct dependency that pulls the package in (its manifest name). */
+  root: string;
+  /** The package that depends on this one (its id), for transitive packages. */
+  parent?: string;
+  depth: number;
+}
+
+/** Names shown between a direct dependency and a package: the last few parents, the rest elided. */
+const SHOWN_PARENTS = 4;
+
+/** `express → body-parser → qs`'s chain for `qs` (the direct dependency first, up to its parent). */
+export function chainOf(graph: LockGraph, reach: Map<string, Reach>, id: string): string[] {
+  const r = reach.get(id);
+  if (!r || r.direct) return [];
+  const names: string[] = [];
+  let p = r.parent;
+  for (let i = 0; p !== undefined && i < SHOWN_PARENTS; i++) {
+    const pr = reach.get(p);
+    if (!pr || pr.direct) break;
+    names.unshift(graph.nodes.get(p)!.name);
+    p = pr.parent;
+  }
+  const rootReached = p === undefined || reach.get(p)?.direct;
+  return rootReached ? [r.root, ...names] : [r.root, '…', ...names];
+}
 
 /** For each node: direct or not, the chain from its direct dependency, dev-only or not. */
 export function walk(graph: LockGraph, roots = graph.roots): Map<string, Reach> {
@@ -49,7 +76,7 @@ export function walk(graph: LockGraph, roots = graph.roots): Map<string, Reach> 
   const queue: string[] = [];
   for (const r of ordered) {
     if (!graph.nodes.has(r.id) || out.has(r.id)) continue;
-    out.set(r.id, { direct: true, via: [], dev: r.dev });
+    out.set(r.id, { direct: true, dev: r.dev, root: r.name, depth: 0 });
     queue.push(r.id);
   }
   // breadth-first: production roots' packages are all queued before dev ones, so shortest chains win
@@ -59,7 +86,7 @@ export function walk(graph: LockGraph, roots = graph.roots): Map<string, Reach> 
     const reach = out.get(id)!;
     for (const d of node.deps) {
       if (out.has(d) || !graph.nodes.has(d)) continue;
-      out.set(d, { direct: false, via: [...reach.via, node.name], dev: reach.dev });
+      out.set(d, { direct: false, dev: reach.dev, root: reach.root, parent: id, depth: reach.depth + 1 });
       queue.push(d);
     }
   }
@@ -70,6 +97,7 @@ export function walk(graph: LockGraph, roots = graph.roots): Map<string, Reach> 
 export function lockEntries(graph: LockGraph): DepEntry[] {
   const reach = walk(graph);
   const best = new Map<string, DepEntry>();
+  const ids = new Map<string, string>();
   for (const node of graph.nodes.values()) {
     if (node.local) continue;
     const r = reach.get(node.id);
@@ -79,18 +107,21 @@ export function lockEntries(graph: LockGraph): DepEntry[] {
       version: node.version,
       resolution: 'locked',
       direct: r ? r.direct : undefined,
-      via: r?.via ?? [],
+      via: r ? chainOf(graph, reach, node.id) : [],
       dev: node.dev ?? r?.dev ?? false,
       range: node.range,
     };
     const key = `${node.name}@${node.version}`;
     const old = best.get(key);
     // one entry per package and version: production over dev, then the shortest chain
-    if (!old || (old.dev && !entry.dev) || (old.dev === entry.dev && rank(entry) < rank(old))) best.set(key, entry);
+    if (!old || (old.dev && !entry.dev) || (old.dev === entry.dev && rank(reach, node.id) < rank(reach, ids.get(key)!))) {
+      best.set(key, entry);
+      ids.set(key, node.id);
+    }
   }
   return [...best.values()];
 }
 
-function rank(e: DepEntry): number {
-  return e.direct === undefined ? 1e9 : e.via.length;
+function rank(reach: Map<string, Reach>, id: string): number {
+  return reach.get(id)?.depth ?? 1e9;
 }

@@ -4,7 +4,7 @@
  * `node_modules` folder up the install path.
  */
 import semver from 'semver';
-import { isObject, keyPositions, parseJson } from './json';
+import { isObject, keyPositions, lineKeyPositions, parseJson } from './json';
 import type { LockGraph, LockNode, LockRoot } from './lock-graph';
 import { MAX_PACKAGES } from './model';
 
@@ -58,7 +58,9 @@ function depNames(entry: Record<string, unknown>): string[] {
 }
 
 function readPackages(packages: Record<string, unknown>, text: string, graph: LockGraph): void {
-  const positions = keyPositions(text, (parent, key) => (parent.length === 1 && parent[0] === 'packages' ? key : undefined));
+  const wanted = new Set(Object.keys(packages));
+  let positions = lineKeyPositions(text, wanted);
+  if (positions.size < wanted.size - (wanted.has('') ? 1 : 0)) positions = keyPositions(text, (parent, key) => (parent.length === 1 && parent[0] === 'packages' ? key : undefined));
   const links = new Map<string, string>();
   const entries = new Map<string, Record<string, unknown>>();
   let count = 0;

@@ -9,7 +9,7 @@ import semver from 'semver';
 import { lineStartsOf, positionAt } from '../../engine/edits';
 import type { Range } from '../../engine/types';
 import { cachedParse, siblingPath } from './files';
-import { walk, type LockGraph, type LockRoot } from './lock-graph';
+import { chainOf, walk, type LockGraph, type LockRoot } from './lock-graph';
 import type { DepEntry, DepInventory, OverrideSite } from './model';
 import { parsePackageLock } from './npm-lock';
 import { parsePnpmLock } from './pnpm-lock';
@@ -28,6 +28,8 @@ export interface ManifestDep {
   /** The range of the version spec inside the string (after an alias's `npm:name@`). */
   specRange: Range;
   override?: boolean;
+  /** A peer dependency: a compatibility range the consumer fills, not an install. */
+  peer?: boolean;
 }
 
 export interface PackageJson {
@@ -47,7 +49,7 @@ export function readPackageJson(text: string): PackageJson {
   if (errors.length > 0) out.errors.push(`package.json has syntax errors (error ${errors[0].error} at offset ${errors[0].offset}); read what parsed`);
   const starts = lineStartsOf(text);
   const range = (offset: number, length: number): Range => ({ start: positionAt(offset, starts), end: positionAt(offset + length, starts) });
-  const add = (prop: JsonNode, dev: boolean, override: boolean) => {
+  const add = (prop: JsonNode, dev: boolean, override: boolean, peer = false) => {
     const [k, v] = prop.children ?? [];
     if (!k || !v || v.type !== 'string' || typeof v.value !== 'string') return;
     let name = String(k.value);
@@ -59,7 +61,7 @@ export function readPackageJson(text: string): PackageJson {
     // escapes inside the string: positions within it cannot be trusted, edit the whole value
     const exact = raw === v.value;
     out.deps.push({
-      key: String(k.value), name, spec, dev, override,
+      key: String(k.value), name, spec, dev, override, ...(peer ? { peer } : {}),
       keyRange: range(k.offset + 1, k.length - 2),
       specRange: exact ? range(v.offset + 1 + skip, v.length - 2 - skip) : range(v.offset + 1, v.length - 2),
     });
@@ -67,7 +69,7 @@ export function readPackageJson(text: string): PackageJson {
   for (const [section, dev] of SECTIONS) {
     const obj = findNodeAtLocation(tree, [section]);
     if (obj?.type !== 'object') continue;
-    for (const prop of obj.children ?? []) add(prop, dev, false);
+    for (const prop of obj.children ?? []) add(prop, dev, false, section === 'peerDependencies');
   }
   // top-level override entries (a string, or an object's "." value) pin a package wherever it is installed
   for (const path of [['overrides'], ['resolutions'], ['pnpm', 'overrides']]) {
@@ -141,7 +143,8 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
   const roots: LockRoot[] = [];
   let skipped = 0;
   for (const d of manifest.deps) {
-    if (d.override && declared.has(d.name)) continue;
+    // an override's real version is the lockfile's (reported with the package that pulls it in)
+    if (d.override && (declared.has(d.name) || graph)) continue;
     const root = graph && !d.override ? findRoot(graph, d) : undefined;
     const locked = root ? graph!.nodes.get(root.id) : undefined;
     if (root) roots.push({ name: d.key, id: root.id, dev: d.dev });
@@ -157,6 +160,8 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
       version = min;
       if (min && semver.valid(d.spec.trim().replace(/^=/, ''), { loose: true })) resolution = 'exact';
     }
+    // a peer range is what consumers may bring, not what is installed: only a locked version counts
+    if (d.peer && resolution !== 'locked') continue;
     if (!version) {
       // ranges without a lower bound (`*`, `<2`), tags and URLs are quiet; only what is no npm spec at all is noted
       if (!semver.validRange(d.spec, { loose: true }) && !/^[a-z][\w.-]*$/i.test(d.spec.trim()) && !/^[a-z][a-z0-9+.-]*:/i.test(d.spec)) skipped++;
@@ -180,7 +185,7 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
     if (r.direct) continue;
     const node = graph.nodes.get(id)!;
     if (node.local) continue;
-    const top = byKey.get(r.via[0]);
+    const top = byKey.get(r.root);
     if (!top) continue;
     let version = node.version;
     let resolution: DepEntry['resolution'] = 'locked';
@@ -198,7 +203,7 @@ export function packageJsonInventory(path: string, manifest: PackageJson): DepIn
     seen.add(key);
     transitive.push({
       ecosystem: 'npm', name: node.name, version, resolution,
-      direct: false, via: r.via, dev: r.dev, range: top.keyRange,
+      direct: false, via: chainOf(graph, reach, id), dev: r.dev, range: top.keyRange,
       ...(remark ? { remark } : {}),
     });
   }

@@ -10,7 +10,7 @@ import type { AST } from 'toml-eslint-parser';
 import { lineStartsOf, positionAt } from '../../engine/edits';
 import type { Range } from '../../engine/types';
 import { cachedParse, siblingPath } from './files';
-import { walk, type LockGraph, type LockRoot } from './lock-graph';
+import { chainOf, walk, type LockGraph, type LockRoot } from './lock-graph';
 import { normalizePyName, type DepEntry, type DepInventory, type SpecSite } from './model';
 import { parseRequirement, pyVersionOf } from './pep508';
 import { parsePoetryLock, parseUvLock } from './py-locks';
@@ -171,12 +171,13 @@ function merge(path: string, deps: PyDep[], inv: DepInventory): void {
   }
   if (!graph) return;
   const byName = new Map(deps.map((d) => [d.name, d]));
-  for (const [id, r] of walk(graph, roots)) {
+  const reach = walk(graph, roots);
+  for (const [id, r] of reach) {
     if (r.direct) continue;
     const node = graph.nodes.get(id)!;
-    const top = byName.get(r.via[0]);
+    const top = byName.get(r.root);
     if (node.local || !top || seen.has(`${node.name}@${node.version}`)) continue;
     seen.add(`${node.name}@${node.version}`);
-    inv.entries.push({ ecosystem: 'PyPI', name: node.name, version: node.version, resolution: 'locked', direct: false, via: r.via, dev: r.dev, range: top.nameRange });
+    inv.entries.push({ ecosystem: 'PyPI', name: node.name, version: node.version, resolution: 'locked', direct: false, via: chainOf(graph, reach, id), dev: r.dev, range: top.nameRange });
   }
 }

@@ -6,7 +6,7 @@
 import { recognizeVendoredLibrary, VENDORED_HEAD_BYTES, type VendoredLibrary } from '../../deps/advisories';
 import type { Range } from '../../engine/types';
 
-const VENDOR_DIR = /(^|[/\\])(static|public|vendors?|assets|libs?|third[-_]party|external|bower_components|wwwroot)[/\\]/i;
+const VENDOR_DIR = /(^|[/\\])(static|public|vendors?|assets|third[-_]party|external|bower_components|wwwroot)[/\\]/i;
 
 export interface VendoredFile {
   path: string;
