@@ -120,11 +120,16 @@ interface ClientValue { description: string; origin: Origin; names: string[] }
 
 /** API Gateway authorizer claims and other values the platform sets after verifying the caller. */
 const PLATFORM_SET = /requestContext|authorizer|identity\b|claims/;
+/**
+ * FastAPI parameters the data flow cannot see are dependencies (`current_user: CurrentUser`, an `Annotated` alias
+ * from another module): a parameter named for the signed-in user is the server's answer, not the client's.
+ */
+const INJECTED_USER = /^(request|URL) parameter (current_?user|user|me|principal|account|identity|auth|admin|superuser|token_data|claims|session)$/i;
 
 function clientValue(value: Value, names: string[], text: string, unverifiedToken: string | undefined): ClientValue | undefined {
   if (value.kind === 'tainted') {
     const d = value.source.description;
-    if (PLATFORM_SET.test(d) || PLATFORM_SET.test(text)) return undefined;
+    if (PLATFORM_SET.test(d) || PLATFORM_SET.test(text) || INJECTED_USER.test(d)) return undefined;
     return { description: d, origin: originOf(d), names: [...names, ...descriptionNames(d)] };
   }
   if (unverifiedToken) return { description: unverifiedToken, origin: 'token', names };
