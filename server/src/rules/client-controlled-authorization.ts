@@ -208,8 +208,8 @@ function pyNames(n: Node, depth = 0): string[] {
         const key = pyLiteral(first);
         if (key) return [key];
       }
-      // request.cookies.get('role', '').lower(), str(x), bool(x)
-      if (f?.type === 'attribute') return pyNames(f.childForFieldName('object')!, depth + 1);
+      // request.cookies.get('role', '').lower(), str(x), bool(x); any other method's result is not the value it was called on
+      if (f?.type === 'attribute' && method && PY_STRING_METHODS.has(method)) return pyNames(f.childForFieldName('object')!, depth + 1);
       if (f?.type === 'identifier' && /^(str|int|bool)$/.test(f.text) && first) return pyNames(first, depth + 1);
       return [];
     }
@@ -238,8 +238,19 @@ function pyDecodeIsUnverified(ctx: PyContext, call: Node): boolean {
     && pyLiteral(p.childForFieldName('key')) === 'verify_signature' && pyBool(ctx.file, p.childForFieldName('value')) === false);
 }
 
+const PY_STRING_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'casefold', 'title', 'split', 'decode']);
+
+/** A call whose result is the value read (`.get('role')`, `.lower()`, `str(x)`), not the answer of some other method. */
+function pyReadsValue(n: Node): boolean {
+  if (n.type !== 'call') return true;
+  const f = n.childForFieldName('function');
+  const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text ?? '' : '';
+  if (f?.type === 'identifier') return /^(str|int|bool)$/.test(f.text);
+  return /^(get|getlist|pop|get_json|json)$/.test(method) || PY_STRING_METHODS.has(method);
+}
+
 function pyClient(ctx: PyContext, n: Node): ClientValue | undefined {
-  if (pyIsConstant(ctx, n)) return undefined;
+  if (pyIsConstant(ctx, n) || !pyReadsValue(n)) return undefined;
   const names = pyNames(n);
   const v = ctx.file.valueOf(n);
   return clientValue(v, names, n.text, v.kind === 'tainted' ? undefined : pyUnverifiedToken(ctx, n, v));
@@ -368,7 +379,7 @@ function jsNames(e: ts.Expression, depth = 0): string[] {
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) {
     const first = x.arguments[0];
     if (/^(get|header|cookie|param)$/.test(x.expression.name.text) && first && ts.isStringLiteralLike(first)) return [first.text];
-    return jsNames(x.expression.expression, depth + 1);
+    return JS_STRING_METHODS.has(x.expression.name.text) ? jsNames(x.expression.expression, depth + 1) : [];
   }
   if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.BarBarToken || x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
     return jsNames(x.left, depth + 1);
@@ -399,8 +410,19 @@ function functionCalls(ctx: JsContext, fn: ts.Node, names: RegExp): boolean {
   return found;
 }
 
+const JS_STRING_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toString', 'split', 'valueOf']);
+
+/** A call whose result is the value read (`req.get('X-Role')`, `.toLowerCase()`), not the answer of some other method. */
+function jsReadsValue(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (!ts.isCallExpression(x)) return true;
+  if (ts.isIdentifier(x.expression)) return /^(String|Boolean|Number|JSON)$/.test(x.expression.text);
+  return ts.isPropertyAccessExpression(x.expression)
+    && (/^(get|header|cookie|param|parse)$/.test(x.expression.name.text) || JS_STRING_METHODS.has(x.expression.name.text));
+}
+
 function jsClient(ctx: JsContext, e: ts.Expression): ClientValue | undefined {
-  if (jsIsConstant(ctx, e)) return undefined;
+  if (jsIsConstant(ctx, e) || !jsReadsValue(e)) return undefined;
   const names = jsNames(e);
   const v = ctx.file.valueOf(e);
   return clientValue(v, names, ctx.file.textOf(e), v.kind === 'tainted' ? undefined : jsUnverifiedToken(ctx, e, v));
