@@ -278,8 +278,23 @@ function pyDecision(ctx: PyContext, atom: Node): Decision | undefined {
   return undefined;
 }
 
+const PY_WEB_MODULES = ['flask', 'django', 'rest_framework', 'fastapi', 'starlette', 'quart', 'sanic', 'bottle', 'aiohttp',
+  'tornado', 'falcon', 'pyramid', 'litestar', 'jwt', 'jose', 'werkzeug'];
+const pyWebFiles = new WeakMap<object, boolean>();
+
+/** Only files of a web framework (or that decode tokens) can read a request: skip the data flow elsewhere. */
+function pyReady(ctx: PyContext): boolean {
+  let v = pyWebFiles.get(ctx.file);
+  if (v === undefined) {
+    v = !isTestCode(ctx.file.path) && (PY_WEB_MODULES.some((m) => ctx.file.importsModule(m))
+      || ctx.file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')));
+    pyWebFiles.set(ctx.file, v);
+  }
+  return v;
+}
+
 function pyCondition(cond: Node | null | undefined, ctx: PyContext): void {
-  if (!cond || isTestCode(ctx.file.path)) return;
+  if (!cond || !pyReady(ctx)) return;
   for (const atom of pyAtoms(cond, [])) {
     const d = pyDecision(ctx, atom);
     if (d && qualifies(d)) {
@@ -294,7 +309,7 @@ const PY_PRINCIPALS = /^(flask\.session|flask_login\.current_user|flask\.g)$/;
 function pyAssignment(node: Node, ctx: PyContext): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
-  if (!left || !right || isTestCode(ctx.file.path)) return;
+  if (!left || !right || !pyReady(ctx)) return;
   if (left.type === 'identifier' && isFlagName(left.text) && right.type === 'comparison_operator') {
     const d = pyDecision(ctx, right);
     if (d && qualifies(d)) ctx.report({ range: ctx.file.range(right), message: message(d, `\`${left.text}\` is decided by`), severity: severityOf(d) });
@@ -316,7 +331,7 @@ function pyAssignment(node: Node, ctx: PyContext): void {
 /** `def is_admin(): return request.cookies.get('admin') == '1'` */
 function pyReturn(node: Node, ctx: PyContext): void {
   const value = node.namedChildren[0];
-  if (!value || isTestCode(ctx.file.path)) return;
+  if (!value || !pyReady(ctx)) return;
   const name = pyFunctionName(node);
   if (!name || !isDecisionFunction(name)) return;
   for (const atom of pyAtoms(value, [])) {
