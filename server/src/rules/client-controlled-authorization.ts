@@ -293,8 +293,23 @@ function pyReady(ctx: PyContext): boolean {
   return v;
 }
 
+/** Calls that ask the server whether the user may act: the client value only chose which question to ask. */
+const SERVER_CHECK = /perm|permission|can_|^can[A-Z]|authori[sz]e|has_?role|hasRole|is_?allowed|isAllowed|check_?access|checkAccess/;
+
+/** `if user_perm == "move_to": return page.permissions_for_user(user).can_move_to(page)`: a mode, not a grant. */
+function pyBranchChecksServer(cond: Node): boolean {
+  const owner = cond.parent;
+  const body = owner?.childForFieldName('consequence') ?? owner?.childForFieldName('body');
+  if (!body || (owner?.type !== 'if_statement' && owner?.type !== 'elif_clause')) return false;
+  return body.descendantsOfType('call').slice(0, 200).some((c) => {
+    const f = c?.childForFieldName('function');
+    const name = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+    return !!name && SERVER_CHECK.test(name);
+  });
+}
+
 function pyCondition(cond: Node | null | undefined, ctx: PyContext): void {
-  if (!cond || !pyReady(ctx)) return;
+  if (!cond || !pyReady(ctx) || pyBranchChecksServer(cond)) return;
   for (const atom of pyAtoms(cond, [])) {
     const d = pyDecision(ctx, atom);
     if (d && qualifies(d)) {
@@ -492,8 +507,26 @@ function jsReady(ctx: JsContext): boolean {
   return !isTestCode(ctx.file.path) && ctx.file.mayHaveServerTaint();
 }
 
+function jsBranchChecksServer(cond: ts.Expression): boolean {
+  const owner = cond.parent;
+  if (!ts.isIfStatement(owner) || owner.expression !== cond) return false;
+  let found = false;
+  let n = 0;
+  const visit = (x: ts.Node): void => {
+    if (found || ++n > 2000) return;
+    if (ts.isCallExpression(x)) {
+      const callee = x.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      if (SERVER_CHECK.test(name)) { found = true; return; }
+    }
+    x.forEachChild(visit);
+  };
+  visit(owner.thenStatement);
+  return found;
+}
+
 function jsCondition(cond: ts.Expression, ctx: JsContext): void {
-  if (!jsReady(ctx)) return;
+  if (!jsReady(ctx) || jsBranchChecksServer(cond)) return;
   jsReportAtoms(cond, ctx, 'Access decided by');
 }
 
