@@ -46,6 +46,7 @@ const FILES = {
     '  return Response.json({});',
     '}',
     'export async function DELETE(req: Request) {',
+    "  await db.item.deleteMany({ where: { done: true } });",
     '  return Response.json({});',
     '}',
     '',
