@@ -389,4 +389,26 @@ function jsParseShare(dir) {
   console.log(`  node_modules/ JS/TS files alone (one thread, no walk or read): ${num(count)} files, ${num(lines)} lines: parse ${(parse / 1000).toFixed(2)} s, analysis ${(analysis / 1000).toFixed(2)} s (${num(lines / (analysis / 1000))} lines/s): the analysis adds ${Math.round((100 * (analysis - parse)) / parse)}% to the parse`);
 }
 
+/**
+ * The route model's cost (issue 12): the same files analyzed with the access-control rules that build it
+ * switched off and on, CPU time summed over the files (alternating, so a busy machine slows both alike).
+ */
+function routeModelCost(label, dir) {
+  const files = engine.collectFiles([dir]).files.filter((f) => ['python', 'javascript'].includes(engine.languageFor(f)));
+  const off = { rules: { 'missing-authorization': 'off', 'insecure-direct-object-reference': 'off' } };
+  let without = 0;
+  let withRoutes = 0;
+  for (const f of files) {
+    const text = readSafe(f);
+    if (text.length > 2_000_000 || text.includes('\u0000')) continue;
+    without += cpu(() => engine.analyze(f, undefined, text, off));
+    withRoutes += cpu(() => engine.analyze(f, undefined, text, {}));
+  }
+  console.log(`  ${label}: ${num(files.length)} files: analysis ${(without / 1000).toFixed(2)} s without the route model and its rules, ${(withRoutes / 1000).toFixed(2)} s with them: +${((100 * (withRoutes - without)) / without).toFixed(1)}%`);
+}
+
+console.log('\nRoute model (missing-authorization, insecure-direct-object-reference) on the large trees, CPU time');
+if (big) routeModelCost(big, big);
+if (!process.env.SECURE_HINTS_BENCH_PATH) routeModelCost('node_modules/', join(root, 'node_modules'));
+
 console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

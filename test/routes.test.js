@@ -46,7 +46,27 @@ const FILES = {
     '  return Response.json({});',
     '}',
     'export async function DELETE(req: Request) {',
+    "  await db.item.deleteMany({ where: { done: true } });",
     '  return Response.json({});',
+    '}',
+    '',
+  ].join('\n'),
+  'app/notes/actions.ts': [
+    "'use server';",
+    "import { auth } from '@/auth';",
+    "import { db } from '@/db';",
+    'export async function createNote(text: string) {',
+    '  const session = await auth();',
+    "  if (!session?.user) throw new Error('Unauthorized');",
+    '  await db.note.create({ data: { text, userId: session.user.id } });',
+    '}',
+    'export async function deleteNote(id: string) {',
+    '  const session = await auth();',
+    "  if (!session?.user) throw new Error('Unauthorized');",
+    '  await db.note.deleteMany({ where: { id, userId: session.user.id } });',
+    '}',
+    'export async function purgeNotes() {',
+    '  await db.note.deleteMany({});',
     '}',
     '',
   ].join('\n'),
@@ -73,8 +93,10 @@ describe('secure-hints routes', function () {
     assert.match(r.stdout, /PUT\s+\/api\/items\/\[id\]\s+authenticated/);
     assert.match(r.stdout, /! DELETE\s+\/api\/items\/\[id\]\s+public/);
     assert.match(r.stdout, /2 of the 3 routes in `\/api\/items\/\[id\]` check `!session` in the handler/);
+    // server actions: POST, one route per exported async function
+    assert.match(r.stdout, /! POST\s+-\s+public\s+purgeNotes \(line 14, nextjs, actions\.ts\)/);
     assert.match(r.stdout, /\*\s+\/api\/health\s+public \(`health` endpoint\)/);
-    assert.match(r.stdout, /8 routes in 3 files \(\d+ scanned\); 2 questioned/);
+    assert.match(r.stdout, /11 routes in 4 files \(\d+ scanned\); 3 questioned/);
   });
 
   it('prints JSON with the same inventory', function () {
@@ -126,7 +148,7 @@ describe('secureHints/routes over LSP', function () {
 
   it('answers with the workspace routes, their file URIs, ranges, levels and questions', async function () {
     const result = await client.request('secureHints/routes', { folders: [uri(dir)] });
-    assert.strictEqual(result.routes.length, 8);
+    assert.strictEqual(result.routes.length, 11);
     const del = result.routes.find((r) => r.handler === 'delete');
     assert.ok(del.uri.endsWith('/billing/views.py'), del.uri);
     assert.strictEqual(del.range.start.line, 21);

@@ -55,6 +55,10 @@ export interface Route {
   level: Level;
   /** The handler changes stored state (ORM writes, deletes, commits). */
   writes: Write[];
+  /** The front sees the handler's body (false for handlers imported from another module). */
+  bodyVisible?: boolean;
+  /** The body calls something whose name says it changes things (`create_user`, `this.projects.remove`, `send`). */
+  callsMutator?: boolean;
   /** Why the route is public on purpose (login, signup, webhook, health check, an explicit public marker). */
   publicByDesign?: string;
   /** How a guard could be added (absent when the front cannot tell without guessing). */
@@ -63,10 +67,19 @@ export interface Route {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** An unsafe HTTP method reaches the handler, or the handler writes. */
+/**
+ * The handler writes, or an unsafe HTTP method reaches it and its body (when the front sees it) calls
+ * something that changes things: a POST that only validates a form and renders a preview changes nothing.
+ */
 export function changesState(route: Route): boolean {
-  return route.writes.length > 0 || route.methods.some((m) => UNSAFE.has(m));
+  if (route.writes.length > 0) return true;
+  if (!route.methods.some((m) => UNSAFE.has(m))) return false;
+  return !route.bodyVisible || !!route.callsMutator;
 }
+
+/** Call names that say they change something. */
+export const MUTATOR_NAME = /(create|update|delete|remove|save|insert|destroy|add|set[A-Z_]|put|patch|write|commit|assign|follow|favou?rite|like|star|archive|ban|purge|publish|send|charge|pay|transfer|upload|import|reset|revoke|grant|invite|register|subscribe|enable|disable|toggle|move|rename|merge|approve|reject|cancel|lock|mark|store|persist|upsert|clear|flush|execute|exec|run|trigger|process|apply|increment|decrement|push|pop|post)/i;
+
 
 /** public 0, authenticated 1, a role 2. */
 export function levelRank(level: Level): number {
@@ -104,8 +117,8 @@ export function isGuardName(name: string): boolean {
 }
 
 /** Path segments and handler-name words that are public on purpose. */
-const PUBLIC_SEGMENT = /^(login|log-in|signin|sign-in|logout|signout|sign-out|signup|sign-up|register|registration|password-reset|reset-password|forgot-password|forgot|recover|verify-email|confirm-email|activate|webhook|webhooks|hook|hooks|callback|callbacks|oauth|oauth2|sso|saml|health|healthz|healthcheck|ping|status|ready|readiness|liveness|metrics|robots\.txt|sitemap\.xml|favicon\.ico|csrf|public|auth|token|refresh)$/i;
-const PUBLIC_NAME = /(^|_)(login|logout|signin|signout|signup|register|registration|password_reset|reset_password|forgot_password|webhook|callback|oauth|sso|health|healthcheck|healthz|liveness|readiness)(_|$)/;
+const PUBLIC_SEGMENT = /^(unsubscribe|login|log-in|signin|sign-in|logout|signout|sign-out|signup|sign-up|register|registration|password-reset|reset-password|forgot-password|forgot|recover|verify-email|confirm-email|activate|webhook|webhooks|hook|hooks|callback|callbacks|oauth|oauth2|sso|saml|health|healthz|healthcheck|ping|status|ready|readiness|liveness|metrics|robots\.txt|sitemap\.xml|favicon\.ico|csrf|public|auth|token|refresh)$/i;
+const PUBLIC_NAME = /(^|_)(unsubscribe|login|logout|signin|signout|signup|register|registration|password_reset|reset_password|forgot_password|webhook|callback|oauth|sso|health|healthcheck|healthz|liveness|readiness)(_|$)/;
 
 /** Why a route is public by design, from its path and handler name; undefined when nothing says so. */
 export function publicByDesign(path: string, handler: string): string | undefined {

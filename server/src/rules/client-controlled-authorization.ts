@@ -120,11 +120,16 @@ interface ClientValue { description: string; origin: Origin; names: string[] }
 
 /** API Gateway authorizer claims and other values the platform sets after verifying the caller. */
 const PLATFORM_SET = /requestContext|authorizer|identity\b|claims/;
+/**
+ * FastAPI parameters the data flow cannot see are dependencies (`current_user: CurrentUser`, an `Annotated` alias
+ * from another module): a parameter named for the signed-in user is the server's answer, not the client's.
+ */
+const INJECTED_USER = /^(request|URL) parameter (current_?user|user|me|principal|account|identity|auth|admin|superuser|token_data|claims|session)$/i;
 
 function clientValue(value: Value, names: string[], text: string, unverifiedToken: string | undefined): ClientValue | undefined {
   if (value.kind === 'tainted') {
     const d = value.source.description;
-    if (PLATFORM_SET.test(d) || PLATFORM_SET.test(text)) return undefined;
+    if (PLATFORM_SET.test(d) || PLATFORM_SET.test(text) || INJECTED_USER.test(d)) return undefined;
     return { description: d, origin: originOf(d), names: [...names, ...descriptionNames(d)] };
   }
   if (unverifiedToken) return { description: unverifiedToken, origin: 'token', names };
@@ -203,8 +208,8 @@ function pyNames(n: Node, depth = 0): string[] {
         const key = pyLiteral(first);
         if (key) return [key];
       }
-      // request.cookies.get('role', '').lower(), str(x), bool(x)
-      if (f?.type === 'attribute') return pyNames(f.childForFieldName('object')!, depth + 1);
+      // request.cookies.get('role', '').lower(), str(x), bool(x); any other method's result is not the value it was called on
+      if (f?.type === 'attribute' && method && PY_STRING_METHODS.has(method)) return pyNames(f.childForFieldName('object')!, depth + 1);
       if (f?.type === 'identifier' && /^(str|int|bool)$/.test(f.text) && first) return pyNames(first, depth + 1);
       return [];
     }
@@ -233,8 +238,19 @@ function pyDecodeIsUnverified(ctx: PyContext, call: Node): boolean {
     && pyLiteral(p.childForFieldName('key')) === 'verify_signature' && pyBool(ctx.file, p.childForFieldName('value')) === false);
 }
 
+const PY_STRING_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'casefold', 'title', 'split', 'decode']);
+
+/** A call whose result is the value read (`.get('role')`, `.lower()`, `str(x)`), not the answer of some other method. */
+function pyReadsValue(n: Node): boolean {
+  if (n.type !== 'call') return true;
+  const f = n.childForFieldName('function');
+  const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text ?? '' : '';
+  if (f?.type === 'identifier') return /^(str|int|bool)$/.test(f.text);
+  return /^(get|getlist|pop|get_json|json)$/.test(method) || PY_STRING_METHODS.has(method);
+}
+
 function pyClient(ctx: PyContext, n: Node): ClientValue | undefined {
-  if (pyIsConstant(ctx, n)) return undefined;
+  if (pyIsConstant(ctx, n) || !pyReadsValue(n)) return undefined;
   const names = pyNames(n);
   const v = ctx.file.valueOf(n);
   return clientValue(v, names, n.text, v.kind === 'tainted' ? undefined : pyUnverifiedToken(ctx, n, v));
@@ -262,8 +278,38 @@ function pyDecision(ctx: PyContext, atom: Node): Decision | undefined {
   return undefined;
 }
 
+const PY_WEB_MODULES = ['flask', 'django', 'rest_framework', 'fastapi', 'starlette', 'quart', 'sanic', 'bottle', 'aiohttp',
+  'tornado', 'falcon', 'pyramid', 'litestar', 'jwt', 'jose', 'werkzeug'];
+const pyWebFiles = new WeakMap<object, boolean>();
+
+/** Only files of a web framework (or that decode tokens) can read a request: skip the data flow elsewhere. */
+function pyReady(ctx: PyContext): boolean {
+  let v = pyWebFiles.get(ctx.file);
+  if (v === undefined) {
+    v = !isTestCode(ctx.file.path) && (PY_WEB_MODULES.some((m) => ctx.file.importsModule(m))
+      || ctx.file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')));
+    pyWebFiles.set(ctx.file, v);
+  }
+  return v;
+}
+
+/** Calls that ask the server whether the user may act: the client value only chose which question to ask. */
+const SERVER_CHECK = /perm|permission|can_|^can[A-Z]|authori[sz]e|has_?role|hasRole|is_?allowed|isAllowed|check_?access|checkAccess/;
+
+/** `if user_perm == "move_to": return page.permissions_for_user(user).can_move_to(page)`: a mode, not a grant. */
+function pyBranchChecksServer(cond: Node): boolean {
+  const owner = cond.parent;
+  const body = owner?.childForFieldName('consequence') ?? owner?.childForFieldName('body');
+  if (!body || (owner?.type !== 'if_statement' && owner?.type !== 'elif_clause')) return false;
+  return body.descendantsOfType('call').slice(0, 200).some((c) => {
+    const f = c?.childForFieldName('function');
+    const name = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+    return !!name && SERVER_CHECK.test(name);
+  });
+}
+
 function pyCondition(cond: Node | null | undefined, ctx: PyContext): void {
-  if (!cond || isTestCode(ctx.file.path)) return;
+  if (!cond || !pyReady(ctx) || pyBranchChecksServer(cond)) return;
   for (const atom of pyAtoms(cond, [])) {
     const d = pyDecision(ctx, atom);
     if (d && qualifies(d)) {
@@ -278,7 +324,7 @@ const PY_PRINCIPALS = /^(flask\.session|flask_login\.current_user|flask\.g)$/;
 function pyAssignment(node: Node, ctx: PyContext): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
-  if (!left || !right || isTestCode(ctx.file.path)) return;
+  if (!left || !right || !pyReady(ctx)) return;
   if (left.type === 'identifier' && isFlagName(left.text) && right.type === 'comparison_operator') {
     const d = pyDecision(ctx, right);
     if (d && qualifies(d)) ctx.report({ range: ctx.file.range(right), message: message(d, `\`${left.text}\` is decided by`), severity: severityOf(d) });
@@ -300,7 +346,7 @@ function pyAssignment(node: Node, ctx: PyContext): void {
 /** `def is_admin(): return request.cookies.get('admin') == '1'` */
 function pyReturn(node: Node, ctx: PyContext): void {
   const value = node.namedChildren[0];
-  if (!value || isTestCode(ctx.file.path)) return;
+  if (!value || !pyReady(ctx)) return;
   const name = pyFunctionName(node);
   if (!name || !isDecisionFunction(name)) return;
   for (const atom of pyAtoms(value, [])) {
@@ -363,7 +409,7 @@ function jsNames(e: ts.Expression, depth = 0): string[] {
   if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression)) {
     const first = x.arguments[0];
     if (/^(get|header|cookie|param)$/.test(x.expression.name.text) && first && ts.isStringLiteralLike(first)) return [first.text];
-    return jsNames(x.expression.expression, depth + 1);
+    return JS_STRING_METHODS.has(x.expression.name.text) ? jsNames(x.expression.expression, depth + 1) : [];
   }
   if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.BarBarToken || x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
     return jsNames(x.left, depth + 1);
@@ -394,8 +440,19 @@ function functionCalls(ctx: JsContext, fn: ts.Node, names: RegExp): boolean {
   return found;
 }
 
+const JS_STRING_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toString', 'split', 'valueOf']);
+
+/** A call whose result is the value read (`req.get('X-Role')`, `.toLowerCase()`), not the answer of some other method. */
+function jsReadsValue(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (!ts.isCallExpression(x)) return true;
+  if (ts.isIdentifier(x.expression)) return /^(String|Boolean|Number|JSON)$/.test(x.expression.text);
+  return ts.isPropertyAccessExpression(x.expression)
+    && (/^(get|header|cookie|param|parse)$/.test(x.expression.name.text) || JS_STRING_METHODS.has(x.expression.name.text));
+}
+
 function jsClient(ctx: JsContext, e: ts.Expression): ClientValue | undefined {
-  if (jsIsConstant(ctx, e)) return undefined;
+  if (jsIsConstant(ctx, e) || !jsReadsValue(e)) return undefined;
   const names = jsNames(e);
   const v = ctx.file.valueOf(e);
   return clientValue(v, names, ctx.file.textOf(e), v.kind === 'tainted' ? undefined : jsUnverifiedToken(ctx, e, v));
@@ -450,8 +507,26 @@ function jsReady(ctx: JsContext): boolean {
   return !isTestCode(ctx.file.path) && ctx.file.mayHaveServerTaint();
 }
 
+function jsBranchChecksServer(cond: ts.Expression): boolean {
+  const owner = cond.parent;
+  if (!ts.isIfStatement(owner) || owner.expression !== cond) return false;
+  let found = false;
+  let n = 0;
+  const visit = (x: ts.Node): void => {
+    if (found || ++n > 2000) return;
+    if (ts.isCallExpression(x)) {
+      const callee = x.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      if (SERVER_CHECK.test(name)) { found = true; return; }
+    }
+    x.forEachChild(visit);
+  };
+  visit(owner.thenStatement);
+  return found;
+}
+
 function jsCondition(cond: ts.Expression, ctx: JsContext): void {
-  if (!jsReady(ctx)) return;
+  if (!jsReady(ctx) || jsBranchChecksServer(cond)) return;
   jsReportAtoms(cond, ctx, 'Access decided by');
 }
 

@@ -73,7 +73,8 @@ function pyPasswordCheck(ctx: PyContext, def: Node): Check | undefined {
     const name = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.type === 'identifier' ? f.text : undefined;
     const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
     const passesPassword = args.some((a) => pyMentionsPassword(a.type === 'keyword_argument' ? a.childForFieldName('value') ?? a : a));
-    const hit = (q && PY_AUTH_CALLS.test(q))
+    // Django's authenticate() also logs in by token or magic link: only with a password is it a password check
+    const hit = (q && PY_AUTH_CALLS.test(q) && (!/authenticate$/.test(q) || passesPassword))
       || (name && AUTH_METHODS.test(name) && (name !== 'authenticate' || passesPassword))
       || (name === 'verify' && passesPassword && /(argon2|passlib|CryptContext|PasswordHasher|pwd_context|hasher)/i.test(f?.text ?? ''));
     if (hit) return { text: f?.text ?? 'check', line: c.startPosition.row };

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { JsFile } from './front';
-import { isGuardName, levelFromName, type Guard, type Level, type Write } from '../../engine/route-types';
+import { isGuardName, levelFromName, MUTATOR_NAME, type Guard, type Level, type Write } from '../../engine/route-types';
 
 /**
  * What a JS/TS handler's body says about access control: checks that end the request for the wrong user
@@ -146,4 +146,21 @@ export function recordName(recv: ts.Expression): string | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** The body calls something whose name says it changes things (bounded walk). */
+export function callsMutator(file: JsFile, fn: ts.Node): boolean {
+  let found = false;
+  let n = 0;
+  const visit = (node: ts.Node): void => {
+    if (found || ++n > 5000) return;
+    if (ts.isCallExpression(node)) {
+      const e = node.expression;
+      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
+      if (name && MUTATOR_NAME.test(name) && !/^(json|send|sendStatus|setHeader|set|status|redirect|render|end|write|push)$/.test(name)) { found = true; return; }
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
 }

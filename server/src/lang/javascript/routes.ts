@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { JsFile } from './front';
-import { bodyChecks, createsAccount, writesOf } from './route-body';
+import { bodyChecks, callsMutator, createsAccount, writesOf } from './route-body';
 import {
   isGuardName, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
@@ -167,6 +167,7 @@ class Builder {
       const at = this.file.range(handlerArg).start;
       const insertion: GuardInsertion = { accepts: 'middleware', at, before: '', after: ', ' };
       this.routes.push({
+        bodyVisible: !!fn, callsMutator: !!fn && callsMutator(this.file, fn),
         path, methods: verb === 'all' ? ['*'] : [verb === 'del' ? 'DELETE' : verb.toUpperCase()], handler,
         range: this.file.range(call), nameRange: this.file.range(call.arguments[0] ?? callee.name), framework: this.framework, group,
         guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], insertion, fn,
@@ -217,6 +218,7 @@ class Builder {
         const line = this.file.sourceFile.getLineAndCharacterOfPosition(first.getStart(this.file.sourceFile));
         const indent = ' '.repeat(line.character);
         this.routes.push({
+          bodyVisible: true, callsMutator: callsMutator(this.file, m),
           path, methods: verb === 'ALL' ? ['*'] : [verb], handler, range: this.file.range(m), nameRange: this.file.range(m.name),
           framework: 'nestjs', group, guards, level: 'public', writes: writesOf(this.file, m),
           publicByDesign: isPublic ? 'marked @Public()' : publicByDesign(path, ts.isIdentifier(m.name) ? m.name.text : ''),
@@ -292,6 +294,7 @@ class Builder {
         if (nextApi) methods = apiMethods(this.file, fn);
         const handler = name;
         this.routes.push({
+          bodyVisible: true, callsMutator: callsMutator(this.file, fn),
           path: urlPath, methods, handler, range: this.file.range(stmt), nameRange: this.file.range(nameNode), framework: 'nextjs', group,
           guards, level: 'public', writes: writesOf(this.file, fn), publicByDesign: publicByDesign(urlPath, nextRoute || nextApi ? '' : handler), fn,
         });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
-import { levelFromName, type Guard, type Level, type Write } from '../../engine/route-types';
+import { levelFromName, MUTATOR_NAME, type Guard, type Level, type Write } from '../../engine/route-types';
 
 /**
  * What a Python handler's body says about access control: the checks that end the request for the wrong
@@ -161,4 +161,21 @@ export function createsAccount(fn: Node): boolean {
     if (/(^|\.)(create_user|register_user|signup|sign_up|register|create_account)$/.test(name)) return true;
   }
   return false;
+}
+
+/** What else the body says: it signs a user in or checks a signed link (public on purpose), it calls a mutator. */
+export function bodyTraits(fn: Node): { signsIn: boolean; verifiesSignature: boolean; callsMutator: boolean } {
+  const out = { signsIn: false, verifiesSignature: false, callsMutator: false };
+  const body = fn.childForFieldName('body');
+  let n = 0;
+  for (const call of body?.descendantsOfType('call') ?? []) {
+    if (!call || ++n > 400) break;
+    const name = call.childForFieldName('function')?.text ?? '';
+    const last = name.split('.').pop() ?? name;
+    if (/^(authenticate|login|auth_login|login_user|sign_in)$/.test(last)) out.signsIn = true;
+    if (/(unsign|loads_signed|verify_signature|verify_webhook|compare_digest|construct_event|validate_signature|check_signature|verify_hmac)/.test(last)
+      || /signing\.loads$/.test(name)) out.verifiesSignature = true;
+    if (MUTATOR_NAME.test(last)) out.callsMutator = true;
+  }
+  return out;
 }

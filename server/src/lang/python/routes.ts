@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
-import { bodyChecks, createsAccount, writesOf } from './route-body';
+import { bodyChecks, bodyTraits, createsAccount, writesOf } from './route-body';
 import {
   isGuardName as guardWords, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
@@ -183,6 +183,12 @@ class Builder {
       const first = fn.childForFieldName('parameters')?.namedChildren[0];
       const firstName = first?.type === 'identifier' ? first.text : first?.childForFieldName('name')?.text ?? first?.namedChildren[0]?.text;
       if (firstName !== 'request') return;
+      // `_helper(request)`, and functions taking model instances (`form(request, channel: Channel)`), are called by views
+      if (name.startsWith('_')) return;
+      for (const p of fn.childForFieldName('parameters')?.namedChildren.slice(1) ?? []) {
+        const ann = p?.childForFieldName('type')?.text;
+        if (ann && !/^(str|int|uuid\.UUID|UUID|slug|Optional\[(str|int)\]|(str|int) \| None)$/.test(ann)) return;
+      }
       const viewDecorated = decorators.some((d) => /(api_view|require_http_methods|require_GET|require_POST|require_safe|login_required|permission_required)/.test(d.text));
       if (!this.viewsModule && !viewDecorated) return;
       if (fn.parent?.type !== 'module' && decorated?.parent?.type !== 'module') return;
@@ -201,7 +207,18 @@ class Builder {
       insertion = { accepts: 'decorator', at: { line: fn.startPosition.row, character: 0 }, before: `${indent}@`, after: '\n' };
     }
     const nameNode = fn.childForFieldName('name') ?? fn;
+    const traits = bodyTraits(fn);
+    if (!publicMarker && traits.signsIn) publicMarker = 'signs the user in';
+    // Django `@csrf_exempt` without a guard: an endpoint for other servers and machine clients (pings, callbacks)
+    if (!publicMarker && guards.length === 0 && decorators.some((d) => /(^|\.)csrf_exempt$/.test(d.namedChildren[0]?.text ?? ''))) publicMarker = 'CSRF-exempt endpoint for other servers';
+    // a secret in the URL authenticates the caller (`/ping/<ping_key>/<slug>`, `/confirm/<token>`)
+    if (!publicMarker && (/<(?:\w+:)?\w*(key|token|secret|signature|signed)\w*>|\{\w*(key|token|secret|signature)\w*\}/i.test(path)
+      || (!route && (fn.childForFieldName('parameters')?.namedChildren ?? []).slice(1).some((p) => /(^|_)(key|token|secret|signature|signed)(_|$)|^signed_/.test(p?.childForFieldName('name')?.text ?? p?.text ?? ''))))) {
+      publicMarker = 'authenticated by a secret in the URL';
+    }
+    if (!publicMarker && traits.verifiesSignature) publicMarker = 'verifies a signed link or payload';
     this.routes.push({
+      bodyVisible: true, callsMutator: traits.callsMutator,
       path, methods, handler: name, range: this.file.range(decorated ?? fn), nameRange: this.file.range(nameNode), framework, group,
       guards, level: 'public', writes: writesOf(fn), insertion, def: fn,
       publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (isSignupPath(path, methods) || (methods.includes('POST') && createsAccount(fn)) ? 'creates an account (signup)' : undefined),
@@ -368,6 +385,7 @@ class Builder {
     const name = cls.childForFieldName('name')?.text ?? '';
     const writes = defs.flatMap((d) => writesOf(d));
     this.routes.push({
+      bodyVisible: true, callsMutator: defs.some((d) => bodyTraits(d).callsMutator) || baseNames.some((b) => /(Create|Update|Delete|Form|ViewSet)/.test(b)),
       path: '', methods: [...methods], handler: name, range: this.file.range(cls.parent?.type === 'decorated_definition' ? cls.parent : cls),
       nameRange: this.file.range(cls.childForFieldName('name') ?? cls), framework: drf ? 'drf' : 'django', group: this.fileGroup(),
       guards, level: 'public', writes, publicByDesign: publicMarker ?? publicByDesign('', name.replace(/(View|ViewSet|APIView)$/, '')), def: cls,
