@@ -399,8 +399,11 @@ function configure(findings: Finding[], config: Config): Finding[] {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    // the message too: one line may carry several findings of a rule (transitive packages under one dependency)
-    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}:${f.message}`;
+    // one range may carry several findings of a rule that says what each is about in its properties
+    // (transitive packages under one dependency); otherwise one range is one finding (a YAML anchor shared
+    // by two services is one setting to change)
+    const about = f.properties ? JSON.stringify(f.properties) : '';
+    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}:${f.range.end.line}:${f.range.end.character}:${about}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
