@@ -275,8 +275,10 @@ describe('language server time budget', function () {
       const next = path.join(dir, 'next.py');
       await client.open(next, big, 'python');
       await client.waitForNote(next);
-      assert.deepStrictEqual(client.diagnostics.get(uri(file)) ?? [], [], 'nothing published for a cut-short analysis');
-      assert.strictEqual(client.analysisNotes.filter((n) => n.uri === uri(file) && /time budget/.test(n.notes[0])).length, 1, 'told once');
+      const notes = client.analysisNotes.filter((n) => n.uri === uri(file)).flatMap((n) => n.notes);
+      assert.strictEqual(notes.filter((n) => /over the 1 ms time budget/.test(n)).length, 1, 'told once');
+      // the longer run (open and save) stops itself at its budget with what it found, or is stopped: told once too
+      assert.ok(notes.filter((n) => /4 ms/.test(n)).length <= 1, notes.join('\n'));
     } finally {
       await client.shutdown();
       remove(dir);

@@ -324,4 +324,63 @@ describe('robustness', function () {
       assert.deepStrictEqual(flagged, []);
     });
   });
+
+  describe('the language server answers bad requests gracefully', function () {
+    it('a code action for a diagnostic past the end of the document, or without a range, answers without an error', async function () {
+      const dir = make({ 'app.py': pyCommand });
+      const client = new LspClient({ workspaceFolder: dir });
+      try {
+        await client.initialize();
+        const file = path.join(dir, 'app.py');
+        await client.open(file, pyCommand, 'python');
+        const { diagnostics } = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0, 60000);
+        const textDocument = { uri: require('url').pathToFileURL(file).href };
+        const past = { ...diagnostics[0], range: { start: { line: 9999, character: 0 }, end: { line: 9999, character: 4 } } };
+        const actions = await client.request('textDocument/codeAction', { textDocument, range: past.range, context: { diagnostics: [past] } });
+        assert.ok(Array.isArray(actions));
+        const noRange = { ...diagnostics[0], range: undefined };
+        assert.ok(Array.isArray(await client.request('textDocument/codeAction', { textDocument, range: diagnostics[0].range, context: { diagnostics: [noRange] } })));
+        const hover = await client.request('textDocument/hover', { textDocument, position: { line: -5, character: 1e9 } });
+        assert.strictEqual(hover, null);
+        // the server still works
+        const good = await client.request('textDocument/codeAction', { textDocument, range: diagnostics[0].range, context: { diagnostics } });
+        assert.ok(good.length > 0);
+      } finally {
+        await client.shutdown();
+      }
+    });
+
+    it('a corrupt frame header makes the server exit (so the client restarts it)', async function () {
+      const client = new LspClient({});
+      try {
+        await client.initialize();
+        const exited = new Promise((resolve) => client.child.once('exit', (code) => resolve(code)));
+        client.child.stdin.write('Content-Length: twelve\r\n\r\n{"jsonrpc":"2.0"}');
+        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 20000))]);
+        assert.notStrictEqual(code, 'still running');
+        assert.match(client.stderr, /LSP stream is corrupt/);
+      } finally {
+        client.child.kill();
+        client.connection.dispose();
+      }
+    });
+
+    it('a file slow even at the longer budget gets a second note and diagnostics', async function () {
+      let big = 'import os\nos.system(input())\n';
+      for (let i = 0; i < 3000; i++) big += `def f${i}(a):\n    b = a + "x"\n    if b:\n        os.system(b)\n    return b\n`;
+      const dir = make({ 'big.py': big });
+      const client = new LspClient({ workspaceFolder: dir, settings: { timeBudgetMs: 1 } });
+      try {
+        await client.initialize();
+        const file = path.join(dir, 'big.py');
+        await client.open(file, big, 'python');
+        await client.waitForNote(file, (p) => p.notes.some((n) => /over the 1 ms time budget/.test(n)), 60000);
+        const second = await client.waitForNote(file, (p) => p.notes.some((n) => /stopped again|over the 4 ms time budget \(timeBudgetMs\)/.test(n)), 60000);
+        assert.ok(second);
+        await client.waitForDiagnostics(file, () => true, 60000);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  });
 });

@@ -28,9 +28,17 @@ const DEBOUNCE_MS = 200;
 interface Analyzed { version: number; findings: Finding[] }
 
 export function startServer(transport: 'stdio' | 'ipc'): Connection {
+  const reader = transport === 'ipc' ? new IPCMessageReader(process) : new StreamMessageReader(process.stdin);
   const connection = transport === 'ipc'
-    ? createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process))
-    : createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    ? createConnection(ProposedFeatures.all, reader, new IPCMessageWriter(process))
+    : createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  // a corrupt frame header leaves the stream unreadable from there on: exit, so the client restarts the
+  // server, rather than stay alive but deaf (a malformed JSON body is only that message's loss)
+  reader.onError((err) => {
+    if (!/header|content-length/i.test(err.message)) return;
+    process.stderr.write(`secure-hints: the LSP stream is corrupt (${err.message.split('\n')[0]}); exiting so the client restarts the server\n`);
+    process.exit(1);
+  });
   const documents = new TextDocuments(TextDocument);
   const analyzed = new Map<string, Analyzed>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -152,9 +160,13 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     try {
       const prepared = await configFor(uri);
       if (documents.get(uri)?.version !== version) return; // a newer version arrived meanwhile: its own run publishes
-      budget = prepared ? prepared.budgetMs * (slow.has(uri) ? 4 : 1) : 0;
-      outcome = prepared
-        ? await workers.run(uri, { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config }, budget, true)
+      const isSlow = slow.has(uri);
+      budget = prepared ? prepared.budgetMs * (isSlow ? 4 : 1) : 0;
+      // a slow file's longer run stops itself at the budget with the findings so far and a note naming the
+      // rule; the worker is terminated only past twice that (a parse that alone is too slow)
+      const job = prepared && { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, ...(isSlow ? { timeBudgetMs: budget } : {}) };
+      outcome = job
+        ? await workers.run(uri, job, isSlow ? budget * 2 : budget, true)
         : { kind: 'done', findings: [], notes: [], elapsedMs: 0 };
     } catch (err) {
       logOnce(`crash:${uri}:${version}`, `Secure Hints: analysis of ${uri} failed: ${(err as Error).stack ?? err}`);
@@ -170,6 +182,11 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
         slow.add(uri);
         note(uri, [`analysis stopped: over the ${budget} ms time budget (secureHints.timeBudgetMs). The file is now analyzed on open and save with a longer budget, not while typing; \`secure-hints scan\` analyzes it without a budget.`]);
         schedule(document, 0); // once more now, with the longer budget
+      } else {
+        // even the longer run was stopped from outside: say so once, and clear what would be stale
+        note(uri, [`analysis stopped again at the longer ${budget} ms budget: no diagnostics for this file in the editor; \`secure-hints scan\` analyzes it.`]);
+        analyzed.set(uri, { version, findings: [] });
+        void connection.sendDiagnostics({ uri, version, diagnostics: [] });
       }
       return;
     }
@@ -225,16 +242,26 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
     return { document, findings: a.findings };
   }
 
-  connection.onCodeAction((params) => {
+  // a request the server cannot answer (positions past the end, malformed diagnostics) gets an empty answer
+  connection.onCodeAction((params) => graceful('codeAction', [], () => {
     const c = current(params.textDocument.uri);
     if (!c) return [];
     return codeActions({ params, document: c.document, languageId: c.document.languageId, findings: c.findings, documentChanges });
-  });
+  }));
 
-  connection.onHover((params) => {
+  connection.onHover((params) => graceful('hover', null, () => {
     const c = current(params.textDocument.uri);
     return c ? hoverAt(c.findings, params.position, c.document.uri, c.document.languageId) : null;
-  });
+  }));
+
+  function graceful<T>(what: string, empty: T, answer: () => T): T {
+    try {
+      return answer();
+    } catch (err) {
+      logOnce(`request:${what}:${(err as Error)?.message}`, `Secure Hints: ${what} request failed, answered empty: ${(err as Error)?.stack ?? err}`);
+      return empty;
+    }
+  }
 
   // workspace scans and SARIF export: same settings and project file as open documents, queued behind them
   registerRoutesRequest(connection);

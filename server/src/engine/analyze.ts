@@ -20,7 +20,7 @@ import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
-import { checkBudget, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
+import { checkBudget, checkBudgetNow, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
 import type { Config, Confidence, Finding, Language } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
@@ -288,10 +288,10 @@ function dispatchJs(file: JsFile, table: JsTable, contexts: { file: JsFile; repo
   let byKind = table.byKind;
   const { nodes, kinds } = file;
   for (let i = 0; i < nodes.length; i++) {
+    if ((i & 255) === 0) checkBudgetNow();
     const handlers = byKind[kinds[i]];
     if (!handlers) continue;
     const node = nodes[i];
-    checkBudget();
     for (let j = 0; j < handlers.length; j++) {
       const h = handlers[j];
       try {

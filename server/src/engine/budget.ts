@@ -2,7 +2,8 @@
  * A cooperative per-file time budget. The analysis asks `checkBudget()` at a few cheap points (every
  * so many nodes in the rule dispatch, at each statement and function the data flows interpret); past
  * the deadline it throws `OverBudget`, which the dispatch labels with the rule that was running and
- * `analyzeDetailed` turns into a note. Without a budget a check is one decrement and one compare.
+ * `analyzeDetailed` turns into a note. Without a budget a check is one compare (no write: a write to
+ * module state on the JS dispatch's hot path cost 10% of the analysis of a large file).
  */
 
 /** Thrown past the deadline; `rule` is the rule whose visitor was running, when known. */
@@ -33,10 +34,15 @@ export function endBudget(saved: { deadline: number; budgetMs: number }): void {
   ({ deadline, budgetMs } = saved);
 }
 
-/** Throws `OverBudget` once the deadline has passed (reads the clock every EVERY calls). */
+/** Throws `OverBudget` once the deadline has passed (reads the clock every EVERY calls; nothing without a budget). */
 export function checkBudget(): void {
-  if (--countdown > 0) return;
+  if (deadline === Infinity || --countdown > 0) return;
   countdown = EVERY;
+  if (deadline !== Infinity && performance.now() > deadline) throw new OverBudget(budgetMs);
+}
+
+/** Reads the clock now (for loops that call it every so many iterations themselves). */
+export function checkBudgetNow(): void {
   if (deadline !== Infinity && performance.now() > deadline) throw new OverBudget(budgetMs);
 }
 

@@ -8,7 +8,11 @@ import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
 import type { Config, Finding } from '../engine/types';
 
-export interface Job { path: string; languageId?: string; text: string; config: Config }
+export interface Job {
+  path: string; languageId?: string; text: string; config: Config;
+  /** The engine's own budget: it stops itself with a note and the findings so far (the timer is the backstop). */
+  timeBudgetMs?: number;
+}
 
 export type Outcome =
   | { kind: 'done'; findings: Finding[]; notes: string[]; elapsedMs: number }
@@ -96,7 +100,7 @@ export class AnalysisWorkers {
       const started = performance.now();
       try {
         // on this thread nothing can stop the analysis from outside: it stops itself at the budget
-        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.budgetMs });
+        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs });
         p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started });
       } catch (err) {
         p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });
@@ -175,7 +179,7 @@ export function runAnalysisWorker(): void {
   });
   port.on('message', ({ id, job }: { id: number; job: Job }) => {
     try {
-      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config);
+      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
       port.postMessage({ id, findings: r.findings, notes: r.notes });
     } catch (err) {
       port.postMessage({ id, error: String((err as Error)?.stack ?? err) });

@@ -37,7 +37,8 @@ export function codeActions(input: ActionInput): CodeAction[] {
     const seenRules = new Set<string>();
     for (const d of params.context.diagnostics) {
       const data = dataOf(d);
-      if (!data) continue;
+      // a diagnostic of another version (past the end of this one) or without a range: nothing to offer
+      if (!data || !inDocument(d, document)) continue;
       data.fixes.forEach((fix) => {
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred === true, edit: edit(fix.edits) });
       });
@@ -71,6 +72,13 @@ export function codeActions(input: ActionInput): CodeAction[] {
     actions.push({ title: 'Fix all safe Secure Hints problems', kind: FIX_ALL_KIND, edit: edit(combinedEdits(safeFixable)) });
   }
   return actions;
+}
+
+function inDocument(d: Diagnostic, document: TextDocument): boolean {
+  const r = d.range as Diagnostic['range'] | undefined;
+  const ok = (p: { line: number; character: number } | undefined) => !!p && Number.isInteger(p.line) && Number.isInteger(p.character)
+    && p.line >= 0 && p.character >= 0 && p.line < document.lineCount;
+  return !!r && ok(r.start) && ok(r.end);
 }
 
 export function preferredFix(f: Finding): Fix | undefined {

@@ -19,7 +19,7 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   const lines = document.getText().split(/\r\n?|\n/);
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
-  const above = line > 0 ? lines[line - 1].replace(/\r$/, '') : '';
+  const above = line > 0 ? (lines[line - 1] ?? '').replace(/\r$/, '') : '';
   const existing = /^\s*(?:#|\/\/|\{?\/\*|<!--)\s*secure-hints:\s*ignore\[[^\]]*(?=\])/.exec(above);
   if (existing) {
     const at = { line: line - 1, character: existing[0].length };
