@@ -7,13 +7,14 @@ import { main } from './cli';
 import { runAnalysisWorker, WORKER_FLAG } from './lsp/analysis-worker';
 import { runScanWorker, SCAN_WORKER_FLAG } from './cli/parallel';
 import { scanFile } from './cli/scan';
-import { languageFor } from './engine/analyze';
+import { languageFor } from './engine/languages';
 import ts from 'typescript';
 import { JsFile, scriptKindFor } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
 import { parseTerraform } from './lang/cloud/hcl-parser';
 
-export { analyze, analyzeDetailed, languageFor, ready, syntaxErrors } from './engine/analyze';
+export { analyze, analyzeDetailed, ready, syntaxErrors } from './engine/analyze';
+export { languageFor } from './engine/languages';
 export { rules } from './rules';
 export { routeInventory } from './engine/routes';
 export { applyEdits, applyPreferredFixes } from './engine/edits';

@@ -11,7 +11,7 @@ import {
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { languageFor } from './engine/analyze';
+import { languageFor } from './engine/languages';
 import { CONFIG_FILE, ConfigCache, excludeMatcher, type ProjectConfig } from './engine/config';
 import { AnalysisWorkers, type Outcome } from './lsp/analysis-worker';
 import type { Finding } from './engine/types';

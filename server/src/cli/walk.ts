@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { languageFor } from '../engine/analyze';
+import { languageFor } from '../engine/languages';
 import { vendoredFile } from '../lang/deps/vendored';
 import { readRegularFile } from '../engine/read-file';
 

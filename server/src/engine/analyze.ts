@@ -22,54 +22,13 @@ import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
 import { checkBudget, checkBudgetNow, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
 import type { Config, Confidence, Finding, Language } from './types';
+import { languageFor } from './languages';
 
 export const DEFAULT_MAX_FILE_BYTES = 2_000_000;
 
 /** Loads the parsers that need asynchronous start-up (tree-sitter). Await once before `analyze`. */
 export function ready(): Promise<void> {
   return Promise.all([initPython(), initTerraform()]).then(() => undefined);
-}
-
-const EXTENSIONS: Record<string, Language> = {
-  py: 'python', pyw: 'python', pyi: 'python',
-  js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
-  ts: 'javascript', tsx: 'javascript', mts: 'javascript', cts: 'javascript',
-  vue: 'vue',
-  xml: 'xml', xsd: 'xml', xsl: 'xml', xslt: 'xml', svg: 'xml', plist: 'xml', csproj: 'xml', pom: 'xml',
-  yaml: 'yaml', yml: 'yaml', json: 'json', tf: 'terraform', sh: 'shell', bash: 'shell',
-  dockerfile: 'dockerfile', containerfile: 'dockerfile',
-};
-
-const LANGUAGE_IDS: Record<string, Language> = {
-  python: 'python', javascript: 'javascript', javascriptreact: 'javascript',
-  typescript: 'javascript', typescriptreact: 'javascript', vue: 'vue', xml: 'xml', svg: 'xml',
-  yaml: 'yaml', dockercompose: 'yaml', json: 'json', jsonc: 'json', dockerfile: 'dockerfile',
-  terraform: 'terraform', dotenv: 'dotenv', shellscript: 'shell', 'pip-requirements': 'dependencies',
-};
-
-/** Manifests and lockfiles, by exact name (lower case). */
-const DEPENDENCY_FILES = new Set([
-  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml',
-  'pyproject.toml', 'poetry.lock', 'pipfile.lock', 'uv.lock',
-]);
-
-/** The language a file's name alone decides, whatever the editor calls it. */
-function languageByName(name: string): Language | undefined {
-  if (DEPENDENCY_FILES.has(name) || /^(requirements|constraints)([-_.][\w.-]*)?\.(txt|in)$/.test(name)) return 'dependencies';
-  if (/^(docker|container)file([.-].+)?$/.test(name) || /\.(docker|container)file$/.test(name)) return 'dockerfile';
-  if (name === '.env' || (name.startsWith('.env.') && !/\.(example|sample|template|dist|defaults?|patch|diff|orig|rej|bak|md)$/.test(name))) return 'dotenv';
-  return undefined;
-}
-
-/** The engine's language for a file, from its name or the editor's language id or its extension. */
-export function languageFor(path: string, languageId?: string): Language | undefined {
-  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).toLowerCase();
-  const byName = languageByName(name);
-  if (byName) return byName;
-  if (languageId && LANGUAGE_IDS[languageId]) return LANGUAGE_IDS[languageId];
-  const dot = name.lastIndexOf('.');
-  const ext = dot >= 0 ? name.slice(dot + 1) : undefined;
-  return ext ? EXTENSIONS[ext] : undefined;
 }
 
 /** Limits of one analysis that are not project configuration. */

@@ -2,7 +2,8 @@
  * The route inventory of one file, for the `routes` command and the editor's Routes view: every route the
  * fronts know, as plain data, with the access-control findings that question it.
  */
-import { analyzeDetailed, languageFor } from './analyze';
+import { analyzeDetailed } from './analyze';
+import { languageFor } from './languages';
 import { JsFile } from '../lang/javascript/front';
 import { PyFile } from '../lang/python/front';
 import { parsePython } from '../lang/python/parser';

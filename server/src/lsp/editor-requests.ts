@@ -13,7 +13,8 @@ import {
   type ExportSarifParams, type ExportSarifResult, type ScanDiagnostic, type ScanProgressParams,
   type ScanWorkspaceParams, type ScanWorkspaceResult,
 } from '../../../client/src/protocol';
-import { languageFor, maxFileBytesFor } from '../engine/analyze';
+import { maxFileBytesFor } from '../engine/analyze';
+import { languageFor } from '../engine/languages';
 import { excludeMatcher, loadProjectConfig, type LoadedConfig } from '../engine/config';
 import { ReadError, readRegularFile } from '../engine/read-file';
 import type { Finding } from '../engine/types';

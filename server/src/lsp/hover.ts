@@ -3,7 +3,7 @@
  * rule knows it, a safe example from the rule's docs page, and a link to that page.
  */
 import type { Hover, Position } from 'vscode-languageserver';
-import { languageFor } from '../engine/analyze';
+import { languageFor } from '../engine/languages';
 import type { Finding, Step } from '../engine/types';
 import { rules } from '../rules';
 import { cweUrl, docsUrl, owaspUrl, safeExample } from './rule-docs';

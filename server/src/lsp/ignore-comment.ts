@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { languageFor } from '../engine/analyze';
+import { languageFor } from '../engine/languages';
 import { VueFile } from '../lang/vue/front';
 
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
