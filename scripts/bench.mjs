@@ -3,6 +3,7 @@
 // per second on examples/, peak memory, and optionally a large real codebase:
 //   SECURE_HINTS_BENCH_PATH=/path/to/code npm run bench
 // (without it, Debian's Django under /usr/lib/python3/dist-packages is used when installed).
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -412,3 +413,14 @@ if (big) routeModelCost(big, big);
 if (!process.env.SECURE_HINTS_BENCH_PATH) routeModelCost('node_modules/', join(root, 'node_modules'));
 
 console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+// the .vsix as published (`npm run package`: minified bundles, wasm grammars, the advisory index); the
+// unminified build the tests use is restored afterwards
+{
+  const vsix = join(root, '.tmp', 'bench.vsix');
+  const minified = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { env: { ...process.env, SECURE_HINTS_MINIFY: '1' }, encoding: 'utf8' });
+  const packed = minified.status === 0 && spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, encoding: 'utf8' });
+  spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { encoding: 'utf8' });
+  if (packed && packed.status === 0 && existsSync(vsix)) console.log(`.vsix: ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB (budget 5 MB)`);
+  else console.log('.vsix: vsce package failed');
+}
