@@ -5,7 +5,7 @@
 // (without it, Debian's Django under /usr/lib/python3/dist-packages is used when installed).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -418,6 +418,7 @@ console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} M
 // unminified build the tests use is restored afterwards
 {
   const vsix = join(root, '.tmp', 'bench.vsix');
+  mkdirSync(join(root, '.tmp'), { recursive: true });
   const minified = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { env: { ...process.env, SECURE_HINTS_MINIFY: '1' }, encoding: 'utf8' });
   const packed = minified.status === 0 && spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: root, encoding: 'utf8' });
   spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { encoding: 'utf8' });
