@@ -9,6 +9,7 @@ import type { PyFile } from '../../lang/python/front';
 import type { JsFile } from '../../lang/javascript/front';
 import { isTestFile, jsPropName, nameWords, pyLiteral } from './constants';
 import { isBuildTooling } from '../../lang/javascript/sources';
+import { isPyBuildTooling } from '../../lang/python/sources';
 
 // ---- name classes ----
 
@@ -361,8 +362,8 @@ let lastIsTestCode = false;
 
 /**
  * Development-only tooling (`next/dist/server/dev/`, `src/dev/`) and build tooling (Gruntfile, webpack/vite
- * configs, `scripts/`: see the JS front's isBuildTooling): it never runs in production.
+ * configs, setup.py, noxfile.py, `scripts/`: see the fronts' isBuildTooling/isPyBuildTooling): it never runs in production.
  */
 export function isDevTooling(path: string): boolean {
-  return /(^|\/)dev\//.test(path.replace(/\\/g, '/')) || isBuildTooling(path);
+  return /(^|\/)dev\//.test(path.replace(/\\/g, '/')) || isBuildTooling(path) || isPyBuildTooling(path);
 }
