@@ -76,7 +76,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 function pythonConfig(node: Node, ctx: PyContext): void {
-  if (!isEndpointName(pyBindingName(ctx.file, node))) return;
+  if (!isEndpointName(pyBindingName(ctx.file, node)) || pyInDocumentation(node)) return;
   reportPython(node, ctx);
 }
 
@@ -108,7 +108,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
 function javascriptConfig(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression, ctx: JsContext): void {
   // the text first (every string literal of the file comes here), the name it is bound to after
   if (!remoteCleartextHost(ts.isTemplateExpression(node) ? node.head.text : node.text)) return;
-  if (!isEndpointName(jsBindingName(node))) return;
+  if (!isEndpointName(jsBindingName(node)) || jsInDocumentation(node)) return;
   reportJs(node, ctx);
 }
 
@@ -127,4 +127,63 @@ function report(range: Range, offset: number, url: string, sink: (r: import('../
     message: `Cleartext \`${scheme}://\` to \`${host}\`: anyone on the network path can read and change this traffic. Use \`${secure}://\`.`,
     fixes: [{ title: `Use ${secure}://`, edits: [{ range: subRange(range, offset, offset + scheme.length), newText: secure }], preferred: true }],
   });
+}
+
+// ---- documentation objects ----
+
+/** Keys of an API description whose URLs are links for readers and examples, never requests this program makes. */
+const DOC_KEYS = new Set(['externalDocs', 'example', 'examples', 'termsOfService', 'contact', 'license', 'x-logo']);
+/** Keys that mark the root of an OpenAPI/Swagger/AsyncAPI description: its `servers` document the API. */
+const SPEC_ROOT_KEYS = new Set(['openapi', 'swagger', 'asyncapi']);
+/** Names that hold an API description (swagger-jsdoc options, a spec object). */
+const SPEC_NAME = /swagger|openapi|asyncapi|api_?spec|api_?docs?$/i;
+
+/**
+ * A string inside an API description object: under a documentation key (`externalDocs`, `example`...) or
+ * anywhere in an object that is an OpenAPI/Swagger spec (it has an `openapi`/`swagger` key, or a variable
+ * named like one holds it). Walks at most 40 enclosing nodes.
+ */
+function jsInDocumentation(node: ts.Node): boolean {
+  let n: ts.Node | undefined = node.parent;
+  for (let i = 0; n && i < 40; i++, n = n.parent) {
+    if (ts.isPropertyAssignment(n)) {
+      const key = jsKey(n.name);
+      if (key && DOC_KEYS.has(key)) return true;
+    } else if (ts.isObjectLiteralExpression(n)) {
+      // `openapi: '3.0.0'`, `swagger: '2.0'` (a version string: `swagger: true` in an app's settings is not a spec)
+      if (n.properties.some((p) => ts.isPropertyAssignment(p) && SPEC_ROOT_KEYS.has(jsKey(p.name) ?? '') && ts.isStringLiteralLike(p.initializer))) return true;
+    } else if (ts.isVariableDeclaration(n)) {
+      return ts.isIdentifier(n.name) && SPEC_NAME.test(n.name.text);
+    } else if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isFunctionLike(n)) {
+      return false;
+    }
+  }
+  return false;
+}
+
+function jsKey(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) ? name.text : undefined;
+}
+
+/** The same for Python dictionaries (`SPEC = {"openapi": "3.0.0", "servers": [...]}`, `"externalDocs": {...}`). */
+function pyInDocumentation(node: Node): boolean {
+  let n: Node | null = node.parent;
+  for (let i = 0; n && i < 40; i++, n = n.parent) {
+    if (n.type === 'pair') {
+      const key = pyStringHead(n.childForFieldName('key') ?? n);
+      if (key && DOC_KEYS.has(key)) return true;
+    } else if (n.type === 'dictionary') {
+      if (n.namedChildren.some((p) => p?.type === 'pair' && SPEC_ROOT_KEYS.has(pyStringHead(p.childForFieldName('key') ?? p) ?? '')
+        && p.childForFieldName('value')?.type === 'string')) return true;
+    } else if (n.type === 'keyword_argument') {
+      const key = n.childForFieldName('name')?.text;
+      if (key && DOC_KEYS.has(key)) return true;
+    } else if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      return left?.type === 'identifier' && SPEC_NAME.test(left.text);
+    } else if (n.type === 'block' || n.type === 'module' || n.type === 'function_definition') {
+      return false;
+    }
+  }
+  return false;
 }

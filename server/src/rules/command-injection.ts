@@ -8,6 +8,7 @@ import { describeSource, evidence } from '../engine/rule';
 import { elementOf, fromLocalUser, importModule, isContainer, isTextPiece, isTrueKeyword, pieces, pyQuote, sinkValue } from './support/python-sinks';
 // JavaScript helpers
 import type { Value } from '../engine/types';
+import { isDevTooling } from './support/auth';
 import { describeSource as jsDescribeSource } from '../engine/rule';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
 import { escapeTemplate, segmentsOf } from '../lang/javascript/parameterize';
@@ -72,6 +73,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
   }
   // without a shell only the program matters: one named on our own command line (sys.argv) is the user's choice
   if (ev === 'safe' || (!shell && (ev !== 'tainted' || fromLocalUser(value)))) return;
+  // build tooling builds commands from its own repository's files and settings: only request-like data counts there
+  if (ev !== 'tainted' && isDevTooling(file.path)) return;
   const message = !shell
     ? `${describeSource(value)} chooses the program this call runs.`
     : ev === 'tainted'
@@ -230,7 +233,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (!cmd || ts.isSpreadElement(cmd)) return;
   if (JS_SHELL_ALWAYS.has(name)) {
     const reached = file.sinkValue(cmd, 'command');
-    if (!reached) return;
+    if (!reached || untaintedInTooling(reached, file.path)) return;
     ctx.report({
       range: file.range(cmd),
       message: reached.kind === 'tainted'
@@ -254,7 +257,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     if (list && flag !== undefined && flag >= 0 && JS_SHELLS.test(file.stringValue(cmd) ?? '')) {
       const text = list[flag + 1];
       const reached = text && file.sinkValue(text, 'command');
-      if (reached) {
+      if (reached && !untaintedInTooling(reached, file.path)) {
         ctx.report({
           range: file.range(text),
           message: reached.kind === 'tainted'
@@ -277,7 +280,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   else if (args && args !== opts) pieces.push(args);
   for (const p of pieces) {
     const reached = file.sinkValue(p, 'command') ?? (p !== cmd ? jsNonConstant(file.valueOf(p)) : undefined);
-    if (!reached) continue;
+    if (!reached || untaintedInTooling(reached, file.path)) continue;
     ctx.report({
       range: file.range(p),
       message: reached.kind === 'tainted'
@@ -287,6 +290,11 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     });
     return;
   }
+}
+
+/** Build tooling (Gruntfile, webpack config, scripts/): a value of unknown origin there comes from the repository itself. */
+function untaintedInTooling(v: Value, path: string): boolean {
+  return v.kind !== 'tainted' && isDevTooling(path);
 }
 
 function jsNonConstant(v: Value): Value | undefined {

@@ -66,17 +66,65 @@ function pythonDecorated(node: Node, ctx: PyContext): void {
   });
 }
 
-/** The view reads POST data, compares the method to a state-changing verb, or (class) defines post/put/patch/delete. */
+/**
+ * The view handles a state-changing verb (reads POST data, compares the method to POST/PUT/PATCH/DELETE, or
+ * (class) defines post/put/patch/delete) AND writes something there: the session, the database, files, mail.
+ * Handling POST alone (a search form, a calculator, an echo) changes nothing another site could abuse.
+ */
 function changesState(def: Node): boolean {
   if (def.type === 'class_definition') {
-    return def.descendantsOfType('function_definition').some((f) => /^(post|put|patch|delete)$/.test(f?.childForFieldName('name')?.text ?? ''));
+    return def.descendantsOfType('function_definition').some((f) => !!f && /^(post|put|patch|delete)$/.test(f.childForFieldName('name')?.text ?? '') && writes(f));
   }
+  return handlesWriteVerb(def) && writes(def);
+}
+
+function handlesWriteVerb(def: Node): boolean {
   for (const a of def.descendantsOfType('attribute')) {
     const attr = a?.childForFieldName('attribute')?.text;
     if (attr === 'POST' || attr === 'FILES') return true;
   }
   for (const s of def.descendantsOfType('string')) {
     if (s && /^(POST|PUT|PATCH|DELETE)$/.test(pyLiteral(s) ?? '') && s.parent?.type !== 'expression_statement') return true;
+  }
+  return false;
+}
+
+/** Methods that write wherever they are called (ORM objects, forms, files, storages, Mongo collections). */
+const WRITE_METHODS = new Set([
+  'save', 'create', 'delete', 'bulk_create', 'bulk_update', 'get_or_create', 'update_or_create', 'save_m2m', 'commit',
+  'executemany', 'write', 'writelines', 'insert_one', 'insert_many', 'update_one', 'update_many', 'delete_one',
+  'delete_many', 'replace_one', 'find_one_and_update', 'find_one_and_delete', 'put_object', 'upload_file',
+  'upload_fileobj', 'set_password', 'set_expiry', 'cycle_key', 'flush', 'mkdir', 'unlink', 'rename', 'touch',
+  'write_text', 'write_bytes', 'send', 'send_mail', 'send_mass_mail', 'delay', 'apply_async',
+]);
+/** Functions that write: sessions (login/logout), mail, the file system. */
+const WRITE_FUNCTIONS = /^(login|logout|auth_login|auth_logout|update_session_auth_hash|send_mail|send_mass_mail|mail_admins|handle_uploaded_file|copyfileobj|copyfile|copy|copy2|move|rmtree|remove|unlink|rename|replace|makedirs|mkdir)$/;
+
+/** Does this function body write to the session, a database, a file or send mail? (bounded by the tree size) */
+function writes(def: Node): boolean {
+  for (const c of def.descendantsOfType('call')) {
+    const f = c?.childForFieldName('function');
+    if (!f) continue;
+    if (f.type === 'identifier') {
+      if (WRITE_FUNCTIONS.test(f.text) && !/^(copy|replace|remove)$/.test(f.text)) return true; // copy.copy, str.replace
+      if (f.text === 'open' && /[wax+]/.test(pyLiteral(c!.childForFieldName('arguments')?.namedChildren[1] ?? null) ?? '')) return true;
+      continue;
+    }
+    if (f.type !== 'attribute') continue;
+    const method = f.childForFieldName('attribute')?.text ?? '';
+    const receiver = f.childForFieldName('object');
+    if (WRITE_FUNCTIONS.test(method) && /^(os|shutil|os\.path)$/.test(receiver?.text ?? '')) return true;
+    if (WRITE_METHODS.has(method)) return true;
+    // a queryset's update (`Model.objects.filter(...).update(...)`), not a dict's
+    if (method === 'update' && (receiver?.type === 'call' || /objects/.test(receiver?.text ?? ''))) return true;
+    // cursor.execute: writes unless it is a literal SELECT
+    if (method === 'execute' && !/^\s*(select|with)\b/i.test(pyLiteral(c!.childForFieldName('arguments')?.namedChildren[0] ?? null) ?? 'x')) return true;
+    if (/(^|\.)session$/.test(receiver?.text ?? '') && /^(pop|clear|update|setdefault|__setitem__|__delitem__)$/.test(method)) return true;
+  }
+  // request.session["k"] = v, del request.session["k"], obj.field = v then nothing (no save: no write)
+  for (const t of [...def.descendantsOfType('assignment'), ...def.descendantsOfType('augmented_assignment'), ...def.descendantsOfType('delete_statement')]) {
+    const target = t?.type === 'delete_statement' ? t.namedChildren[0] : t?.childForFieldName('left');
+    if (target?.type === 'subscript' && /(^|\.)session$/.test(target.childForFieldName('value')?.text ?? '')) return true;
   }
   return false;
 }

@@ -78,21 +78,23 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const keyName = pyString(ctx.file, keyNode) ?? pyTargetNameOf(keyNode);
   // CookieJar.set_cookie(cookie) takes one Cookie object: the response API takes a name and a value
   if (list.length < 2 && keyNode.type !== 'string') return;
-  // deleting a cookie (max_age=0, expires in 1970) sends no value worth protecting
-  const maxAge = ctx.file.keywordArgument(node, 'max_age');
-  if ((maxAge && maxAge.text === '0') || /1970/.test(pyString(ctx.file, ctx.file.keywordArgument(node, 'expires')) ?? '')) return;
-  if (pyString(ctx.file, ctx.file.argument(node, 1, 'value')) === '') return; // clearing it
+  // deleting a cookie (max_age=0, expires=0 or in 1970, an empty or None value) sends no value worth protecting
+  if (pyDeletesCookie(node, ctx)) return;
   const missing: string[] = [];
   const edits: TextEdit[] = [];
+  let switchedOff = false;
   const check = (kw: string, good: string, isBad: (v: Node) => boolean) => {
     const v = ctx.file.keywordArgument(node, kw);
     if (!v) { missing.push(`${kw}=${good}`); return; }
-    if (isBad(v)) { missing.push(`${kw}=${good}`); edits.push({ range: ctx.file.range(v), newText: good }); }
+    if (isBad(v)) { switchedOff = true; missing.push(`${kw}=${good}`); edits.push({ range: ctx.file.range(v), newText: good }); }
   };
   check('secure', 'True', (v) => pyBool(ctx.file, v) === false);
   check('httponly', 'True', (v) => pyBool(ctx.file, v) === false);
   check('samesite', '"Lax"', (v) => v.type === 'none');
   if (missing.length === 0) return;
+  // a constant preference (`lang=en`, `theme=dark`) under a name that carries nothing secret has nothing to
+  // steal; an explicit `secure=False`/`httponly=False` is still reported whatever the cookie holds
+  if (!switchedOff && !isSessionCookieName(keyName) && pyString(ctx.file, ctx.file.argument(node, 1, 'value')) !== undefined) return;
   const toAdd = missing.filter((m) => !ctx.file.keywordArgument(node, m.split('=')[0]));
   const last = list[list.length - 1];
   if (toAdd.length) edits.push({ range: { start: ctx.file.range(last).end, end: ctx.file.range(last).end }, newText: `, ${toAdd.join(', ')}` });
@@ -104,6 +106,16 @@ function pythonCall(node: Node, ctx: PyContext): void {
     severity: important ? 'warning' : 'info',
     fixes: [{ title: `Add ${missing.join(', ')}`, edits, preferred: true }],
   });
+}
+
+/** `set_cookie(name, '', expires=0)`, `max_age=0`, an expiry in 1970, a `None` value: the cookie is being deleted. */
+function pyDeletesCookie(node: Node, ctx: PyContext): boolean {
+  const maxAge = ctx.file.keywordArgument(node, 'max_age');
+  if (maxAge && /^(0|-\d+|timedelta\((seconds=)?0\))$/.test(maxAge.text)) return true;
+  const expires = ctx.file.keywordArgument(node, 'expires');
+  if (expires && (expires.text === '0' || /1970/.test(pyString(ctx.file, expires) ?? expires.text.slice(0, 200)))) return true;
+  const value = ctx.file.argument(node, 1, 'value');
+  return value?.type === 'none' || pyString(ctx.file, value) === '';
 }
 
 function pyTargetNameOf(node: Node): string | undefined {
@@ -221,8 +233,14 @@ function cookieCall(node: ts.CallExpression, nameNode: ts.Expression | undefined
   const opts = options ? skipOuter(options) : undefined;
   if (opts && !ts.isObjectLiteralExpression(opts)) return; // options built elsewhere: unknown
   if (opts && opts.properties.some((p) => ts.isSpreadAssignment(p))) return;
+  const valueNode = after === options ? (opts ? propertyOf(opts, 'value') : undefined) : after;
+  if (jsDeletesCookie(valueNode, opts, ctx)) return;
   const problems = flagProblems(opts, { httpOnly: false, secure: false, sameSite: false }, ctx);
   if (problems.missing.length === 0) return;
+  // a constant preference (`lang=en`) under a name that carries nothing secret has nothing to steal; an
+  // explicit `secure: false`/`httpOnly: false` is still reported whatever the cookie holds
+  if (!problems.switchedOff && !isSessionCookieName(cookieName) && valueNode
+    && jsString(ctx.file, skipOuter(valueNode)) !== undefined) return;
   const important = isSessionCookieName(cookieName) && problems.missing.some((m) => m !== 'sameSite');
   const edits = opts ? problems.edits : [{
     range: { start: ctx.file.range(after).end, end: ctx.file.range(after).end },
@@ -237,6 +255,25 @@ function cookieCall(node: ts.CallExpression, nameNode: ts.Expression | undefined
   });
 }
 
+/** `res.cookie(name, '', { expires: new Date(0) })`, `maxAge: 0`, a null/undefined/empty value: a deletion. */
+function jsDeletesCookie(value: ts.Expression | undefined, opts: ts.ObjectLiteralExpression | undefined, ctx: JsContext): boolean {
+  const v = value ? skipOuter(value) : undefined;
+  if (v && (v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined') || jsString(ctx.file, v) === '')) return true;
+  if (!opts) return false;
+  const maxAge = propertyOf(opts, 'maxAge') ?? propertyOf(opts, 'expires');
+  const m = maxAge ? skipOuter(maxAge) : undefined;
+  if (m && ts.isNumericLiteral(m) && Number(m.text) === 0) return true;
+  if (m && ts.isPrefixUnaryExpression(m) && m.operator === ts.SyntaxKind.MinusToken) return true;
+  const expires = propertyOf(opts, 'expires');
+  const e = expires ? skipOuter(expires) : undefined;
+  if (e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Date' && e.arguments?.length === 1) {
+    const a = skipOuter(e.arguments[0]);
+    if (ts.isNumericLiteral(a) && Number(a.text) === 0) return true;
+    if (/1970/.test(jsString(ctx.file, a) ?? '')) return true;
+  }
+  return false;
+}
+
 function jsLastName(e: ts.Expression): string | undefined {
   const x = skipOuter(e);
   return ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined;
@@ -247,7 +284,7 @@ function flagText(flag: string): string {
 }
 
 /** Which flags an options literal lacks or turns off, given which are on by default; and the edits adding them. */
-function flagProblems(opts: ts.ObjectLiteralExpression | undefined, onByDefault: CookieFlags, ctx: JsContext): { missing: string[]; edits: TextEdit[] } {
+function flagProblems(opts: ts.ObjectLiteralExpression | undefined, onByDefault: CookieFlags, ctx: JsContext): { missing: string[]; edits: TextEdit[]; switchedOff: boolean } {
   const missing: string[] = [];
   const edits: TextEdit[] = [];
   const toAdd: string[] = [];
@@ -264,8 +301,9 @@ function flagProblems(opts: ts.ObjectLiteralExpression | undefined, onByDefault:
       edits.push({ range: ctx.file.range(v), newText: flag === 'sameSite' ? "'lax'" : 'true' });
     }
   }
+  const switchedOff = edits.length > 0; // so far only the edits turning an explicit `false`/'none' back on
   if (opts && toAdd.length) edits.push(...jsAddProperties(ctx, opts, toAdd));
-  return { missing, edits };
+  return { missing, edits, switchedOff };
 }
 
 /** Inserts `key: value` members at the end of an object literal, on new lines when it spans lines. */

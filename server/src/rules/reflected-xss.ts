@@ -50,6 +50,7 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const type = file.stringValue(file.keywordArgument(node, kw));
     if (type !== undefined && !/html|xml/i.test(type)) return;
   }
+  if (pyNonHtmlType(pyHeadersContentType(file, file.keywordArgument(node, 'headers'))) || pyTypeSetAfter(file, node)) return;
   if (name === 'flask.make_response' && body.type !== 'string' && !pieces(file, body)) {
     // make_response(jsonify(...)), make_response(render_template(...)): not raw text
     if (body.type === 'call' || body.type === 'dictionary' || body.type === 'list') return;
@@ -83,6 +84,61 @@ function pythonReport(node: Node, body: Node, ctx: PyContext, where: string): vo
     value,
     fixes: parts.length ? [{ title: 'Escape the value with html.escape', edits: [...esc.edits, ...wrapEdits(file, parts, esc.local)], preferred: true, safe: true }] : [],
   });
+}
+
+/** A content type the browser does not render as a page (JSON, plain text, CSV...). */
+function pyNonHtmlType(type: string | undefined): boolean {
+  return type !== undefined && !/html|xml/i.test(type);
+}
+
+type PyCtxFile = PyContext['file'];
+
+/** `headers={'Content-Type': 'application/json'}`: the type a headers dictionary literal sets. */
+function pyHeadersContentType(file: PyCtxFile, headers: Node | undefined): string | undefined {
+  if (headers?.type !== 'dictionary') return undefined;
+  for (const pair of headers.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    if (/^content-type$/i.test(file.stringValue(pair.childForFieldName('key')) ?? '')) return file.stringValue(pair.childForFieldName('value'));
+  }
+  return undefined;
+}
+
+/**
+ * `resp = make_response(x)` followed, in the same block, by a statement that makes it non-HTML:
+ * `resp.headers['Content-Type'] = 'application/json'`, `resp['Content-Type'] = ...` (Django),
+ * `resp.mimetype = ...`, `resp.content_type = ...`, `resp.headers.set('Content-Type', ...)`. A type set under a
+ * condition (inside an `if`) does not count: the response may still go out as HTML.
+ */
+function pyTypeSetAfter(file: PyCtxFile, call: Node): boolean {
+  const assign = call.parent;
+  if (assign?.type !== 'assignment' || assign.childForFieldName('right')?.id !== call.id) return false;
+  const target = assign.childForFieldName('left');
+  if (target?.type !== 'identifier') return false;
+  const name = target.text;
+  let stmt = assign.parent?.type === 'expression_statement' ? assign.parent.nextNamedSibling : null;
+  for (let i = 0; stmt && i < 50; i++, stmt = stmt.nextNamedSibling) {
+    if (stmt.type === 'return_statement') return false;
+    const e = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (!e) continue;
+    if (e.type === 'assignment') {
+      const left = e.childForFieldName('left');
+      if (left?.type === 'identifier' && left.text === name) return false; // reassigned: another response
+      const type = file.stringValue(e.childForFieldName('right'));
+      if (left?.type === 'attribute' && left.childForFieldName('object')?.text === name
+        && /^(mimetype|content_type)$/.test(left.childForFieldName('attribute')?.text ?? '')) return pyNonHtmlType(type);
+      if (left?.type === 'subscript') {
+        const obj = left.childForFieldName('value');
+        const onResponse = obj?.text === name || obj?.text === `${name}.headers`;
+        if (onResponse && /^content-type$/i.test(file.stringValue(left.childForFieldName('subscript')) ?? '')) return pyNonHtmlType(type);
+      }
+    } else if (e.type === 'call') {
+      const f = e.childForFieldName('function');
+      if (f?.type === 'attribute' && f.childForFieldName('object')?.text === `${name}.headers`
+        && /^(set|add|__setitem__)$/.test(f.childForFieldName('attribute')?.text ?? '')
+        && /^content-type$/i.test(file.stringValue(file.argument(e, 0)) ?? '')) return pyNonHtmlType(file.stringValue(file.argument(e, 1)));
+    }
+  }
+  return false;
 }
 
 // ---- JavaScript / TypeScript ----

@@ -8,6 +8,7 @@ import { KNOWN_GLOBALS } from './globals';
 import {
   GLOBALS, MESSAGE_EVENT, NEST_DECORATORS, PASS_THROUGH, PROCESS, PURE_METHODS, SAFE_METHODS, SANITIZERS, SANITIZING_METHODS,
   SOURCE_CALLS, SOURCE_MODULES, STRING_RESULT_METHODS, UNTRUSTED_METHODS, UNTRUSTED_PROPS, inertFields, isInertType,
+  isBuildTooling,
 } from './sources';
 import { predicate, refine } from './refine';
 import { paramSource, callbackParam } from './handlers';
@@ -111,8 +112,12 @@ export class Flow {
 
   readonly scopes: Scopes;
 
+  /** Build tooling: `process` (argv, env) is the developer's own command line and environment, no source. */
+  private readonly buildTooling: boolean;
+
   constructor(readonly file: JsFile) {
     this.scopes = new Scopes(file.nodes, file.kinds);
+    this.buildTooling = isBuildTooling(file.path);
   }
 
   private ln(l: Loc): number {
@@ -226,8 +231,8 @@ export class Flow {
         const id = nodes[i] as ts.Identifier;
         const marker = GLOBALS[id.text];
         if (!marker || serverOnly || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;
-        // `process` is a source only through `process.argv`
-        if (marker === PROCESS && !this.identifierIndex().has('argv' as ts.__String)) continue;
+        // `process` is a source only through `process.argv`, and never in build tooling (the developer's own)
+        if (marker === PROCESS && (!this.identifierIndex().has('argv' as ts.__String) || this.buildTooling)) continue;
         return true;
       }
       if (k === K.FunctionDeclaration || k === K.FunctionExpression || k === K.ArrowFunction || k === K.MethodDeclaration
@@ -890,7 +895,7 @@ export class Flow {
 
   private lookup(id: ts.Identifier, env: Env, u: Unit): V {
     const decl = this.scopes.declOf(id);
-    if (!decl) return global(id.text);
+    if (!decl) return id.text === 'process' && this.buildTooling ? SAFE : global(id.text);
     const key = this.keyOf(decl);
     const refined = env.paths.get(key);
     if (refined) return refined.v;

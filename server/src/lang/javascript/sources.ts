@@ -83,6 +83,22 @@ export const SOURCE_CALLS: Record<string, true | string> = table({
 /** Modules of `SOURCE_CALLS`: a file importing none of them gets no taint from a call. */
 export const SOURCE_MODULES = [...new Set(Object.keys(SOURCE_CALLS).map((k) => k.slice(0, k.lastIndexOf('.'))))];
 
+/**
+ * Build tooling: task runners (Gruntfile, gulpfile), bundler and tool configs (webpack, vite, rollup, esbuild...)
+ * and scripts kept in `scripts/`, `tools/`, `build/` or `tasks/` for npm scripts. They run on the developer's
+ * machine or CI with the developer's own environment and command line: `process` there is not an attacker.
+ */
+export function isBuildTooling(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (!/\.[cm]?[jt]s$/i.test(base)) return false;
+  if (/^(gruntfile|gulpfile)(\.babel)?\.[cm]?[jt]s$/i.test(base)) return true;
+  if (/^(webpack|vite|vitest|rollup|esbuild|tsup|rspack|rsbuild|parcel|snowpack|postcss|babel|tailwind|karma|craco|metro|svelte|astro)\.[\w.-]*\.?[cm]?[jt]s$/i.test(base)
+    && (/\.config\.[cm]?[jt]s$/i.test(base) || /^(webpack|rollup|esbuild|vite)\./i.test(base))) return true;
+  // a script folder: the file sits in it or one folder below
+  return /(^|\/)(scripts|tools|build|tasks)\/([^/]+\/)?[^/]+$/i.test(p);
+}
+
 /** Browser and Node globals that are (or hold) untrusted data. */
 export const GLOBALS: Record<string, string> = table({
   location: LOCATION, document: DOCUMENT, window: WINDOW, self: WINDOW, globalThis: WINDOW, top: WINDOW,

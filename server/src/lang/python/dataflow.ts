@@ -8,6 +8,7 @@ import {
 } from './scopes';
 import { evalExpression, bindTarget, iterElement } from './expressions';
 import { handlerParams } from './handlers';
+import { isPyBuildTooling } from './sources';
 import {
   constant, join, signature, step, unknown, UNKNOWN, type PV,
 } from './values';
@@ -49,7 +50,12 @@ export class DataFlow {
   private readonly classAttrsRunning = new Set<string>();
   private readonly paramsRunning = new Set<number>();
 
-  constructor(readonly file: PyFile) {}
+  /** Build tooling: sys.argv and os.environ are the developer's own (see isPyBuildTooling). */
+  readonly buildTooling: boolean;
+
+  constructor(readonly file: PyFile) {
+    this.buildTooling = isPyBuildTooling(file.path);
+  }
 
   private ptree?: PTree;
 

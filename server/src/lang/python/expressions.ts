@@ -5,7 +5,7 @@ import { binaryLit, compareLit, decodeContent, parseNumber, percentFormat, pyRep
 import { resolveCallee } from './scopes';
 import {
   CONSTANT_NAMES, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
-  SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS,
+  SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS, ENVIRONMENT_READS,
 } from './sources';
 import {
   ALL_SINKS, clear, constant, HOLE, container, elementsOf, hasLit, join, plain, pyStr, step, tainted, unknown, UNKNOWN,
@@ -288,6 +288,7 @@ function outerLookup(name: string, f: Frame, at?: Node): PV {
     if (s.kind === 'function') return UNKNOWN;
   }
   const q = f.flow.file.imports.get(name);
+  if (q && f.flow.buildTooling && (SOURCE_NAMES[q] || ENVIRONMENT_READS.has(q))) return unknown(q, ALL_SINKS);
   if (q) return SOURCE_NAMES[q] ? tainted({ description: SOURCE_NAMES[q], line: at?.startPosition.row ?? 0 }, true) : unknown(q);
   const fn = flow.idx.functions.get(name) ?? flow.idx.classes.get(name);
   if (fn) return { kind: 'unknown', def: fn, origin: name };
@@ -335,6 +336,7 @@ function evalAttribute(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV
   }
   const attr = n.childForFieldName('attribute')?.text ?? '';
   const q = qualifiedIn(n, f);
+  if (q && f.flow.buildTooling && (SOURCE_NAMES[q] || ENVIRONMENT_READS.has(q))) return unknown(q, ALL_SINKS);
   if (q && SOURCE_NAMES[q]) return tainted({ description: SOURCE_NAMES[q], line: n.startPosition.row }, true);
   if (q && CONSTANT_NAMES[q] !== undefined) return constant(CONSTANT_NAMES[q]);
   const obj = ev(n.childForFieldName('object'));
@@ -429,6 +431,7 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
 
   const q = qualifiedIn(fn, f);
   if (q) {
+    if (f.flow.buildTooling && ENVIRONMENT_READS.has(q)) return unknown(q, ALL_SINKS);
     if (SOURCE_CALLS[q]) return tainted({ description: SOURCE_CALLS[q], line });
     const san = SANITIZERS[q];
     if (san) {

@@ -42,6 +42,21 @@ export const SOURCE_CALLS: Record<string, string> = {
   raw_input: 'raw_input()',
 };
 
+/**
+ * Build and release tooling (setup.py, noxfile.py, fabfile.py, dodo.py, scripts in `scripts/`, `tools/`,
+ * `build/`): it runs with the developer's own command line and environment, so `sys.argv` and `os.environ`
+ * there are no source (and not of unknown origin either).
+ */
+export function isPyBuildTooling(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (/^(setup|noxfile|fabfile|dodo|pavement)\.py$/.test(base)) return true;
+  return /\.py$/.test(base) && /(^|\/)(scripts|tools|build)\/([^/]+\/)?[^/]+$/i.test(p);
+}
+
+/** Environment reads that are the developer's own in build tooling. */
+export const ENVIRONMENT_READS = new Set(['os.environ', 'os.getenv', 'os.environ.get', 'os.getenvb', 'os.environb']);
+
 /** Attributes that are sources by themselves (`sys.argv`). */
 export const SOURCE_NAMES: Record<string, string> = {
   'sys.argv': 'sys.argv',

@@ -113,7 +113,10 @@ export function join(a: PV | undefined, b: PV | undefined): PV {
     const t = a.kind === 'tainted' ? a : b as PV & { kind: 'tainted' };
     const o = t === a ? b : a;
     const tt = t as Extract<PV, { kind: 'tainted' }>;
-    out = { kind: 'tainted', source: tt.source, path: tt.path, cleared: intersect(tt.cleared, clearedOf(o)) };
+    // as in the JS front: a sink the tainted side was cleared for sees, at worst, the unknown side (a
+    // warning's worth of evidence, never an error naming the request). `os.path.join(base, f"{uuid4()}-{name}")`
+    // after `name = secure_filename(...)` keeps its clearance.
+    out = { kind: 'tainted', source: tt.source, path: tt.path, cleared: o.kind === 'tainted' ? intersect(tt.cleared, clearedOf(o)) : tt.cleared };
     if (tt.srcObj && (o.kind !== 'tainted' || o.srcObj)) out.srcObj = true;
   } else if (a.kind === 'unknown' || b.kind === 'unknown') {
     const u = a.kind === 'unknown' ? a : b;

@@ -8,6 +8,8 @@ import type { Node } from 'web-tree-sitter';
 import type { PyFile } from '../../lang/python/front';
 import type { JsFile } from '../../lang/javascript/front';
 import { isTestFile, jsPropName, nameWords, pyLiteral } from './constants';
+import { isBuildTooling } from '../../lang/javascript/sources';
+import { isPyBuildTooling } from '../../lang/python/sources';
 
 // ---- name classes ----
 
@@ -358,7 +360,10 @@ export function isTestCode(path: string): boolean {
 let lastTestPath: string | undefined;
 let lastIsTestCode = false;
 
-/** Development-only tooling (`next/dist/server/dev/`, `src/dev/`): it never runs in production. */
+/**
+ * Development-only tooling (`next/dist/server/dev/`, `src/dev/`) and build tooling (Gruntfile, webpack/vite
+ * configs, setup.py, noxfile.py, `scripts/`: see the fronts' isBuildTooling/isPyBuildTooling): it never runs in production.
+ */
 export function isDevTooling(path: string): boolean {
-  return /(^|\/)dev\//.test(path.replace(/\\/g, '/'));
+  return /(^|\/)dev\//.test(path.replace(/\\/g, '/')) || isBuildTooling(path) || isPyBuildTooling(path);
 }

@@ -349,7 +349,8 @@ export function contentTypeSetBefore(file: JsFile, at: ts.Node, receiver: ts.Exp
 
 function writeHeadType(file: JsFile, call: ts.CallExpression): string | undefined {
   const m = methodCall(call);
-  if (!m || m.name !== 'writeHead') return undefined;
+  // res.writeHead(200, { ... }), Express res.set({ ... }) / res.header({ ... })
+  if (!m || !(m.name === 'writeHead' || m.name === 'set' || m.name === 'header')) return undefined;
   for (const arg of call.arguments) {
     const obj = skipOuter(arg);
     if (!ts.isObjectLiteralExpression(obj)) continue;
