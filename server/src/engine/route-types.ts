@@ -78,7 +78,7 @@ export function changesState(route: Route): boolean {
 }
 
 /** Call names that say they change something. */
-export const MUTATOR_NAME = /(create|update|delete|remove|save|insert|destroy|add|set[A-Z_]|put|patch|write|commit|assign|follow|favou?rite|like|star|archive|ban|purge|publish|send|charge|pay|transfer|upload|import|reset|revoke|grant|invite|register|subscribe|enable|disable|toggle|move|rename|merge|approve|reject|cancel|lock|mark|store|persist|upsert|clear|flush|execute|exec|run|trigger|process|apply|increment|decrement|push|pop|post)/i;
+export const MUTATOR_NAME = /(create|update|delete|remove|save|insert|replace|destroy|add|set[A-Z_]|put|patch|write|commit|assign|follow|favou?rite|like|star|archive|ban|purge|publish|send|charge|pay|transfer|upload|import|reset|revoke|grant|invite|register|subscribe|enable|disable|toggle|move|rename|merge|approve|reject|cancel|lock|mark|store|persist|upsert|clear|flush|execute|exec|run|trigger|process|apply|increment|decrement|push|pop|post)/i;
 
 
 /** public 0, authenticated 1, a role 2. */
