@@ -52,7 +52,8 @@ function decide(lookups: Lookup[], report: (l: Lookup, why: string) => void): vo
   const seen = new Set<Route>();
   for (const l of lookups) {
     if (l.scoped || l.checked || seen.has(l.route) || !l.idText) continue;
-    if (levelRank(l.route.level) >= 2) continue;
+    // only signed-in users' routes: an open route is missing-authorization's business, an admin route sees all records
+    if (levelRank(l.route.level) !== 1 || l.route.publicByDesign) continue;
     const key = modelKey(l.model);
     const why = scopedModels.has(key) ? `other handlers in this file scope \`${l.model}\` by user`
       : l.writes ? 'the handler deletes it' : PERSONAL.test(l.model) ? `\`${l.model}\` records hold private data` : undefined;
