@@ -194,6 +194,10 @@ class Builder {
       if (fn.parent?.type !== 'module' && decorated?.parent?.type !== 'module') return;
       framework = decorators.some((d) => /api_view/.test(d.text)) ? 'drf' : 'django';
       methods = djangoMethods(decorators);
+      // `if request.method == "POST":` in a view that takes any method: it handles POST
+      if (methods[0] === '*' && fn.descendantsOfType('comparison_operator').some((c) => !!c && /request\.method/.test(c.text) && /["'](POST|PUT|PATCH|DELETE)["']/.test(c.text))) {
+        methods = ['GET', 'POST'];
+      }
       group = this.fileGroup();
     }
     for (const d of decorators) {
