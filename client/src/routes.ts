@@ -95,9 +95,14 @@ export class RoutesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
 /** Registers the view `secureHints.routes` and the command `secureHints.refreshRoutes`. */
 export function registerRoutesView(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): RoutesView {
   const view = new RoutesView(getClient);
+  context.subscriptions.push(view);
+  try {
+    // the view is declared in package.json (`contributes.views.explorer`); activation must not fail without it
+    context.subscriptions.push(vscode.window.registerTreeDataProvider('secureHints.routes', view));
+  } catch {
+    // no such view in this build: the commands still answer with the inventory
+  }
   context.subscriptions.push(
-    view,
-    vscode.window.registerTreeDataProvider('secureHints.routes', view),
     vscode.commands.registerCommand('secureHints.refreshRoutes', () => view.refresh()),
     vscode.commands.registerCommand('secureHints.showRoutes', async () => {
       await vscode.commands.executeCommand('secureHints.routes.focus');

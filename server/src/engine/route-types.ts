@@ -78,7 +78,7 @@ export function changesState(route: Route): boolean {
 }
 
 /** Call names that say they change something. */
-export const MUTATOR_NAME = /(create|update|delete|remove|save|insert|destroy|add|set[A-Z_]|put|patch|write|commit|assign|follow|favou?rite|like|star|archive|ban|purge|publish|send|charge|pay|transfer|upload|import|reset|revoke|grant|invite|register|subscribe|enable|disable|toggle|move|rename|merge|approve|reject|cancel|lock|mark|store|persist|upsert|clear|flush|execute|exec|run|trigger|process|apply|increment|decrement|push|pop|post)/i;
+export const MUTATOR_NAME = /(create|update|delete|remove|save|insert|replace|destroy|add|set[A-Z_]|put|patch|write|commit|assign|follow|favou?rite|like|star|archive|ban|purge|publish|send|charge|pay|transfer|upload|import|reset|revoke|grant|invite|register|subscribe|enable|disable|toggle|move|rename|merge|approve|reject|cancel|lock|mark|store|persist|upsert|clear|flush|execute|exec|run|trigger|process|apply|increment|decrement|push|pop|post)/i;
 
 
 /** public 0, authenticated 1, a role 2. */
@@ -117,7 +117,7 @@ export function isGuardName(name: string): boolean {
 }
 
 /** Path segments and handler-name words that are public on purpose. */
-const PUBLIC_SEGMENT = /^(unsubscribe|login|log-in|signin|sign-in|logout|signout|sign-out|signup|sign-up|register|registration|password-reset|reset-password|forgot-password|forgot|recover|verify-email|confirm-email|activate|webhook|webhooks|hook|hooks|callback|callbacks|oauth|oauth2|sso|saml|health|healthz|healthcheck|ping|status|ready|readiness|liveness|metrics|robots\.txt|sitemap\.xml|favicon\.ico|csrf|public|auth|token|refresh)$/i;
+const PUBLIC_SEGMENT = /^(unsubscribe|reset|login|log-in|signin|sign-in|logout|signout|sign-out|signup|sign-up|register|registration|password-reset|reset-password|forgot-password|forgot|recover|verify-email|confirm-email|activate|webhook|webhooks|hook|hooks|callback|callbacks|oauth|oauth2|sso|saml|health|healthz|healthcheck|ping|status|ready|readiness|liveness|metrics|robots\.txt|sitemap\.xml|favicon\.ico|csrf|public|auth|token|refresh)$/i;
 const PUBLIC_NAME = /(^|_)(unsubscribe|login|logout|signin|signout|signup|register|registration|password_reset|reset_password|forgot_password|webhook|callback|oauth|sso|health|healthcheck|healthz|liveness|readiness)(_|$)/;
 
 /** Why a route is public by design, from its path and handler name; undefined when nothing says so. */

@@ -52,7 +52,8 @@ function decide(lookups: Lookup[], report: (l: Lookup, why: string) => void): vo
   const seen = new Set<Route>();
   for (const l of lookups) {
     if (l.scoped || l.checked || seen.has(l.route) || !l.idText) continue;
-    if (levelRank(l.route.level) >= 2) continue;
+    // only signed-in users' routes: an open route is missing-authorization's business, an admin route sees all records
+    if (levelRank(l.route.level) !== 1 || l.route.publicByDesign) continue;
     const key = modelKey(l.model);
     const why = scopedModels.has(key) ? `other handlers in this file scope \`${l.model}\` by user`
       : l.writes ? 'the handler deletes it' : PERSONAL.test(l.model) ? `\`${l.model}\` records hold private data` : undefined;
@@ -71,18 +72,20 @@ function message(l: Lookup, why: string): string {
 
 function python(ctx: PyContext): void {
   const file = ctx.file;
+  // no ORM lookup anywhere in the file: nothing to judge (a cheap gate before walking every handler)
+  if (!/\.objects\b|\.query\b|_or_404|session\.get\(|db\.get\(/.test(file.text)) return;
   const routes = file.routes();
   if (routes.length === 0 || isTestCode(file.path)) return;
   const lookups: Lookup[] = [];
   for (const route of routes) {
     const body = route.def.childForFieldName('body');
     if (!body) continue;
-    const checked = pyChecksOwnership(body);
+    let checked: boolean | undefined;
     let n = 0;
     for (const call of body.descendantsOfType('call')) {
       if (!call || ++n > 300) break;
       const l = pyLookup(ctx, call);
-      if (l) lookups.push({ route, ...l, at: file.range(call), writes: deletesModel(route, l.model), checked });
+      if (l) lookups.push({ route, ...l, at: file.range(call), writes: deletesModel(route, l.model), checked: checked ??= pyChecksOwnership(body) });
     }
   }
   decide(lookups, (l, why) => ctx.report({ range: l.at, message: message(l, why) }));
@@ -93,6 +96,8 @@ function pyLookup(ctx: PyContext, call: Node): { model: string; idText: string; 
   const file = ctx.file;
   const f = call.childForFieldName('function');
   if (!f) return undefined;
+  const callee = f.type === 'attribute' ? f.childForFieldName('attribute')?.text ?? '' : f.type === 'identifier' ? f.text : '';
+  if (!/^(get_or_404|get|first_or_404|filter_by|filter|get_object_or_404|get_list_or_404)$/.test(callee)) return undefined;
   const args = call.childForFieldName('arguments');
   const argText = args?.text ?? '';
   let model: string | undefined;

@@ -28,7 +28,7 @@ export function buildRoutes(file: JsFile, extraGuards: readonly string[] = []): 
   const nextApi = /(^|\/)pages\/api\/.+\.[cm]?[jt]sx?$/.test(path);
   const useServer = hasDirective(file.sourceFile, 'use server');
   // a routes module that receives the app (`module.exports = (app, passport) => { app.get(...) }`) imports no framework
-  const routesModule = /(^|\/)(routes?|router|routing)(\/|\.[cm]?[jt]s$)/i.test(path);
+  const routesModule = /(^|\/)(routes?|router|routing)(\/[^/]+|\.[cm]?[jt]s)$/i.test(path);
   if (!nextRoute && !nextApi && !useServer && !routesModule && !SERVER_MODULES.some((m) => file.importsModule(m))) return [];
   const b = new Builder(file, new Set(extraGuards));
   if (nextRoute || nextApi || useServer) b.next(path, nextRoute, nextApi, useServer);

@@ -94,37 +94,77 @@ const WRITE_METHODS: Record<string, Write['verb']> = Object.assign(Object.create
 
 /** Writes in a function body: ORM saves and deletes, `Model.objects.create`, `db.session.add/commit`, `qs.update(...)`. */
 export function writesOf(fn: Node): Write[] {
-  const out: Write[] = [];
-  const body = fn.childForFieldName('body');
-  if (!body) return out;
-  let n = 0;
-  for (const call of body.descendantsOfType('call')) {
-    if (!call || ++n > 400) break;
-    const f = call.childForFieldName('function');
-    if (f?.type !== 'attribute') continue;
-    const method = f.childForFieldName('attribute')?.text ?? '';
-    const recv = f.childForFieldName('object');
-    if (!recv) continue;
-    const recvText = recv.text;
-    let verb: Write['verb'] | undefined = WRITE_METHODS[method];
-    if (method === 'create' || method === 'update') {
-      // `Invoice.objects.create(...)`, `qs.filter(...).update(...)`: not `dict.update()` or `hashlib...update()`
-      if (/\bobjects\b|\.filter\(|\.exclude\(|\.query\b|_set\b/.test(recvText)) verb = method === 'create' ? 'creates' : 'updates';
-    } else if (method === 'add' || method === 'merge') {
-      if (/(^|\.)session$/.test(recvText)) verb = method === 'add' ? 'saves' : 'updates';
-    } else if (method === 'delete' || method === 'remove') {
-      // `cache.delete(key)`, `os.remove(path)`, `items.remove(x)`: not records
-      if (/(cache|os|shutil|path|file|list|set|dict|items|keys|session\[)$/i.test(recvText) || /^(os|shutil)\b/.test(recvText)) verb = undefined;
-    } else if (method === 'commit') {
-      if (!/session|db|conn|connection|transaction/.test(recvText)) verb = undefined;
-    }
-    if (!verb) continue;
-    // `db.session.delete(invoice)`: the record is the argument
-    const arg = /session$/.test(recvText) ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
-    const what = arg?.type === 'identifier' ? arg.text : recordName(recv, method);
-    out.push({ verb, what, line: call.startPosition.row });
-    if (out.length > 20) break;
+  return callFacts(fn).writes;
+}
+
+/** One call's write, if it is one. */
+function writeOfCall(call: Node): Write | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'attribute') return undefined;
+  const method = f.childForFieldName('attribute')?.text ?? '';
+  const recv = f.childForFieldName('object');
+  if (!recv) return undefined;
+  let verb: Write['verb'] | undefined = WRITE_METHODS[method];
+  if (!verb && method !== 'create' && method !== 'update' && method !== 'add' && method !== 'merge') return undefined;
+  const recvText = recv.text;
+  if (method === 'create' || method === 'update') {
+    // `Invoice.objects.create(...)`, `qs.filter(...).update(...)`: not `dict.update()` or `hashlib...update()`
+    if (/\bobjects\b|\.filter\(|\.exclude\(|\.query\b|_set\b/.test(recvText)) verb = method === 'create' ? 'creates' : 'updates';
+  } else if (method === 'add' || method === 'merge') {
+    if (/(^|\.)session$/.test(recvText)) verb = method === 'add' ? 'saves' : 'updates';
+  } else if (method === 'delete' || method === 'remove') {
+    // `cache.delete(key)`, `os.remove(path)`, `items.remove(x)`: not records
+    if (/(cache|os|shutil|path|file|list|set|dict|items|keys|session\[)$/i.test(recvText) || /^(os|shutil)\b/.test(recvText)) verb = undefined;
+  } else if (method === 'commit') {
+    if (!/session|db|conn|connection|transaction/.test(recvText)) verb = undefined;
   }
+  if (!verb) return undefined;
+  // `db.session.delete(invoice)`: the record is the argument
+  const arg = /session$/.test(recvText) ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+  const what = arg?.type === 'identifier' ? arg.text : recordName(recv, method);
+  return { verb, what, line: call.startPosition.row };
+}
+
+export interface CallFacts {
+  writes: Write[];
+  /** Signs a user in (`authenticate`, `login`): a login handler. */
+  signsIn: boolean;
+  /** Checks a signature (`unsign`, `compare_digest`, `construct_event`): a signed link or webhook. */
+  verifiesSignature: boolean;
+  /** Calls something whose name says it changes things. */
+  callsMutator: boolean;
+  /** Creates an account (`create_user`, `register`). */
+  createsAccount: boolean;
+}
+
+const factsMemo = new WeakMap<object, Map<number, CallFacts>>();
+
+/** What a function's calls say, in one pass over them (memoized per file and function). */
+export function callFacts(fn: Node): CallFacts {
+  let memo = factsMemo.get(fn.tree);
+  if (!memo) factsMemo.set(fn.tree, memo = new Map());
+  const hit = memo.get(fn.id);
+  if (hit) return hit;
+  const out: CallFacts = { writes: [], signsIn: false, verifiesSignature: false, callsMutator: false, createsAccount: false };
+  const body = fn.childForFieldName('body');
+  let n = 0;
+  for (const call of body?.descendantsOfType('call') ?? []) {
+    if (!call || ++n > 400) break;
+    const name = call.childForFieldName('function')?.text ?? '';
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    if (/^(authenticate|login|auth_login|login_user|sign_in)$/.test(last)) out.signsIn = true;
+    if (/(unsign|loads_signed|verify_signature|verify_webhook|compare_digest|construct_event|validate_signature|check_signature|verify_hmac)/.test(last)
+      || /signing\.loads$/.test(name)) out.verifiesSignature = true;
+    if (/^(create_user|register_user|signup|sign_up|register|create_account)$/.test(last)) out.createsAccount = true;
+    if (MUTATOR_NAME.test(last)) {
+      out.callsMutator = true;
+      if (out.writes.length <= 20) { const w = writeOfCall(call); if (w) out.writes.push(w); }
+    } else if (last === 'commit' && out.writes.length <= 20) {
+      const w = writeOfCall(call);
+      if (w) out.writes.push(w);
+    }
+  }
+  memo.set(fn.id, out);
   return out;
 }
 
@@ -151,31 +191,4 @@ function recordName(recv: Node, method: string): string | undefined {
   return undefined;
 }
 
-/** The handler creates an account (`create_user(...)`, `User.objects.create_user(...)`, `register(...)`): public on purpose. */
-export function createsAccount(fn: Node): boolean {
-  const body = fn.childForFieldName('body');
-  let n = 0;
-  for (const call of body?.descendantsOfType('call') ?? []) {
-    if (!call || ++n > 300) break;
-    const name = call.childForFieldName('function')?.text ?? '';
-    if (/(^|\.)(create_user|register_user|signup|sign_up|register|create_account)$/.test(name)) return true;
-  }
-  return false;
-}
 
-/** What else the body says: it signs a user in or checks a signed link (public on purpose), it calls a mutator. */
-export function bodyTraits(fn: Node): { signsIn: boolean; verifiesSignature: boolean; callsMutator: boolean } {
-  const out = { signsIn: false, verifiesSignature: false, callsMutator: false };
-  const body = fn.childForFieldName('body');
-  let n = 0;
-  for (const call of body?.descendantsOfType('call') ?? []) {
-    if (!call || ++n > 400) break;
-    const name = call.childForFieldName('function')?.text ?? '';
-    const last = name.split('.').pop() ?? name;
-    if (/^(authenticate|login|auth_login|login_user|sign_in)$/.test(last)) out.signsIn = true;
-    if (/(unsign|loads_signed|verify_signature|verify_webhook|compare_digest|construct_event|validate_signature|check_signature|verify_hmac)/.test(last)
-      || /signing\.loads$/.test(name)) out.verifiesSignature = true;
-    if (MUTATOR_NAME.test(last)) out.callsMutator = true;
-  }
-  return out;
-}

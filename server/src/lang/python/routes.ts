@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyFile } from './front';
-import { bodyChecks, bodyTraits, createsAccount, writesOf } from './route-body';
+import { bodyChecks, callFacts } from './route-body';
 import {
   isGuardName as guardWords, isSignupPath, levelFromName, levelOf, publicByDesign, type Framework, type Guard, type GuardInsertion, type Level, type Route,
 } from '../../engine/route-types';
@@ -194,6 +194,10 @@ class Builder {
       if (fn.parent?.type !== 'module' && decorated?.parent?.type !== 'module') return;
       framework = decorators.some((d) => /api_view/.test(d.text)) ? 'drf' : 'django';
       methods = djangoMethods(decorators);
+      // `if request.method == "POST":` in a view that takes any method: it handles POST
+      if (methods[0] === '*' && fn.descendantsOfType('comparison_operator').some((c) => !!c && /request\.method/.test(c.text) && /["'](POST|PUT|PATCH|DELETE)["']/.test(c.text))) {
+        methods = ['GET', 'POST'];
+      }
       group = this.fileGroup();
     }
     for (const d of decorators) {
@@ -207,7 +211,7 @@ class Builder {
       insertion = { accepts: 'decorator', at: { line: fn.startPosition.row, character: 0 }, before: `${indent}@`, after: '\n' };
     }
     const nameNode = fn.childForFieldName('name') ?? fn;
-    const traits = bodyTraits(fn);
+    const traits = callFacts(fn);
     if (!publicMarker && traits.signsIn) publicMarker = 'signs the user in';
     // Django `@csrf_exempt` without a guard: an endpoint for other servers and machine clients (pings, callbacks)
     if (!publicMarker && guards.length === 0 && decorators.some((d) => /(^|\.)csrf_exempt$/.test(d.namedChildren[0]?.text ?? ''))) publicMarker = 'CSRF-exempt endpoint for other servers';
@@ -220,8 +224,8 @@ class Builder {
     this.routes.push({
       bodyVisible: true, callsMutator: traits.callsMutator,
       path, methods, handler: name, range: this.file.range(decorated ?? fn), nameRange: this.file.range(nameNode), framework, group,
-      guards, level: 'public', writes: writesOf(fn), insertion, def: fn,
-      publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (isSignupPath(path, methods) || (methods.includes('POST') && createsAccount(fn)) ? 'creates an account (signup)' : undefined),
+      guards, level: 'public', writes: traits.writes, insertion, def: fn,
+      publicByDesign: publicMarker ?? publicByDesign(path, name) ?? (isSignupPath(path, methods) || (methods.includes('POST') && traits.createsAccount) ? 'creates an account (signup)' : undefined),
     });
   }
 
@@ -383,9 +387,9 @@ class Builder {
       guards.push({ name: 'DEFAULT_PERMISSION_CLASSES', kind: 'global', level: 'public', text: '' });
     }
     const name = cls.childForFieldName('name')?.text ?? '';
-    const writes = defs.flatMap((d) => writesOf(d));
+    const writes = defs.flatMap((d) => callFacts(d).writes);
     this.routes.push({
-      bodyVisible: true, callsMutator: defs.some((d) => bodyTraits(d).callsMutator) || baseNames.some((b) => /(Create|Update|Delete|Form|ViewSet)/.test(b)),
+      bodyVisible: true, callsMutator: defs.some((d) => callFacts(d).callsMutator) || baseNames.some((b) => /(Create|Update|Delete|Form|ViewSet)/.test(b)),
       path: '', methods: [...methods], handler: name, range: this.file.range(cls.parent?.type === 'decorated_definition' ? cls.parent : cls),
       nameRange: this.file.range(cls.childForFieldName('name') ?? cls), framework: drf ? 'drf' : 'django', group: this.fileGroup(),
       guards, level: 'public', writes, publicByDesign: publicMarker ?? publicByDesign('', name.replace(/(View|ViewSet|APIView)$/, '')), def: cls,
