@@ -12,7 +12,10 @@ const { rules } = require(join(root, 'dist/server.js'));
 
 const START = '<!-- rules-table:start -->';
 const END = '<!-- rules-table:end -->';
-const LANGUAGE_NAMES = { python: 'Python', javascript: 'JS/TS', vue: 'Vue', xml: 'XML', yaml: 'YAML', json: 'JSON', dockerfile: 'Dockerfile', text: 'text' };
+const LANGUAGE_NAMES = {
+  python: 'Python', javascript: 'JS/TS', vue: 'Vue', xml: 'XML', yaml: 'YAML', json: 'JSON', dockerfile: 'Dockerfile',
+  terraform: 'Terraform', dotenv: '.env', shell: 'shell', dependencies: 'manifests, lockfiles',
+};
 
 function cweLink(cwe) {
   const n = /\d+/.exec(cwe)?.[0];
