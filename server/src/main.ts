@@ -13,7 +13,8 @@ import { JsFile, scriptKindFor } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
 import { parseTerraform } from './lang/cloud/hcl-parser';
 
-export { analyze, analyzeDetailed, ready, syntaxErrors } from './engine/analyze';
+export { analyze, analyzeDetailed, ready } from './engine/analyze';
+export { syntaxErrors } from './engine/syntax-errors';
 export { languageFor } from './engine/languages';
 export { rules } from './rules';
 export { routeInventory } from './engine/routes';

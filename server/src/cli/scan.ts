@@ -1,7 +1,9 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeDetailed, maxFileBytesFor, NESTED_TOO_DEEPLY, ready, syntaxErrors } from '../engine/analyze';
+import { analyzeDetailed, maxFileBytesFor, ready } from '../engine/analyze';
+import { NESTED_TOO_DEEPLY } from '../engine/budget';
+import { syntaxErrors } from '../engine/syntax-errors';
 import { languageFor } from '../engine/languages';
 import { excludeMatcher, findConfigFile, loadConfigFile, workspaceOf, type LoadedConfig, type ProjectConfig } from '../engine/config';
 import { ReadError, readRegularFile } from '../engine/read-file';

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { JsFile } from '../lang/javascript/front';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 import { initPython, parsePython } from '../lang/python/parser';
@@ -10,17 +10,17 @@ import { DockerFile } from '../lang/dockerfile/front';
 import { ShellFile } from '../lang/shell/front';
 import { DotenvFile } from '../lang/dotenv/front';
 import { openYaml } from '../lang/kube/front';
-import { isCloudFormation, loadCloudJson, loadCloudYaml, loadTerraform, terraformSyntaxErrors, type CloudFile } from '../lang/cloud/front';
+import { isCloudFormation, loadCloudJson, loadCloudYaml, loadTerraform, type CloudFile } from '../lang/cloud/front';
 import { initTerraform } from '../lang/cloud/hcl-parser';
-import { XMLValidator } from 'fast-xml-parser';
-import { DepFile, dependencySyntaxErrors } from '../lang/deps/front';
+import { DepFile } from '../lang/deps/front';
 import { LOCKFILE_MAX_BYTES } from '../lang/deps/files';
 import { vendoredFile } from '../lang/deps/vendored';
 import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
-import { checkBudget, checkBudgetNow, endBudget, OverBudget, rethrowOverBudget, startBudget } from './budget';
+import { checkBudget, checkBudgetNow, endBudget, rethrowOverBudget, startBudget, stoppedNote } from './budget';
+import { jsParseErrors, pythonTreeErrors } from './syntax-errors';
 import type { Config, Confidence, Finding, Language } from './types';
 import { languageFor } from './languages';
 
@@ -367,81 +367,4 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-/** In the note of a file whose nesting overflowed the stack (a thread with a larger stack may succeed). */
-export const NESTED_TOO_DEEPLY = 'the file is nested too deeply to parse or analyze (maximum call stack size exceeded)';
-
-function stoppedNote(err: unknown, path?: string): string {
-  if (err instanceof OverBudget) {
-    return `analysis stopped: ${path ?? 'the file'} is over the ${err.budgetMs} ms time budget (timeBudgetMs)`
-      + `${err.rule ? ` while rule ${err.rule} was running` : ''}; the findings reported before that are kept`;
-  }
-  if (err instanceof RangeError && /call stack/i.test(err.message)) return `analysis stopped early: ${NESTED_TOO_DEEPLY}`;
-  return `analysis stopped early: ${(err as Error)?.message ?? err}`;
-}
-
-/**
- * Syntax errors in a file, as messages (empty when it parses cleanly). Used to check that fixes keep
- * files valid. Never throws: a file the parser cannot handle (nested too deeply) is one error.
- */
-export function syntaxErrors(path: string, languageId: string | undefined, text: string): string[] {
-  try {
-    return syntaxErrorsOf(path, languageId, text);
-  } catch (err) {
-    return [stoppedNote(err).replace('analysis stopped early: ', '')];
-  }
-}
-
-function syntaxErrorsOf(path: string, languageId: string | undefined, text: string): string[] {
-  const language = languageFor(path, languageId);
-  if (language === 'python') {
-    const tree = parsePython(text);
-    try {
-      return pythonTreeErrors(tree);
-    } finally {
-      tree.delete();
-    }
-  }
-  if (language === 'javascript') return jsParseErrors(new JsFile(path, text));
-  if (language === 'vue') {
-    const file = new VueFile(path, text);
-    return [...file.errors, ...(file.script ? jsParseErrors(file.script) : [])];
-  }
-  if (language === 'dockerfile') return new DockerFile(path, text).errors;
-  if (language === 'shell') return new ShellFile(path, text).errors;
-  if (language === 'dotenv') return new DotenvFile(path, text).errors;
-  if (language === 'terraform') return terraformSyntaxErrors(text);
-  if (language === 'dependencies') return dependencySyntaxErrors(path, text);
-  if (language === 'xml') {
-    const result = XMLValidator.validate(withoutDoctype(text));
-    return result === true ? [] : [`line ${result.err.line}: ${result.err.msg}`];
-  }
-  if (language === 'yaml') return openYaml(path, text)?.yaml.errors() ?? [];
-  return [];
-}
-
-/** The text without its DOCTYPE (and internal subset), which the validator does not read. Linear: indexOf only. */
-function withoutDoctype(text: string): string {
-  const at = text.indexOf('<!DOCTYPE');
-  if (at < 0) return text;
-  const gt = text.indexOf('>', at);
-  const open = text.indexOf('[', at);
-  const close = open >= 0 && (gt < 0 || open < gt) ? text.indexOf(']', open) : -1;
-  const end = close >= 0 ? text.indexOf('>', close) : open >= 0 && (gt < 0 || open < gt) ? -1 : gt;
-  return end < 0 ? text : text.slice(0, at) + text.slice(end + 1);
-}
-
-function pythonTreeErrors(tree: Tree): string[] {
-  const errors: string[] = [];
-  const visit = (n: Node) => {
-    if (n.type === 'ERROR' || n.isMissing) errors.push(`line ${n.startPosition.row + 1}: syntax error near \`${n.text.slice(0, 40)}\``);
-    else if (n.hasError) for (const c of n.children) if (c) visit(c);
-  };
-  visit(tree.rootNode);
-  return errors;
-}
-
-function jsParseErrors(file: JsFile): string[] {
-  return file.parseDiagnostics.map((d) => `line ${file.sourceFile.getLineAndCharacterOfPosition(d.start).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }

@@ -53,3 +53,15 @@ export function rethrowOverBudget(err: unknown, rule?: string): void {
     throw err;
   }
 }
+
+/** In the note of a file whose nesting overflowed the stack (a thread with a larger stack may succeed). */
+export const NESTED_TOO_DEEPLY = 'the file is nested too deeply to parse or analyze (maximum call stack size exceeded)';
+
+export function stoppedNote(err: unknown, path?: string): string {
+  if (err instanceof OverBudget) {
+    return `analysis stopped: ${path ?? 'the file'} is over the ${err.budgetMs} ms time budget (timeBudgetMs)`
+      + `${err.rule ? ` while rule ${err.rule} was running` : ''}; the findings reported before that are kept`;
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return `analysis stopped early: ${NESTED_TOO_DEEPLY}`;
+  return `analysis stopped early: ${(err as Error)?.message ?? err}`;
+}
