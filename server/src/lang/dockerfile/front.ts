@@ -3,6 +3,7 @@ import { lineStartsOf, offsetAt, positionAt } from '../../engine/edits';
 import type { Position, Range } from '../../engine/types';
 import type { SimpleCommand } from '../shell/words';
 import { runScript } from './run';
+import { splitImage } from '../image-ref';
 
 /**
  * The Dockerfile front, over dockerfile-ast (escape directive, heredocs, continuation lines):
@@ -336,16 +337,4 @@ export function substitute(text: string, lookup: (name: string) => string | unde
     return v ?? '';
   });
   return unknown || out.includes('$') ? undefined : out;
-}
-
-/** `registry:5000/team/app:1.2@sha256:...` -> name, tag and digest. */
-export function splitImage(ref: string): { name: string; tag?: string; digest?: string } {
-  const at = ref.indexOf('@');
-  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
-  const rest = at >= 0 ? ref.slice(0, at) : ref;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
-  const name = colon > slash ? rest.slice(0, colon) : rest;
-  return { name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }

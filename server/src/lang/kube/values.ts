@@ -1,3 +1,4 @@
+import { splitImage } from '../image-ref';
 import { known, type YNode } from './yaml';
 
 /**
@@ -21,13 +22,7 @@ export interface ImageRef {
 export function parseImageRef(ref: string): ImageRef | undefined {
   const s = ref.trim();
   if (s === '' || s.length > 512 || /[\s${}]/.test(s)) return undefined;
-  const at = s.indexOf('@');
-  const digest = at >= 0 ? s.slice(at + 1) : undefined;
-  const rest = at >= 0 ? s.slice(0, at) : s;
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
-  const name = colon > slash ? rest.slice(0, colon) : rest;
+  const { name, tag, digest } = splitImage(s);
   // placeholders (`<image_url>`, `YOUR_IMAGE`) are not references: repository names are lower case
   if (name === '' || !/^[a-z0-9][a-z0-9._/:-]*$/.test(name)) return undefined;
   return { name, ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}) };
