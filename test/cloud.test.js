@@ -6,6 +6,7 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const { run, project, remove } = require('./helpers/cli');
+const { uri, withLanguageServer } = require('./helpers/lsp-client');
 
 const policyJson = JSON.stringify({
   Version: '2012-10-17',
@@ -158,25 +159,14 @@ describe('CLI: AWS policies, CloudFormation and Terraform', function () {
 
 describe('language server: Terraform and IAM policy JSON', function () {
   this.timeout(300000);
-  const { LspClient, uri } = require('./helpers/lsp-client');
-  let dir;
-  let client;
-  before(async function () {
-    dir = project({ 'placeholder.txt': '' });
-    client = new LspClient({ workspaceFolder: dir });
-    await client.initialize();
-  });
-  after(async function () {
-    await client.shutdown();
-    remove(dir);
-  });
+  const lsp = withLanguageServer();
 
-  const actionsFor = (file, d) => client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+  const actionsFor = (file, d) => lsp.client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
 
   it('publishes Terraform diagnostics with the preferred fix and a # ignore comment', async function () {
-    const file = path.join(dir, 'main.tf');
-    await client.open(file, fixableTf, 'terraform');
-    const { diagnostics } = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
+    const file = path.join(lsp.dir, 'main.tf');
+    await lsp.client.open(file, fixableTf, 'terraform');
+    const { diagnostics } = await lsp.client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
     const d = diagnostics.find((x) => x.code === 'public-database');
     assert.ok(d, JSON.stringify(diagnostics));
     assert.strictEqual(d.range.start.line, 3);
@@ -189,9 +179,9 @@ describe('language server: Terraform and IAM policy JSON', function () {
   });
 
   it('offers no ignore comment in JSON policies (JSON has no comments)', async function () {
-    const file = path.join(dir, 'policy.json');
-    await client.open(file, policyJson, 'json');
-    const { diagnostics } = await client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
+    const file = path.join(lsp.dir, 'policy.json');
+    await lsp.client.open(file, policyJson, 'json');
+    const { diagnostics } = await lsp.client.waitForDiagnostics(file, (p) => p.diagnostics.length > 0);
     const d = diagnostics.find((x) => x.code === 'iam-admin-policy');
     assert.ok(d, JSON.stringify(diagnostics));
     const actions = await actionsFor(file, d);

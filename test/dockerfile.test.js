@@ -8,7 +8,7 @@ const path = require('path');
 const { engine, ready } = require('./helpers/engine');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 const { run, project, remove } = require('./helpers/cli');
-const { LspClient, uri } = require('./helpers/lsp-client');
+const { uri, withLanguageServer } = require('./helpers/lsp-client');
 
 const scan = (dir, ...args) => JSON.parse(run(['scan', dir, '--format', 'json', '--fail-on', 'none', ...args]).stdout);
 const byFile = (report) => {
@@ -141,17 +141,7 @@ describe('Dockerfile engine on large and odd input', function () {
 
 describe('Dockerfiles in the language server', function () {
   this.timeout(300000);
-  let dir;
-  let client;
-  before(async function () {
-    dir = project({ 'placeholder.txt': '' });
-    client = new LspClient({ workspaceFolder: dir });
-    await client.initialize();
-  });
-  after(async function () {
-    await client.shutdown();
-    remove(dir);
-  });
+  const lsp = withLanguageServer();
 
   it('diagnoses a Dockerfile; "ignore on this line" writes a # comment inside a continued RUN, which suppresses', async function () {
     const text = [
@@ -161,19 +151,19 @@ describe('Dockerfiles in the language server', function () {
       'USER 10001',
       '',
     ].join('\n');
-    const file = path.join(dir, 'Dockerfile');
-    await client.open(file, text, 'dockerfile');
-    const { diagnostics } = await client.waitForDiagnostics(file);
+    const file = path.join(lsp.dir, 'Dockerfile');
+    await lsp.client.open(file, text, 'dockerfile');
+    const { diagnostics } = await lsp.client.waitForDiagnostics(file);
     assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['package-signature-disabled', 2]]);
     const d = diagnostics[0];
-    const acts = await client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+    const acts = await lsp.client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
     assert.ok(acts.some((a) => /Remove `--allow-unauthenticated`/.test(a.title)), acts.map((a) => a.title).join(' | '));
     const ignore = acts.find((a) => a.title.startsWith('Ignore '));
     const edits = ignore.edit.documentChanges ? ignore.edit.documentChanges.flatMap((c) => c.edits) : ignore.edit.changes[uri(file)];
     const edited = TextDocument.applyEdits(TextDocument.create(uri(file), 'dockerfile', 0, text), edits);
     assert.match(edited.split('\n')[2], /^    # secure-hints: ignore\[package-signature-disabled\] /);
-    await client.change(file, edited, 2);
-    const after = (await client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
+    await lsp.client.change(file, edited, 2);
+    const after = (await lsp.client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
     assert.deepStrictEqual(after, []);
   });
 });

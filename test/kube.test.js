@@ -6,7 +6,7 @@ const path = require('path');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 const { engine, ready } = require('./helpers/engine');
 const { run, project, remove } = require('./helpers/cli');
-const { LspClient, uri } = require('./helpers/lsp-client');
+const { uri, withLanguageServer } = require('./helpers/lsp-client');
 
 const analyze = (name, text, config = {}) => engine.analyzeDetailed(`/tmp/kube/${name}`, undefined, text, config);
 const ids = (r) => r.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId}@${f.range.start.line + 1}`).sort();
@@ -205,33 +205,23 @@ items:
 
   describe('language server', function () {
     this.timeout(300000);
-    let dir;
-    let client;
-    before(async function () {
-      dir = project({ 'placeholder.txt': '' });
-      client = new LspClient({ workspaceFolder: dir });
-      await client.initialize();
-    });
-    after(async function () {
-      await client.shutdown();
-      remove(dir);
-    });
+    const lsp = withLanguageServer();
 
     it('a Deployment gets its diagnostic, the quick fix and a YAML ignore comment', async function () {
-      const file = path.join(dir, 'deployment.yaml');
-      await client.open(file, DEPLOYMENT, 'yaml');
-      const { diagnostics } = await client.waitForDiagnostics(file);
+      const file = path.join(lsp.dir, 'deployment.yaml');
+      await lsp.client.open(file, DEPLOYMENT, 'yaml');
+      const { diagnostics } = await lsp.client.waitForDiagnostics(file);
       assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['privileged-container', 14, 24]]);
       assert.match(diagnostics[0].codeDescription.href, /docs\/rules\/privileged-container\.md$/);
-      const actions = await client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diagnostics[0].range, context: { diagnostics } });
+      const actions = await lsp.client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: diagnostics[0].range, context: { diagnostics } });
       const apply = (action) => TextDocument.applyEdits(TextDocument.create(uri(file), 'yaml', 0, DEPLOYMENT),
         action.edit.documentChanges ? action.edit.documentChanges.flatMap((c) => c.edits) : action.edit.changes[uri(file)]);
       const fixed = apply(actions.find((a) => a.isPreferred));
       assert.strictEqual(fixed, DEPLOYMENT.replace('privileged: true', 'privileged: false'));
       const ignored = apply(actions.find((a) => a.title.startsWith('Ignore ')));
       assert.match(ignored.split('\n')[14], /^ {12}# secure-hints: ignore\[privileged-container\] /);
-      await client.change(file, ignored, 2);
-      assert.deepStrictEqual((await client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics, []);
+      await lsp.client.change(file, ignored, 2);
+      assert.deepStrictEqual((await lsp.client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics, []);
     });
   });
 });

@@ -7,7 +7,7 @@ const path = require('path');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 const { engine, ready } = require('./helpers/engine');
 const { run, project, remove } = require('./helpers/cli');
-const { LspClient, uri } = require('./helpers/lsp-client');
+const { uri, withLanguageServer } = require('./helpers/lsp-client');
 
 const found = (text) => engine.analyzeDetailed('/tmp/c.vue', undefined, text, {});
 const lines = (r) => r.findings.map((f) => `${f.ruleId}@${f.range.start.line + 1}`);
@@ -99,17 +99,7 @@ describe('Vue single-file components', function () {
 
   describe('language server', function () {
     this.timeout(300000);
-    let dir;
-    let client;
-    before(async function () {
-      dir = project({ 'placeholder.txt': '' });
-      client = new LspClient({ workspaceFolder: dir });
-      await client.initialize();
-    });
-    after(async function () {
-      await client.shutdown();
-      remove(dir);
-    });
+    const lsp = withLanguageServer();
 
     it('"ignore on this line" writes <!-- --> in the template and // in the script; both suppress', async function () {
       const text = [
@@ -122,13 +112,13 @@ describe('Vue single-file components', function () {
         '</script>',
         '',
       ].join('\n');
-      const file = path.join(dir, 'Comp.vue');
-      await client.open(file, text, 'vue');
-      const { diagnostics } = await client.waitForDiagnostics(file);
+      const file = path.join(lsp.dir, 'Comp.vue');
+      await lsp.client.open(file, text, 'vue');
+      const { diagnostics } = await lsp.client.waitForDiagnostics(file);
       assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['vue-v-html', 1], ['dom-xss', 5]]);
       let edited = text;
       for (const d of [...diagnostics].reverse()) {
-        const acts = await client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
+        const acts = await lsp.client.request('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] } });
         const ignore = acts.find((a) => a.title.startsWith('Ignore '));
         const edits = ignore.edit.documentChanges ? ignore.edit.documentChanges.flatMap((c) => c.edits) : ignore.edit.changes[uri(file)];
         edited = TextDocument.applyEdits(TextDocument.create(uri(file), 'vue', 0, edited), edits);
@@ -136,8 +126,8 @@ describe('Vue single-file components', function () {
       const out = edited.split('\n');
       assert.match(out[1], /^  <!-- secure-hints: ignore\[vue-v-html\] .+ -->$/);
       assert.match(out[6], /^\/\/ secure-hints: ignore\[dom-xss\] /);
-      await client.change(file, edited, 2);
-      const after = (await client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
+      await lsp.client.change(file, edited, 2);
+      const after = (await lsp.client.waitForDiagnostics(file, (p) => p.version === 2)).diagnostics;
       assert.deepStrictEqual(after, []);
     });
   });

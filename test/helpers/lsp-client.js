@@ -4,6 +4,7 @@
 const path = require('path');
 const { spawn } = require('child_process');
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+const { project, remove } = require('./cli');
 
 const root = path.join(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'secure-hints.js');
@@ -113,4 +114,22 @@ function uri(file) {
   return require('url').pathToFileURL(file).href;
 }
 
-module.exports = { LspClient, uri, root, bin };
+/**
+ * For a mocha `describe`: a language server over a fresh, empty workspace folder, started before its
+ * tests and shut down after them. The returned object's `client` and `dir` are set once it is up.
+ */
+function withLanguageServer() {
+  const session = { client: undefined, dir: undefined };
+  before(async function () {
+    session.dir = project({ 'placeholder.txt': '' });
+    session.client = new LspClient({ workspaceFolder: session.dir });
+    await session.client.initialize();
+  });
+  after(async function () {
+    await session.client.shutdown();
+    remove(session.dir);
+  });
+  return session;
+}
+
+module.exports = { LspClient, uri, root, bin, withLanguageServer };
