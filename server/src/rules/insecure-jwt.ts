@@ -3,8 +3,10 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
-import { jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
+import { jsBoolValue, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
 import { isTestCode, jsFunctionName } from './support/auth';
+import { jsOptions, jsResolve } from '../lang/javascript/options';
+import { pyCallOptions, pyOptions, pyResolve } from '../lang/python/options';
 
 /**
  * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
@@ -60,16 +62,18 @@ function pythonCall(node: Node, ctx: PyContext): void {
     return;
   }
   // decode
-  const verify = f.keywordArgument(node, 'verify');
-  const options = f.keywordArgument(node, 'options');
-  const offOption = options?.type === 'dictionary' ? options.namedChildren.find((p) => p?.type === 'pair'
-    && pyLiteral(p.childForFieldName('key')) === 'verify_signature' && pyBool(f, p.childForFieldName('value')) === false) : undefined;
-  if (verify && pyBool(f, verify) === false) {
-    const kw = verify.parent!;
+  const call = pyCallOptions(f, node);
+  const verify = call.keys.get('verify');
+  const options = call.keys.get('options') ? pyOptions(f, call.keys.get('options')!.value) : undefined;
+  const off = options?.keys.get('verify_signature');
+  const offOption = off && pyBool(f, pyResolve(f, off.value) ?? off.value) === false ? off.at : undefined;
+  if (verify && pyBool(f, pyResolve(f, verify.value) ?? verify.value) === false) {
+    const kw = verify.at;
+    const inPlace = verify.inCall && kw.type === 'keyword_argument';
     ctx.report({
       range: f.range(kw),
       message: '`verify=False`: the token\'s signature is not checked, so anyone can forge one. Remove it and pass `algorithms=[...]`.',
-      fixes: f.keywordArgument(node, 'algorithms')
+      fixes: !inPlace ? [] : f.keywordArgument(node, 'algorithms')
         ? [{ title: 'Verify the signature (remove verify=False)', edits: [pyRemoveArgument(f, kw)] }]
         : [{ title: 'Verify the signature with algorithms=["HS256"]', edits: [{ range: f.range(kw), newText: 'algorithms=["HS256"]' }] }],
     });
@@ -83,8 +87,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
     });
     return;
   }
-  const algorithms = f.keywordArgument(node, 'algorithms');
-  if (!algorithms) {
+  const algEntry = call.keys.get('algorithms');
+  const algorithms = algEntry ? pyResolve(f, algEntry.value) ?? algEntry.value : undefined;
+  if (!algEntry && !call.open) {
     const at = f.range(node.childForFieldName('arguments')!).end;
     const insert = { line: at.line, character: at.character - 1 };
     ctx.report({
@@ -93,9 +98,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
       severity: 'warning',
       fixes: [{ title: 'Pass algorithms=["HS256"]', edits: [{ range: { start: insert, end: insert }, newText: ', algorithms=["HS256"]' }] }],
     });
-  } else if ((algorithms.type === 'list' || algorithms.type === 'tuple')
+  } else if (algorithms && (algorithms.type === 'list' || algorithms.type === 'tuple')
     && algorithms.namedChildren.some((a) => pyLiteral(a)?.toLowerCase() === 'none')) {
-    ctx.report({ range: f.range(algorithms), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
+    ctx.report({ range: f.range(algEntry!.inCall && algEntry!.value === algorithms ? algorithms : algEntry!.at), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
   }
   if (keyIsLiteral) hardCodedPy(keyNode!, ctx);
 }
@@ -164,13 +169,15 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     });
   }
   const optArg = node.arguments[2] ? skipOuter(node.arguments[2]) : undefined;
-  const opts = optArg && ts.isObjectLiteralExpression(optArg) ? optArg : undefined;
-  if (optArg && !opts && !ts.isFunctionLike(optArg)) return; // options built elsewhere: unknown
+  const model = optArg && !ts.isFunctionLike(optArg) ? jsOptions(f, optArg) : undefined;
+  if (optArg && !model && !ts.isFunctionLike(optArg)) return; // options built elsewhere: unknown
+  const opts = model?.literal;
   if (fn === 'verify') {
-    const algs = opts ? propertyOf(opts, 'algorithms') : undefined;
+    const algsEntry = model?.keys.get('algorithms');
+    const algs = algsEntry ? jsResolve(f, algsEntry.value) : undefined;
     if (algs && ts.isArrayLiteralExpression(algs) && algs.elements.some((e) => jsString(f, e)?.toLowerCase() === 'none')) {
-      ctx.report({ range: f.range(algs), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
-    } else if (!algs && key && !ts.isFunctionLike(key)) {
+      ctx.report({ range: f.range(algsEntry!.value === algs ? algs : algsEntry!.at), message: '`algorithms` accepts "none": a token without a signature is accepted. Remove "none".' });
+    } else if (!algsEntry && !model?.open && key && !ts.isFunctionLike(key)) {
       ctx.report({
         range: callee,
         message: '`jwt.verify` without `algorithms`: pin the algorithm you sign with, e.g. `{ algorithms: [\'HS256\'] }`, so a token cannot choose it.',
@@ -178,22 +185,23 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
         confidence: 'medium',
       });
     }
-    const ignore = opts ? propertyOf(opts, 'ignoreExpiration') : undefined;
-    if (ignore && jsBool(ignore) === true) {
-      ctx.report({ range: f.range(ignore.parent), message: '`ignoreExpiration: true` accepts expired tokens forever.', severity: 'warning' });
+    const ignore = model?.keys.get('ignoreExpiration');
+    if (ignore && jsBoolValue(f, skipOuter(ignore.value)) === true) {
+      ctx.report({ range: f.range(ignore.at), message: '`ignoreExpiration: true` accepts expired tokens forever.', severity: 'warning' });
     }
     return;
   }
   // sign
-  const alg = opts ? propertyOf(opts, 'algorithm') : undefined;
-  if (alg && jsString(f, alg)?.toLowerCase() === 'none') {
-    ctx.report({ range: f.range(alg), message: 'Token signed with algorithm "none": it carries no signature and anyone can forge one.' });
+  const algEntry = model?.keys.get('algorithm');
+  const alg = algEntry?.value;
+  if (alg && jsString(f, skipOuter(alg))?.toLowerCase() === 'none') {
+    ctx.report({ range: f.range(algEntry!.member ? alg : algEntry!.at), message: 'Token signed with algorithm "none": it carries no signature and anyone can forge one.' });
   }
   const payload = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
   const hasExp = payload && ts.isObjectLiteralExpression(payload)
     && (!!propertyOf(payload, 'exp') || payload.properties.some((p) => ts.isSpreadAssignment(p)));
-  if (payload && ts.isObjectLiteralExpression(payload) && !hasExp && !(opts && propertyOf(opts, 'expiresIn'))
-    && !(opts?.properties.some((p) => ts.isSpreadAssignment(p)))) {
+  if (payload && ts.isObjectLiteralExpression(payload) && !hasExp && !model?.keys.has('expiresIn')
+    && !model?.open && !(optArg && model && optArg !== opts)) {
     const fixes: Fix[] = [];
     if (opts) {
       const at = opts.properties.length ? f.range(opts.properties[opts.properties.length - 1]).end : undefined;
