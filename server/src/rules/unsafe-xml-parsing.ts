@@ -5,7 +5,11 @@ import { OWASP } from '../engine/types';
 // Python helpers
 import type { Fix, TextEdit } from '../engine/types';
 import { describeSource } from '../engine/rule';
-import { hasSplat, importModule, isFalseKeyword, isTrueKeyword, methodName, sinkValue } from './support/python-sinks';
+import { hasSplat, importModule, methodName, sinkValue } from './support/python-sinks';
+import { jsOptions, jsResolve } from '../lang/javascript/options';
+import { pyCallOptions, pyResolve } from '../lang/python/options';
+import { pyBool } from './support/constants';
+
 
 export default defineRule({
   meta: {
@@ -43,16 +47,19 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const file = ctx.file;
   const name = file.callName(node);
   if (name === 'lxml.etree.XMLParser' || name === 'lxml.etree.XMLPullParser' || name === 'lxml.objectify.makeparser') {
-    if (hasSplat(node)) return;
-    const resolves = isTrueKeyword(file, node, 'resolve_entities');
-    const network = isTrueKeyword(file, node, 'load_dtd') && isFalseKeyword(file, node, 'no_network');
+    const opts = pyCallOptions(file, node);
+    const on = (key: string): boolean => { const e = opts.keys.get(key); return !!e && pyBool(file, pyResolve(file, e.value) ?? e.value) === true; };
+    const off = (key: string): boolean => { const e = opts.keys.get(key); return !!e && pyBool(file, pyResolve(file, e.value) ?? e.value) === false; };
+    const resolves = on('resolve_entities');
+    const network = on('load_dtd') && off('no_network');
     if (!resolves && !network) return;
+    const inPlace = (!resolves || !!opts.keys.get('resolve_entities')!.inCall) && (!network || !!opts.keys.get('no_network')!.inCall);
     ctx.report({
       range: file.range(node),
       message: resolves
         ? 'This lxml parser resolves external entities: a document can read local files (XXE). Use resolve_entities=False.'
         : 'This lxml parser loads DTDs over the network: a document can make the server fetch URLs (XXE/SSRF). Keep no_network=True.',
-      fixes: [pythonLxmlSettingsFix(node, ctx, resolves, network)],
+      fixes: inPlace ? [pythonLxmlSettingsFix(node, ctx, resolves, network)] : [],
     });
     return;
   }
@@ -113,8 +120,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
 function pythonLxmlSettingsFix(node: Node, ctx: PyContext, resolves: boolean, network: boolean): Fix {
   const edits: TextEdit[] = [];
   const file = ctx.file;
-  if (resolves) edits.push({ range: file.range(file.keywordArgument(node, 'resolve_entities')!), newText: 'False' });
-  if (network) edits.push({ range: file.range(file.keywordArgument(node, 'no_network')!), newText: 'True' });
+  const opts = pyCallOptions(file, node);
+  if (resolves) edits.push({ range: file.range(opts.keys.get('resolve_entities')!.value), newText: 'False' });
+  if (network) edits.push({ range: file.range(opts.keys.get('no_network')!.value), newText: 'True' });
   return { title: resolves ? 'Set resolve_entities=False' : 'Set no_network=True', edits, preferred: true, safe: false };
 }
 
@@ -155,27 +163,29 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const file = ctx.file;
   const name = file.callName(node);
   if (!name || node.arguments.length < 2) return;
-  const options = jsSkipOuter(node.arguments[1]);
-  if (!ts.isObjectLiteralExpression(options)) return;
   if (JS_LIBXMLJS.test(name)) {
-    for (const p of options.properties) {
-      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
-      const key = p.name.text;
-      if (JS_LOADING_OPTIONS.has(key) && jsIsTrue(file, p.initializer)) {
-        jsReportXml(ctx, node, `\`${key}: true\``, [{
+    const model = jsOptions(file, node.arguments[1]);
+    for (const entry of model?.keys.values() ?? []) {
+      const key = entry.key;
+      if (JS_LOADING_OPTIONS.has(key) && jsIsTrue(file, entry.value)) {
+        const fixable = jsSkipOuter(entry.value).kind === ts.SyntaxKind.TrueKeyword;
+        jsReportXml(ctx, node, `\`${key}: true\``, fixable ? [{
           title: `Set ${key}: false (do not load external entities)`,
-          edits: [{ range: file.range(p.initializer), newText: 'false' }],
+          edits: [{ range: file.range(entry.value), newText: 'false' }],
           preferred: true,
-        }]);
+        }] : []);
         return;
       }
-      if (key === 'flags' && ts.isArrayLiteralExpression(jsSkipOuter(p.initializer))) {
-        const flag = (jsSkipOuter(p.initializer) as ts.ArrayLiteralExpression).elements.find((e) => JS_LOADING_FLAGS.test(file.textOf(e)));
+      const flags = key === 'flags' ? jsResolve(file, entry.value) : undefined;
+      if (flags && ts.isArrayLiteralExpression(flags)) {
+        const flag = flags.elements.find((e) => JS_LOADING_FLAGS.test(file.textOf(e)));
         if (flag) { jsReportXml(ctx, node, `\`${file.textOf(flag)}\``, []); return; }
       }
     }
     return;
   }
+  const options = jsSkipOuter(node.arguments[1]);
+  if (!ts.isObjectLiteralExpression(options)) return;
   if (JS_LIBXML2_WASM.test(name)) {
     const option = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'option');
     if (!option) return;
