@@ -3,7 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
-import { jsBool, jsPropName, jsString, nameWords, pyBool, pyLiteral, pyString } from './support/constants';
+import { jsBoolValue, jsString, nameWords, pyBool, pyLiteral, pyString } from './support/constants';
+import { jsOptions, jsSubOptions, type JsOptions } from '../lang/javascript/options';
+import { pyCallOptions, type PyOption } from '../lang/python/options';
 import { isSecretName, pyClassName, isTestCode } from './support/auth';
 
 export default defineRule({
@@ -72,49 +74,62 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!receiver || /client/i.test(receiver.text) || isTestCode(ctx.file.path)) return;
   const args = node.childForFieldName('arguments');
   const list = (args?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
-  if (list.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return;
-  const keyNode = ctx.file.argument(node, 0, 'key');
+  if (list.some((a) => a.type === 'list_splat')) return;
+  // keyword arguments and `**options` dictionaries the file builds: one model (open when a part is unknown)
+  const opts = pyCallOptions(ctx.file, node);
+  const keyNode = ctx.file.argument(node, 0, 'key') ?? opts.keys.get('key')?.value;
   if (!keyNode) return;
   const keyName = pyString(ctx.file, keyNode) ?? pyTargetNameOf(keyNode);
   // CookieJar.set_cookie(cookie) takes one Cookie object: the response API takes a name and a value
   if (list.length < 2 && keyNode.type !== 'string') return;
   // deleting a cookie (max_age=0, expires=0 or in 1970, an empty or None value) sends no value worth protecting
-  if (pyDeletesCookie(node, ctx)) return;
+  if (pyDeletesCookie(node, opts, ctx)) return;
   const missing: string[] = [];
   const edits: TextEdit[] = [];
-  let switchedOff = false;
+  const off: string[] = [];
   const check = (kw: string, good: string, isBad: (v: Node) => boolean) => {
-    const v = ctx.file.keywordArgument(node, kw);
-    if (!v) { missing.push(`${kw}=${good}`); return; }
-    if (isBad(v)) { switchedOff = true; missing.push(`${kw}=${good}`); edits.push({ range: ctx.file.range(v), newText: good }); }
+    const e = opts.keys.get(kw);
+    if (!e) { if (!opts.open) missing.push(`${kw}=${good}`); return; }
+    if (isBad(e.value)) { off.push(`${kw}=${e.value.text.slice(0, 20)}`); missing.push(`${kw}=${good}`); edits.push({ range: ctx.file.range(e.value), newText: good }); }
   };
+  const secure = opts.keys.get('secure');
   check('secure', 'True', (v) => pyBool(ctx.file, v) === false);
   check('httponly', 'True', (v) => pyBool(ctx.file, v) === false);
-  check('samesite', '"Lax"', (v) => v.type === 'none');
+  // `samesite=None` leaves the attribute out; `samesite="None"` without `secure=True` is refused or sent cross-site
+  check('samesite', '"Lax"', (v) => v.type === 'none'
+    || (/^none$/i.test(pyString(ctx.file, v) ?? '') && !(secure && pyBool(ctx.file, secure.value) === true)));
   if (missing.length === 0) return;
+  const switchedOff = off.length > 0;
   // a constant preference (`lang=en`, `theme=dark`) under a name that carries nothing secret has nothing to
-  // steal; an explicit `secure=False`/`httponly=False` is still reported whatever the cookie holds
-  if (!switchedOff && !isSessionCookieName(keyName) && pyString(ctx.file, ctx.file.argument(node, 1, 'value')) !== undefined) return;
-  const toAdd = missing.filter((m) => !ctx.file.keywordArgument(node, m.split('=')[0]));
+  // steal; an explicit `secure=False`/`httponly=False`/`samesite=None` is a warning whatever the cookie is called
+  const valueNode = ctx.file.argument(node, 1, 'value') ?? opts.keys.get('value')?.value;
+  if (!switchedOff && !isSessionCookieName(keyName) && pyString(ctx.file, valueNode) !== undefined) return;
+  const toAdd = missing.filter((m) => !opts.keys.has(m.split('=')[0]));
   const last = list[list.length - 1];
-  if (toAdd.length) edits.push({ range: { start: ctx.file.range(last).end, end: ctx.file.range(last).end }, newText: `, ${toAdd.join(', ')}` });
-  const important = isSessionCookieName(keyName) && missing.some((m) => !m.startsWith('samesite'));
+  if (toAdd.length) {
+    // keywords after a `**splat` are fine in a call; never add one the splat may already carry
+    if (opts.open) toAdd.length = 0;
+    else edits.push({ range: { start: ctx.file.range(last).end, end: ctx.file.range(last).end }, newText: `, ${toAdd.join(', ')}` });
+  }
+  // an explicit switch is a warning whatever the cookie is called, unless it holds a constant preference
+  const constantValue = !isSessionCookieName(keyName) && pyString(ctx.file, valueNode) !== undefined;
+  const important = (switchedOff && !constantValue) || (isSessionCookieName(keyName) && missing.some((m) => !m.startsWith('samesite')));
   ctx.report({
     range: ctx.file.range(f.childForFieldName('attribute')!),
-    message: `Cookie ${keyName ? `\`${keyName}\` ` : ''}is set without ${missing.map((m) => m.split('=')[0]).join(', ')}. `
+    message: `Cookie ${keyName ? `\`${keyName}\` ` : ''}is set ${switchedOff ? `with ${off.join(', ')}` : `without ${missing.map((m) => m.split('=')[0]).join(', ')}`}. `
       + 'Add `secure=True` (HTTPS only), `httponly=True` (no script access) and `samesite="Lax"`.',
     severity: important ? 'warning' : 'info',
-    fixes: [{ title: `Add ${missing.join(', ')}`, edits, preferred: true }],
+    fixes: edits.length ? [{ title: `Add ${missing.join(', ')}`, edits, preferred: true }] : [],
   });
 }
 
 /** `set_cookie(name, '', expires=0)`, `max_age=0`, an expiry in 1970, a `None` value: the cookie is being deleted. */
-function pyDeletesCookie(node: Node, ctx: PyContext): boolean {
-  const maxAge = ctx.file.keywordArgument(node, 'max_age');
+function pyDeletesCookie(node: Node, opts: { keys: Map<string, PyOption> }, ctx: PyContext): boolean {
+  const maxAge = opts.keys.get('max_age')?.value;
   if (maxAge && /^(0|-\d+|timedelta\((seconds=)?0\))$/.test(maxAge.text)) return true;
-  const expires = ctx.file.keywordArgument(node, 'expires');
+  const expires = opts.keys.get('expires')?.value;
   if (expires && (expires.text === '0' || /1970/.test(pyString(ctx.file, expires) ?? expires.text.slice(0, 200)))) return true;
-  const value = ctx.file.argument(node, 1, 'value');
+  const value = ctx.file.argument(node, 1, 'value') ?? opts.keys.get('value')?.value;
   return value?.type === 'none' || pyString(ctx.file, value) === '';
 }
 
@@ -230,41 +245,44 @@ function isCookieStore(expr: ts.Expression, ctx: JsContext): boolean {
 function cookieCall(node: ts.CallExpression, nameNode: ts.Expression | undefined, options: ts.Expression | undefined,
   after: ts.Expression, ctx: JsContext): void {
   const cookieName = nameNode ? (jsString(ctx.file, nameNode) ?? jsLastName(nameNode)) : undefined;
-  const opts = options ? skipOuter(options) : undefined;
-  if (opts && !ts.isObjectLiteralExpression(opts)) return; // options built elsewhere: unknown
-  if (opts && opts.properties.some((p) => ts.isSpreadAssignment(p))) return;
-  const valueNode = after === options ? (opts ? propertyOf(opts, 'value') : undefined) : after;
-  if (jsDeletesCookie(valueNode, opts, ctx)) return;
-  const problems = flagProblems(opts, { httpOnly: false, secure: false, sameSite: false }, ctx);
+  const model = options ? jsOptions(ctx.file, options) : undefined;
+  if (options && !model) return; // options built elsewhere: unknown
+  const opts = model?.literal;
+  const valueNode = after === options ? model?.keys.get('value')?.value : after;
+  if (jsDeletesCookie(valueNode, model, ctx)) return;
+  const problems = flagProblems(model, { httpOnly: false, secure: false, sameSite: false }, ctx);
   if (problems.missing.length === 0) return;
   // a constant preference (`lang=en`) under a name that carries nothing secret has nothing to steal; an
-  // explicit `secure: false`/`httpOnly: false` is still reported whatever the cookie holds
+  // explicit `secure: false`/`httpOnly: false` is reported whatever the cookie is called or holds
   if (!problems.switchedOff && !isSessionCookieName(cookieName) && valueNode
     && jsString(ctx.file, skipOuter(valueNode)) !== undefined) return;
-  const important = isSessionCookieName(cookieName) && problems.missing.some((m) => m !== 'sameSite');
-  const edits = opts ? problems.edits : [{
+  // an explicit switch is a warning whatever the cookie is called, unless it holds a constant preference
+  const constantValue = !isSessionCookieName(cookieName) && !!valueNode && jsString(ctx.file, skipOuter(valueNode)) !== undefined;
+  const important = (problems.switchedOff && !constantValue)
+    || (isSessionCookieName(cookieName) && problems.missing.some((m) => m !== 'sameSite'));
+  const edits = opts || model ? problems.edits : [{
     range: { start: ctx.file.range(after).end, end: ctx.file.range(after).end },
     newText: `, { ${problems.missing.map(flagText).join(', ')} }`,
   }];
   ctx.report({
     range: ctx.file.range(node.expression),
-    message: `Cookie ${cookieName ? `\`${cookieName}\` ` : ''}is set without ${problems.missing.join(', ')}. `
+    message: `Cookie ${cookieName ? `\`${cookieName}\` ` : ''}is set ${problems.switchedOff ? 'with' : 'without'} ${problems.switchedOff ? problems.offText.join(', ') : problems.missing.join(', ')}. `
       + "Add `httpOnly: true` (no script access), `secure: true` (HTTPS only) and `sameSite: 'lax'`.",
     severity: important ? 'warning' : 'info',
-    fixes: [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }],
+    fixes: edits.length ? [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }] : [],
   });
 }
 
 /** `res.cookie(name, '', { expires: new Date(0) })`, `maxAge: 0`, a null/undefined/empty value: a deletion. */
-function jsDeletesCookie(value: ts.Expression | undefined, opts: ts.ObjectLiteralExpression | undefined, ctx: JsContext): boolean {
+function jsDeletesCookie(value: ts.Expression | undefined, opts: JsOptions | undefined, ctx: JsContext): boolean {
   const v = value ? skipOuter(value) : undefined;
   if (v && (v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined') || jsString(ctx.file, v) === '')) return true;
   if (!opts) return false;
-  const maxAge = propertyOf(opts, 'maxAge') ?? propertyOf(opts, 'expires');
+  const maxAge = (opts.keys.get('maxAge') ?? opts.keys.get('expires'))?.value;
   const m = maxAge ? skipOuter(maxAge) : undefined;
   if (m && ts.isNumericLiteral(m) && Number(m.text) === 0) return true;
   if (m && ts.isPrefixUnaryExpression(m) && m.operator === ts.SyntaxKind.MinusToken) return true;
-  const expires = propertyOf(opts, 'expires');
+  const expires = opts.keys.get('expires')?.value;
   const e = expires ? skipOuter(expires) : undefined;
   if (e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Date' && e.arguments?.length === 1) {
     const a = skipOuter(e.arguments[0]);
@@ -283,27 +301,34 @@ function flagText(flag: string): string {
   return flag === 'sameSite' ? "sameSite: 'lax'" : `${flag}: true`;
 }
 
-/** Which flags an options literal lacks or turns off, given which are on by default; and the edits adding them. */
-function flagProblems(opts: ts.ObjectLiteralExpression | undefined, onByDefault: CookieFlags, ctx: JsContext): { missing: string[]; edits: TextEdit[]; switchedOff: boolean } {
+/**
+ * Which flags an options object lacks or turns off, given which are on by default; and the edits adding them.
+ * Flags an open object (an unknown spread or base) does not list are unknown: only explicit switches count there.
+ */
+function flagProblems(opts: JsOptions | undefined, onByDefault: CookieFlags, ctx: JsContext): { missing: string[]; edits: TextEdit[]; switchedOff: boolean; offText: string[] } {
   const missing: string[] = [];
   const edits: TextEdit[] = [];
   const toAdd: string[] = [];
+  const offText: string[] = [];
   for (const flag of ['httpOnly', 'secure', 'sameSite'] as const) {
-    const v = opts ? propertyOf(opts, flag) : undefined;
+    const entry = opts?.keys.get(flag);
+    const v = entry ? skipOuter(entry.value) : undefined;
     if (!v) {
-      if (!onByDefault[flag]) { missing.push(flag); toAdd.push(flagText(flag)); }
+      if (!onByDefault[flag] && !opts?.open) { missing.push(flag); toAdd.push(flagText(flag)); }
       continue;
     }
-    const off = flag === 'sameSite' ? (jsBool(v) === false || /^none$/i.test(jsString(ctx.file, v) ?? '') && !opts?.properties.some((p) => p.name && jsPropName(p.name) === 'secure'))
-      : jsBool(v) === false;
+    const none = flag === 'sameSite' && /^none$/i.test(jsString(ctx.file, v) ?? '');
+    const secureOn = opts?.keys.get('secure') && jsBoolValue(ctx.file, skipOuter(opts.keys.get('secure')!.value)) !== false;
+    const off = flag === 'sameSite' ? (jsBoolValue(ctx.file, v) === false || (none && !secureOn)) : jsBoolValue(ctx.file, v) === false;
     if (off) {
       missing.push(flag);
+      offText.push(flag === 'sameSite' ? (none ? "sameSite: 'none'" : 'sameSite: false') : `${flag}: false`);
       edits.push({ range: ctx.file.range(v), newText: flag === 'sameSite' ? "'lax'" : 'true' });
     }
   }
   const switchedOff = edits.length > 0; // so far only the edits turning an explicit `false`/'none' back on
-  if (opts && toAdd.length) edits.push(...jsAddProperties(ctx, opts, toAdd));
-  return { missing, edits, switchedOff };
+  if (opts?.literal && toAdd.length) edits.push(...jsAddProperties(ctx, opts.literal, toAdd));
+  return { missing, edits, switchedOff, offText };
 }
 
 /** Inserts `key: value` members at the end of an object literal, on new lines when it spans lines. */
@@ -322,25 +347,26 @@ function jsAddProperties(ctx: JsContext, obj: ts.ObjectLiteralExpression, member
 /** express-session({ cookie: {...} }) and cookie-session({ ... }): secure and sameSite are off by default. */
 function sessionMiddleware(node: ts.CallExpression, name: string, ctx: JsContext): void {
   if (isTestCode(ctx.file.path)) return;
-  const arg = node.arguments[0] ? skipOuter(node.arguments[0]) : undefined;
-  if (!arg || !ts.isObjectLiteralExpression(arg) || arg.properties.some((p) => ts.isSpreadAssignment(p))) return;
-  let opts: ts.ObjectLiteralExpression | undefined = arg;
+  const arg = jsOptions(ctx.file, node.arguments[0]);
+  if (!arg) return;
+  let opts: JsOptions | undefined = arg;
   if (name === 'express-session') {
-    const cookie = propertyOf(arg, 'cookie');
-    if (cookie && !ts.isObjectLiteralExpression(skipOuter(cookie))) return;
-    opts = cookie ? skipOuter(cookie) as ts.ObjectLiteralExpression : undefined;
-    if (opts?.properties.some((p) => ts.isSpreadAssignment(p))) return;
+    const cookie = arg.keys.get('cookie');
+    opts = jsSubOptions(ctx.file, arg, 'cookie');
+    if (cookie && !opts) return;
+    // an unknown spread may carry a cookie object
+    if (!cookie && arg.open) opts = { keys: new Map(), open: true };
   }
   const problems = flagProblems(opts, { httpOnly: true, secure: false, sameSite: false }, ctx);
   if (problems.missing.length === 0) return;
   let edits = problems.edits;
-  if (!opts) edits = jsAddProperties(ctx, arg, [`cookie: { ${problems.missing.map(flagText).join(', ')} }`]);
+  if (!opts && arg.literal) edits = jsAddProperties(ctx, arg.literal, [`cookie: { ${problems.missing.map(flagText).join(', ')} }`]);
   ctx.report({
     range: ctx.file.range(node.expression),
     message: `${name} cookie without ${problems.missing.join(', ')}: `
       + (problems.missing.includes('secure') ? 'the session cookie travels over plain HTTP. ' : 'the session cookie is exposed. ')
       + `Set ${problems.missing.map((m) => '`' + flagText(m) + '`').join(', ')}${name === 'express-session' ? ' in `cookie`' : ''} (behind a proxy, also \`app.set('trust proxy', 1)\`).`,
-    severity: problems.missing.some((m) => m !== 'sameSite') ? 'warning' : 'info',
-    fixes: [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }],
+    severity: problems.switchedOff || problems.missing.some((m) => m !== 'sameSite') ? 'warning' : 'info',
+    fixes: edits.length ? [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }] : [],
   });
 }
