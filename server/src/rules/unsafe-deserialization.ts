@@ -5,7 +5,9 @@ import { OWASP } from '../engine/types';
 // JavaScript helpers
 import type { Fix as JsFix } from '../engine/types';
 import { describeSource as jsDescribe, evidence as jsEvidence } from '../engine/rule';
-import { propertyOf, skipOuter } from '../lang/javascript/front';
+import { skipOuter } from '../lang/javascript/front';
+import { jsOptions, jsResolve } from '../lang/javascript/options';
+import { pyResolve } from '../lang/python/options';
 
 export default defineRule({
   meta: {
@@ -66,7 +68,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
     if (!arg) return;
     if (PY_YAML_LOAD.has(q)) {
       const loader = file.argument(node, 1, 'Loader');
-      if (loader && PY_YAML_SAFE_LOADERS.test(file.qualifiedName(loader) ?? '')) return;
+      // a loader held in a variable or a local subclass is judged by what it resolves to; one the file
+      // cannot see (a parameter, a setting) is unknown, never the basis of a finding
+      if (loader && pyLoaderKind(file, loader) !== 'unsafe') return;
     }
     const all = q.endsWith('_all');
     const target = all ? 'safe_load_all' : 'safe_load';
@@ -99,6 +103,24 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const arg = file.argument(node, 0, 'file');
     if (arg) pyDeserReport(ctx, node, arg, q, '`numpy.load` with `allow_pickle=True` unpickles object arrays', [{ title: 'Disallow pickles', edits: [{ range: file.range(ap), newText: 'False' }], preferred: true }]);
   }
+}
+
+/** `yaml.SafeLoader`, a name holding it, or a local class deriving from it: safe; `yaml.Loader` and friends: unsafe. */
+function pyLoaderKind(file: PyContext['file'], loader: Node, depth = 0): 'safe' | 'unsafe' | 'unknown' {
+  const target = pyResolve(file, loader) ?? loader;
+  const q = file.qualifiedName(target) ?? '';
+  if (PY_YAML_SAFE_LOADERS.test(q)) return 'safe';
+  if (q.startsWith('yaml.')) return 'unsafe';
+  if (target.type !== 'identifier' || depth > 4) return 'unknown';
+  // a class of this module: the verdict of its bases
+  for (const stmt of file.tree.rootNode.namedChildren) {
+    const cls = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (cls?.type !== 'class_definition' || cls.childForFieldName('name')?.text !== target.text) continue;
+    const kinds = (cls.childForFieldName('superclasses')?.namedChildren ?? [])
+      .filter((b): b is Node => !!b && b.type !== 'keyword_argument').map((b) => pyLoaderKind(file, b, depth + 1));
+    return kinds.includes('safe') ? 'safe' : kinds.includes('unsafe') ? 'unsafe' : 'unknown';
+  }
+  return 'unknown';
 }
 
 function pointBefore(end: { line: number; character: number }) {
@@ -153,8 +175,9 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     return;
   }
   if ((name === 'js-yaml.load' || name === 'js-yaml.loadAll') && ts.isCallExpression(node)) {
-    const opts = [...args].slice(1).map((a) => skipOuter(a)).find((a) => ts.isObjectLiteralExpression(a)) as ts.ObjectLiteralExpression | undefined;
-    const schema = propertyOf(opts, 'schema');
+    const model = [...args].slice(1).map((a) => jsOptions(file, a)).find((m) => m?.keys.has('schema'));
+    const entry = model?.keys.get('schema');
+    const schema = entry ? jsResolve(file, entry.value) ?? entry.value : undefined;
     if (!schema || !jsUnsafeSchema(file, schema)) return;
     const v = file.valueOf(args[0]);
     if (jsEvidence(v, 'deserialization') === 'safe') return;
@@ -162,7 +185,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
       range: file.range(node),
       message: `js-yaml with ${file.textOf(schema)} builds JavaScript functions and regexps from the document${v.kind === 'tainted' ? `, here from ${jsDescribe(v)}` : ''}. Use the default (safe) schema.`,
       value: v,
-      fixes: jsYamlFix(node, schema, opts!, ctx),
+      fixes: entry!.value === schema ? jsYamlFix(node, schema, ctx) : [],
     });
     return;
   }
@@ -192,12 +215,12 @@ function jsUnsafeSchema(file: JsContext['file'], schema: ts.Expression): boolean
 }
 
 /** yaml.load(text, { schema: yaml.DEFAULT_FULL_SCHEMA }) -> yaml.load(text, { schema: yaml.DEFAULT_SAFE_SCHEMA }). */
-function jsYamlFix(call: ts.CallExpression, schema: ts.Expression, opts: ts.ObjectLiteralExpression, ctx: JsContext): JsFix[] {
+function jsYamlFix(call: ts.CallExpression, schema: ts.Expression, ctx: JsContext): JsFix[] {
   const file = ctx.file;
   const q = file.qualifiedName(schema) ?? '';
   if (!/FULL_SCHEMA$/.test(q) || !ts.isPropertyAccessExpression(skipOuter(schema))) return [];
   const ns = file.textOf((skipOuter(schema) as ts.PropertyAccessExpression).expression);
-  void call; void opts;
+  void call;
   return [{
     title: 'Use the safe schema (no JavaScript functions or regexps)',
     edits: [{ range: file.range(schema), newText: `${ns}.DEFAULT_SAFE_SCHEMA` }],

@@ -29,13 +29,14 @@ const NESTED = new Set(['function_definition', 'class_definition', 'lambda']);
 
 /**
  * The expression a name holds at `node`: the right-hand side of its one assignment before `node` in the
- * enclosing function (or, for a name the function never assigns, in the module). Undefined otherwise.
+ * enclosing function (or, for a name the function never assigns, in the module), followed through names
+ * holding names; a name with no such assignment (a parameter, an import, a class) is returned as it is.
  */
 export function pyResolve(file: PyFile, node: Node | null | undefined): Node | undefined {
   let n: Node | null | undefined = node;
   for (let i = 0; n && n.type === 'identifier' && i < MAX_DEPTH; i++) {
     const def = assignmentOf(n);
-    if (!def) return undefined;
+    if (!def) return n;
     n = def.childForFieldName('right');
   }
   while (n && n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0);
