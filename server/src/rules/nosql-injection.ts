@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { jsOptions } from '../lang/javascript/options';
 import { defineRule, type JsContext } from '../engine/rule-types';
 import type { Fix, Value } from '../engine/types';
 import { OWASP } from '../engine/types';
@@ -85,6 +86,12 @@ function call(node: ts.CallExpression, ctx: JsContext): void {
     checkObject(ctx, filter);
     return;
   }
+  // a filter built in a variable (`const q = { $where: ... }; coll.find(q)`): read it key by key
+  const model = ts.isIdentifier(filter) ? jsOptions(file, filter) : undefined;
+  if (model && ![...model.keys.keys()].some((k) => ORM_OPTION_KEYS.has(k))) {
+    for (const entry of model.keys.values()) checkEntry(ctx, entry.key, entry.value);
+    if (!model.open) return;
+  }
   reportFlow(ctx, filter, file.valueOf(filter), 'nosql',
     (src) => `${capitalized(src)} is used as the whole query filter: an object from the request can carry operators such as \`$ne\` or \`$where\`.`,
     { unknown: false });
@@ -103,25 +110,31 @@ function checkObject(ctx: JsContext, obj: ts.ObjectLiteralExpression): void {
     if (ts.isMethodDeclaration(p) || ts.isAccessor(p)) continue;
     const valueNode = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
     if (!valueNode) continue;
-    if (key === '$where' || key === '$function' || key === '$accumulator') {
-      if (key === '$where') whereCode(ctx, valueNode);
-      continue;
-    }
-    if (key !== undefined && VALUE_OPERATORS.has(key)) continue;
-    const inner = skipOuter(valueNode);
-    if (ts.isObjectLiteralExpression(inner)) { checkObject(ctx, inner); continue; }
-    if (ts.isArrayLiteralExpression(inner)) {
-      // $or / $and / $nor: arrays of filters
-      for (const el of inner.elements) if (ts.isObjectLiteralExpression(skipOuter(el))) checkObject(ctx, skipOuter(el) as ts.ObjectLiteralExpression);
-      continue;
-    }
-    if (isStringTyped(inner)) continue;
-    const value = file.valueOf(valueNode);
-    if (fromRouteParams(value)) continue;
-    reportFlow(ctx, valueNode, value, 'nosql',
-      (src) => `${capitalized(src)} is used as the value of \`${key ?? '?'}\` in a query filter: an object such as \`{"$ne": null}\` would match any document.`,
-      { unknown: false }, () => stringFix(file, valueNode));
+    checkEntry(ctx, key, valueNode);
   }
+}
+
+/** One key of a filter: `$where` code, a nested filter, or a value that must not be an object from the request. */
+function checkEntry(ctx: JsContext, key: string | undefined, valueNode: ts.Expression): void {
+  const file = ctx.file;
+  if (key === '$where' || key === '$function' || key === '$accumulator') {
+    if (key === '$where') whereCode(ctx, valueNode);
+    return;
+  }
+  if (key !== undefined && VALUE_OPERATORS.has(key)) return;
+  const inner = skipOuter(valueNode);
+  if (ts.isObjectLiteralExpression(inner)) { checkObject(ctx, inner); return; }
+  if (ts.isArrayLiteralExpression(inner)) {
+    // $or / $and / $nor: arrays of filters
+    for (const el of inner.elements) if (ts.isObjectLiteralExpression(skipOuter(el))) checkObject(ctx, skipOuter(el) as ts.ObjectLiteralExpression);
+    return;
+  }
+  if (isStringTyped(inner)) return;
+  const value = file.valueOf(valueNode);
+  if (fromRouteParams(value)) return;
+  reportFlow(ctx, valueNode, value, 'nosql',
+    (src) => `${capitalized(src)} is used as the value of \`${key ?? '?'}\` in a query filter: an object such as \`{"$ne": null}\` would match any document.`,
+    { unknown: false }, () => stringFix(file, valueNode));
 }
 
 /** `$where` runs JavaScript on the server: any non-constant code is code injection. */
