@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
 import { pyImportEdit } from './support/constants';
+import { destinationText, jsDestination, pyDestination, type Destination } from './support/value-destinations';
 import { contextName, jsNameContext, namedAsSecret, pyNameContext, isDevTooling, isTestCode } from './support/auth';
 
 export default defineRule({
@@ -25,6 +26,9 @@ export default defineRule({
   },
 });
 
+/** Where a random value guards access whatever it is called (a dice roll compared to 6 guards nothing). */
+const GUARDING = new Set<Destination>(['cookie', 'session', 'url']);
+
 // ---- Python ----
 
 /** Every function of the `random` module that draws from its shared Mersenne Twister. */
@@ -37,12 +41,15 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (!name || !name.startsWith('random.') || !PY_RANDOM.has(name.slice(7))) return;
   if (isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const c = pyNameContext(ctx.file, node);
-  if (c.functionName?.startsWith('test') || !namedAsSecret(c)) return;
+  if (c.functionName?.startsWith('test')) return;
+  // a value named as a secret, or one that becomes a cookie, a session entry or a link, whatever it is called
+  const dest = namedAsSecret(c) ? undefined : pyDestination(ctx.file, node);
+  if (!namedAsSecret(c) && !(dest && GUARDING.has(dest))) return;
   const fn = name.slice(7);
   const replacement = pythonReplacement(node, fn, ctx);
   ctx.report({
     range: ctx.file.range(node),
-    message: `\`random.${fn}\` is predictable (Mersenne Twister) but makes \`${contextName(c)}\`, which looks like a secret. `
+    message: `\`random.${fn}\` is predictable (Mersenne Twister) but makes ${dest ? `a value that becomes ${destinationText(dest)}` : `\`${contextName(c)}\`, which looks like a secret`}. `
       + `Use the \`secrets\` module (${replacement.text}).`,
     fixes: [{
       title: `Use ${replacement.text}`,
@@ -87,7 +94,9 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     || callee.expression.text !== 'Math' || node.arguments.length > 0) return;
   if (isTestCode(ctx.file.path) || isDevTooling(ctx.file.path)) return;
   const c = jsNameContext(node);
-  if (/^(test|it|describe)$/.test(c.functionName ?? '') || !namedAsSecret(c)) return;
+  if (/^(test|it|describe)$/.test(c.functionName ?? '')) return;
+  const dest = namedAsSecret(c) ? undefined : jsDestination(ctx.file, node);
+  if (!namedAsSecret(c) && !(dest && GUARDING.has(dest))) return;
   const drop = 'crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32';
   const fixes: Fix[] = [{
     title: 'Use crypto.getRandomValues (same range as Math.random)',
@@ -101,7 +110,7 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   }
   ctx.report({
     range: ctx.file.range(node),
-    message: `\`Math.random()\` is predictable but makes \`${contextName(c)}\`, which looks like a secret. `
+    message: `\`Math.random()\` is predictable but makes ${dest ? `a value that becomes ${destinationText(dest)}` : `\`${contextName(c)}\`, which looks like a secret`}. `
       + 'Use `crypto.getRandomValues`, `crypto.randomUUID()` or Node\'s `crypto.randomBytes`.',
     fixes,
   });
