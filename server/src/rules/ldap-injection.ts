@@ -33,7 +33,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const origin = receiverOrigin(file, node);
   let filter: Node | undefined;
   let escaper: [string, string];
-  if (m === 'search' && file.importsModule('ldap3') && (!origin || origin.startsWith('ldap3.'))) {
+  // ldap3: Connection.search(search_base, search_filter) and conn.extend.standard.paged_search(same)
+  if ((m === 'search' || m === 'paged_search') && file.importsModule('ldap3') && (!origin || origin.startsWith('ldap3.'))) {
     filter = file.argument(node, 1, 'search_filter');
     escaper = ['ldap3.utils.conv', 'escape_filter_chars'];
   } else if (PYTHON_LDAP_SEARCH.has(m) && file.importsModule('ldap') && (origin ? origin.startsWith('ldap.') : m !== 'search')) {
