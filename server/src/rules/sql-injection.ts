@@ -32,6 +32,7 @@ export default defineRule({
 import type { PNode } from '../lang/python/tree';
 import type { PyFile } from '../lang/python/front';
 import { pythonLiteral } from '../lang/python/strings';
+import { pyResolve } from '../lang/python/options';
 
 type PyStyle = 'qmark' | 'format' | 'named';
 
@@ -41,6 +42,67 @@ function pyStyle(origin: string | undefined): PyStyle | undefined {
   if (/^(sqlite3|aiosqlite|pysqlite2|sqlcipher3)\./.test(origin)) return 'qmark';
   if (/^(psycopg2?|pymysql|MySQLdb|mysql\.connector|django\.db|pgdb|aiomysql|aiopg)\./.test(origin)) return 'format';
   return undefined;
+}
+
+/** DB-API driver modules and their placeholder style. */
+const PY_DRIVER_MODULES = /^(sqlite3|aiosqlite|pysqlite2|sqlcipher3|psycopg2?|pymysql|MySQLdb|mysql\.connector|pgdb|aiomysql|aiopg)(\.|$)/;
+
+/**
+ * The placeholder style when the connection's origin is not known at the call: from the annotation of the
+ * parameter the cursor comes from (`conn: sqlite3.Connection`), from the driver whose `connect()` the function,
+ * else the file, calls (one driver only), else from the only DB-API driver the file imports.
+ */
+function pyInferStyle(file: PyFile, call: Node, receiver: Node | null): PyStyle | undefined {
+  let root: Node | null | undefined = receiver;
+  for (let i = 0; root && i < 8; i++) {
+    if (root.type === 'call') root = root.childForFieldName('function');
+    else if (root.type === 'attribute') root = root.childForFieldName('object');
+    else if (root.type === 'identifier') {
+      const def: Node = pyResolve(file, root) ?? root;
+      if (def.id !== root.id) { root = def; continue; }
+      // `with conn.cursor() as cur:`
+      const name: string = root.text;
+      const bound: Node | null | undefined = (file.enclosingFunction(call) ?? file.tree.rootNode).descendantsOfType('as_pattern')
+        .find((a) => a?.childForFieldName('alias')?.text === name && a.startIndex < call.startIndex);
+      if (!bound?.namedChild(0)) break;
+      root = bound.namedChild(0);
+    } else break;
+  }
+  const fn = file.enclosingFunction(call);
+  if (root?.type === 'identifier' && fn) {
+    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+      if (name?.text !== root.text) continue;
+      const type = p.childForFieldName('type');
+      const inner = type?.namedChildren[0] ?? type;
+      const q = inner?.type === 'string' ? (file.stringValue(inner) ?? '') : file.qualifiedName(inner) ?? inner?.text ?? '';
+      return pyStyle(q.includes('.') ? q : undefined);
+    }
+  }
+  const fromConnects = (scope: Node): PyStyle | undefined | null => {
+    const styles = new Set<PyStyle>();
+    let n = 0;
+    for (const c of scope.descendantsOfType('call')) {
+      if (!c || ++n > 5000) break;
+      const q = file.callName(c);
+      if (!q?.endsWith('.connect') || !PY_DRIVER_MODULES.test(q)) continue;
+      const st = pyStyle(q);
+      if (st) styles.add(st);
+    }
+    return styles.size === 1 ? [...styles][0] : styles.size > 1 ? null : undefined;
+  };
+  const inFn = fn ? fromConnects(fn) : undefined;
+  if (inFn !== undefined) return inFn ?? undefined;
+  const inFile = fromConnects(file.tree.rootNode);
+  if (inFile !== undefined) return inFile ?? undefined;
+  const imported = new Set<PyStyle>();
+  for (const q of file.imports.values()) {
+    if (!PY_DRIVER_MODULES.test(q)) continue;
+    const st = pyStyle(q.includes('.') ? q : `${q}.`);
+    if (st) imported.add(st);
+  }
+  return imported.size === 1 ? [...imported][0] : undefined;
 }
 
 const PY_SQL_WORDS = /\b(select|insert|update|delete|create|drop|alter|pragma|replace|truncate|merge|grant|values|where|from|into|order\s+by|group\s+by|limit)\b/i;
@@ -86,7 +148,7 @@ function pySink(node: Node, file: PyFile): PySink | undefined {
   if (/^(execute|executemany|executescript|mogrify|exec_driver_sql)$/.test(method)) {
     const query = file.argument(node, 0, 'operation') ?? file.keywordArgument(node, 'sql') ?? file.keywordArgument(node, 'query') ?? file.keywordArgument(node, 'statement');
     const origin = receiver ? file.valueOf(receiver).origin : undefined;
-    const style = pyStyle(origin);
+    const style = pyStyle(origin) ?? pyInferStyle(file, node, receiver);
     const known = !!style || /sqlalchemy|sqlite|psycopg|mysql|django\.db|databases\.|asyncpg/i.test(origin ?? '');
     const onlyQuery = (node.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment').length ?? 0) === 1;
     const hasParams = !!file.argument(node, 1, 'parameters') || !!file.keywordArgument(node, 'params') || !!file.keywordArgument(node, 'args') || !!file.keywordArgument(node, 'vars');
