@@ -362,6 +362,35 @@ function jsDriver(name: string | undefined): JsDriver | undefined {
   return undefined;
 }
 
+/**
+ * The driver a receiver's declared type names: a parameter (`pool: Pool`), a class property (`this.db` with
+ * `private db: Database.Database`) or a variable with a type annotation, the type imported from a driver.
+ */
+function jsDriverFromType(file: JsContext['file'], receiver: ts.Expression): JsDriver | undefined {
+  let r = skipOuter(receiver);
+  for (let i = 0; i < 6 && (ts.isCallExpression(r) || (ts.isPropertyAccessExpression(r) && r.expression.kind !== ts.SyntaxKind.ThisKeyword)); i++) {
+    r = skipOuter(r.expression);
+  }
+  let type: ts.TypeNode | undefined;
+  if (ts.isIdentifier(r)) {
+    const decl = file.declarationOf(r)?.parent;
+    if (decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl))) type = decl.type;
+  } else if (ts.isPropertyAccessExpression(r) && r.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = ts.findAncestor(r, ts.isClassLike);
+    for (const m of cls?.members ?? []) {
+      if ((ts.isPropertyDeclaration(m) && m.name.getText(file.sourceFile) === r.name.text) && m.type) type = m.type;
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) if (ts.isIdentifier(p.name) && p.name.text === r.name.text && p.type && p.modifiers?.length) type = p.type;
+      }
+    }
+  }
+  if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+  const name = type.typeName;
+  const q = ts.isIdentifier(name) ? file.imports.get(name.text)
+    : ts.isIdentifier(name.left) && file.imports.get(name.left.text) ? `${file.imports.get(name.left.text)}.${name.right.text}` : undefined;
+  return jsDriver(q);
+}
+
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const file = ctx.file;
   const callee = skipOuter(node.expression);
@@ -379,6 +408,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     if (!driver && (jsImportsDriver(file) || method.startsWith('where') || method.endsWith('Where') || method.includes('aving'))) {
       driver = jsDriver(file.valueOf(callee.expression).origin);
     }
+    // a pool or database handed in with a type (`pool: Pool` from pg, `db: Database` from better-sqlite3)
+    if (!driver) driver = jsDriverFromType(file, callee.expression);
   } else if (ts.isIdentifier(callee)) {
     // import { literal } from 'sequelize'
     const q = file.callName(node);
