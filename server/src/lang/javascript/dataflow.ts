@@ -16,6 +16,7 @@ import {
   ALL_SINKS, CONST, SAFE, UNKNOWN, asString, clear, constant, contents, join, joinAll, step, strip, tainted, type V,
 } from './values';
 import { htmlEscapeStep } from './escapes';
+import { foldBinary, literal, numberLiteral, truthy } from './fold';
 
 /** What the interpreter knows at one point of a function: variables of this unit, and refined access paths. */
 export interface Env {
@@ -388,7 +389,14 @@ export class Flow {
       }
       case ts.SyntaxKind.IfStatement: {
         const st = s as ts.IfStatement;
-        this.ev(st.expression, env, u);
+        const t = truthy(this.ev(st.expression, env, u));
+        if (t !== undefined) {
+          // the condition folds to a constant (`if (LIMIT * 2 > 10)`): only one branch runs
+          const dead = t ? st.elseStatement : st.thenStatement;
+          if (dead) this.markDead(dead, u);
+          const live = t ? st.thenStatement : st.elseStatement;
+          return live ? this.exec(live, env, u) : env;
+        }
         const yes = cloneEnv(env);
         refine(this, st.expression, yes, true, u);
         const no = cloneEnv(env);
@@ -699,11 +707,12 @@ export class Flow {
       case ts.SyntaxKind.StringLiteral:
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.NumericLiteral:
+        return numberLiteral((n as ts.NumericLiteral).text);
       case ts.SyntaxKind.BigIntLiteral:
       case ts.SyntaxKind.RegularExpressionLiteral:
         return constant((n as ts.LiteralLikeNode).text);
-      case ts.SyntaxKind.TrueKeyword: return constant('true');
-      case ts.SyntaxKind.FalseKeyword: return constant('false');
+      case ts.SyntaxKind.TrueKeyword: return literal(true);
+      case ts.SyntaxKind.FalseKeyword: return literal(false);
       case ts.SyntaxKind.NullKeyword: return constant('null');
       case ts.SyntaxKind.Identifier: return this.lookup(n as ts.Identifier, env, u);
       case ts.SyntaxKind.ThisKeyword:
@@ -742,7 +751,11 @@ export class Flow {
           this.assign(e.operand, SAFE, env, u, e);
           return SAFE;
         }
-        if (e.operator === ts.SyntaxKind.ExclamationToken) return SAFE;
+        if (e.operator === ts.SyntaxKind.ExclamationToken) {
+          const t = truthy(v);
+          return t === undefined ? SAFE : literal(!t);
+        }
+        if (e.operator === ts.SyntaxKind.MinusToken && typeof v.lit === 'number') return literal(-v.lit);
         if (v.kind === 'constant') return v.value !== undefined && e.operator === ts.SyntaxKind.MinusToken ? constant('-' + v.value) : CONST;
         return clear(strip(v), ALL_SINKS);
       }
@@ -755,7 +768,11 @@ export class Flow {
         return CONST;
       case ts.SyntaxKind.ConditionalExpression: {
         const c = n as ts.ConditionalExpression;
-        this.ev(c.condition, env, u);
+        const t = truthy(this.ev(c.condition, env, u));
+        if (t !== undefined) {
+          this.markDead(t ? c.whenFalse : c.whenTrue, u);
+          return this.ev(t ? c.whenTrue : c.whenFalse, env, u);
+        }
         const yes = cloneEnv(env);
         refine(this, c.condition, yes, true, u);
         const no = cloneEnv(env);
@@ -933,11 +950,20 @@ export class Flow {
     }
     const l = this.ev(n.left, env, u);
     if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+      const t = truthy(l);
+      if (t !== undefined && t === (op === ts.SyntaxKind.BarBarToken)) {
+        // `true || x`, `false && x`: the right side never runs
+        this.markDead(n.right, u);
+        return l;
+      }
+      if (t !== undefined) return this.ev(n.right, env, u);
       const e = cloneEnv(env);
       refine(this, n.left, e, op === ts.SyntaxKind.AmpersandAmpersandToken, u);
       return join(l, this.ev(n.right, e, u));
     }
     const r = this.ev(n.right, env, u);
+    const folded = foldBinary(op, l, r);
+    if (folded) return folded;
     switch (op) {
       case ts.SyntaxKind.PlusToken: return asString(concat([l, r]));
       case ts.SyntaxKind.QuestionQuestionToken: return join(l, r);
@@ -949,6 +975,17 @@ export class Flow {
         return l.kind === 'constant' && r.kind === 'constant' ? CONST : SAFE;
       default:
         return SAFE;
+    }
+  }
+
+  /** Code that never runs (a branch whose condition folds the other way): every expression in it is a constant. */
+  private markDead(node: ts.Node, u: Unit): void {
+    const stack: ts.Node[] = [node];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (ts.isFunctionLike(x) && x !== node) continue;
+      if (ts.isExpression(x)) u.values.set(x, CONST);
+      x.forEachChild((c) => { stack.push(c); });
     }
   }
 
