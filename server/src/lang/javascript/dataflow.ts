@@ -910,6 +910,11 @@ export class Flow {
     return this.read(base, key, n, n);
   }
 
+  /** What a variable holds at this point of the analysis (without recording it for the node). */
+  current(id: ts.Identifier, env: Env, u: Unit): V {
+    return this.lookup(id, env, u);
+  }
+
   private lookup(id: ts.Identifier, env: Env, u: Unit): V {
     const decl = this.scopes.declOf(id);
     if (!decl) return id.text === 'process' && this.buildTooling ? SAFE : global(id.text);
@@ -1003,7 +1008,9 @@ export class Flow {
     switch (name) {
       case 'URL': case 'URLSearchParams': case 'String': case 'RegExp': case 'url.URL': case 'url.URLSearchParams':
         return args.length ? strip(joinAll(args)) : CONST;
-      case 'Set': case 'Map': case 'Array': case 'WeakMap': case 'WeakSet':
+      case 'Map':
+        return mapOf(n.arguments?.[0] && ts.isArrayLiteralExpression(skipParens(n.arguments[0])) ? args[0] : undefined, args[0]);
+      case 'Set': case 'Array': case 'WeakMap': case 'WeakSet':
         return args.length ? strip(args[0]) : CONST;
       case 'Date': case 'Number': case 'Boolean':
         return SAFE;
@@ -1048,6 +1055,7 @@ export class Flow {
     }
     if (calleeV.func) return this.summary(calleeV.func as ts.Node, args, env, u);
 
+    if (recv?.map && method && (method === 'set' || method === 'get')) return this.mapCall(callee as ts.PropertyAccessExpression, recv, method, args, env, u, line);
     if (recv && method) {
       const marker = recv.origin && UNTRUSTED_METHODS[recv.origin];
       if (marker && marker.has(method)) return tainted({ description: shorten(this.file.textOf(n)), line: this.ln(n) });
@@ -1118,6 +1126,25 @@ export class Flow {
     return name ? { kind: 'unknown', origin: `${name}()` } : UNKNOWN;
   }
 
+  /** `m.set(k, v)` stores under the constant key (or with every key when it is not constant); `m.get(k)` reads it. */
+  private mapCall(callee: ts.PropertyAccessExpression, recv: V, method: string, args: V[], env: Env, u: Unit, line: Loc): V {
+    const key = args[0]?.kind === 'constant' ? args[0].value : undefined;
+    if (method === 'get') {
+      const v = key === undefined ? contents(recv) : recv.fields?.get(key) ?? recv.rest ?? CONST;
+      // a map of another function (a module-level cache) may be filled by code this analysis does not follow
+      const root = skipParens(callee.expression);
+      const decl = ts.isIdentifier(root) ? this.scopes.declOf(root) : undefined;
+      return decl && Scopes.ownerOf(decl) === u.fn ? v : join(v, UNKNOWN);
+    }
+    const fields = new Map(recv.fields ?? []);
+    let rest = recv.rest;
+    const v = args[1] ?? CONST;
+    if (key !== undefined) fields.set(key, v); else rest = rest ? join(rest, strip(v)) : strip(v);
+    const next = mapOf(undefined, undefined, fields, rest);
+    this.storeInto(callee.expression, next, env, u, line);
+    return next;
+  }
+
   /** `arr.push(x)`: the container now holds `x` too. */
   private storeInto(target: ts.Expression, v: V, env: Env, u: Unit, line: Loc): void {
     const t = skipParens(target);
@@ -1171,6 +1198,21 @@ export class Flow {
 }
 
 /** `this.name` inside a class's method (or an arrow in one): the class's own method or arrow property `name`. */
+/** A `Map` value: entries from `new Map([['k', v]])` by constant key, the rest joined. */
+function mapOf(pairs: V | undefined, init: V | undefined, fields = new Map<string, V>(), rest?: V): V {
+  if (pairs?.elems) {
+    for (const p of pairs.elems) {
+      const k = p.elems?.[0];
+      if (p.elems && k?.kind === 'constant' && k.value !== undefined) fields.set(k.value, p.elems[1] ?? CONST);
+      else rest = rest ? join(rest, contents(p)) : contents(p);
+    }
+  } else if (init) rest = contents(init);
+  const parts = [...fields.values()].map(strip);
+  if (rest) parts.push(strip(rest));
+  const all = parts.length ? strip(joinAll(parts)) : CONST;
+  return { ...all, fields, ...(rest ? { rest } : {}), map: true };
+}
+
 function ownMethod(self: ts.Node, name: string): ts.Node | undefined {
   let n: ts.Node = self.parent;
   while (n && !ts.isClassLike(n)) {

@@ -208,6 +208,22 @@ function hostChecked(flow: Flow, e: ts.Expression, env: Env, u: Unit): void {
   // a parsed URL made from data, not a request object (`req.hostname`)
   if (v.kind !== 'tainted' || v.origin?.startsWith('#')) return;
   clearTarget(flow, t.expression, HOST_SINKS, env, u);
+  // `const u = new URL(next); if (!ALLOWED.includes(u.host)) return;`: `next` itself points at the known host
+  const parsed = parsedFrom(flow, v.def as ts.Expression | undefined, env, u);
+  if (parsed) clearTarget(flow, parsed, HOST_SINKS, env, u);
+}
+
+const URL_PARSERS = new Set(['URL', 'url.URL', 'url.parse', 'URL.parse']);
+
+/** The variable a parsed URL was made from (`new URL(next)`, `url.parse(next)`), while it still holds that value. */
+function parsedFrom(flow: Flow, def: ts.Expression | undefined, env: Env, u: Unit): ts.Identifier | undefined {
+  const d = def && skipParens(def);
+  if (!d || !(ts.isNewExpression(d) || ts.isCallExpression(d)) || !d.arguments?.length) return undefined;
+  const name = flow.file.callName(d) ?? flow.globalName(d.expression);
+  const arg = skipParens(d.arguments[0]);
+  if (!name || !URL_PARSERS.has(name) || !ts.isIdentifier(arg)) return undefined;
+  const then = u.values.get(arg);
+  return then && flow.current(arg, env, u) === then ? arg : undefined;
 }
 
 function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolean): void {

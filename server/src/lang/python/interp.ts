@@ -1,12 +1,13 @@
 import type { PNode as Node } from './tree';
 import type { DataFlow, Frame } from './dataflow';
 import { Env, joinEnvs, MutEnv } from './env';
-import { binary, bindTarget, evalExpression, iterElement, mutate, pathOf, qualifiedIn } from './expressions';
+import { binary, bindTarget, configSet, evalExpression, iterElement, mutate, pathOf, qualifiedIn } from './expressions';
 import { truthy } from './fold';
 import type { ScopeInfo } from './scopes';
 import { statementsOf } from './scopes';
 import { MUTATORS, TERMINATORS, VALIDATING_METHODS } from './sources';
 import { ALL_SINKS, clear, constant, hasLit, join, type PV, UNKNOWN } from './values';
+import type { SinkClass } from '../../engine/types';
 import { checkBudget } from '../../engine/budget';
 
 /** Functions that check a URL stays on an allowed host (Django's `url_has_allowed_host_and_scheme`). */
@@ -157,6 +158,14 @@ export class Run {
         if (fn?.type === 'attribute') {
           const method = fn.childForFieldName('attribute')?.text ?? '';
           const obj = fn.childForFieldName('object');
+          if (method === 'set' && pathOf(obj)) {
+            const old = this.eval(obj, f);
+            const args = (e.childForFieldName('arguments')?.namedChildren ?? [])
+              .filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument')
+              .map((a) => this.eval(a, f));
+            const next = configSet(old, args);
+            if (next) { bindTarget(obj, next, f); return false; }
+          }
           if (MUTATORS.has(method) && pathOf(obj)) {
             const args = (e.childForFieldName('arguments')?.namedChildren ?? [])
               .filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument')
@@ -307,6 +316,19 @@ export class Run {
     return f.env.freeze();
   }
 
+  /**
+   * `u = urlparse(next); if u.netloc not in ALLOWED: abort()`: the host part of a parsed URL is known, so
+   * the string it was parsed from points at an allowed host (while that name still holds the same value).
+   */
+  private hostChecked(part: Node, f: Frame): void {
+    if (part.type !== 'attribute' || !HOST_PARTS.has(part.childForFieldName('attribute')?.text ?? '')) return;
+    const obj = part.childForFieldName('object');
+    if (obj?.type !== 'identifier') return;
+    const parsed = evalExpression(obj, f).parsed;
+    if (!parsed || parsed.path.includes('.') || f.env.get(parsed.path) !== parsed.v) return;
+    f.env.set(parsed.path, clear(parsed.v, HOST_SINKS));
+  }
+
   private refineInto(c: Node, f: Frame, truth: boolean, depth: number): void {
     if (depth > 20) return;
     switch (c.type) {
@@ -337,12 +359,20 @@ export class Run {
         const op = c.text.slice(l.endIndex - c.startIndex, r.startIndex - c.startIndex).trim().replace(/\s+/g, ' ');
         if ((op === 'in' && truth) || (op === 'not in' && !truth)) {
           const allowed = evalExpression(r, f);
-          if (allowed.kind === 'constant' && pathOf(l)) bindTarget(l, constant(), f);
+          if (allowed.kind === 'constant' && pathOf(l)) { this.hostChecked(l, f); bindTarget(l, constant(), f); }
         } else if ((op === '==' && truth) || (op === '!=' && !truth)) {
           const lv = evalExpression(l, f);
           const rv = evalExpression(r, f);
-          if (rv.kind === 'constant' && pathOf(l)) bindTarget(l, rv, f);
-          else if (lv.kind === 'constant' && pathOf(r)) bindTarget(r, lv, f);
+          if (rv.kind === 'constant' && pathOf(l)) { this.hostChecked(l, f); bindTarget(l, rv, f); }
+          else if (lv.kind === 'constant' && pathOf(r)) { this.hostChecked(r, f); bindTarget(r, lv, f); }
+        } else if ((op === 'in' && !truth) || (op === 'not in' && truth)) {
+          // `if "'" in name: abort()`: afterwards `name` has no `'` (see quotedParts)
+          const ch = evalExpression(l, f);
+          const target = pathOf(r);
+          if (hasLit(ch) && typeof ch.lit === 'string' && ch.lit.length === 1 && target && r.type === 'identifier') {
+            const v = evalExpression(r, f);
+            if (v.kind !== 'constant' && !v.noChars?.includes(ch.lit)) f.env.set(target, { ...v, noChars: (v.noChars ?? '') + ch.lit });
+          }
         }
         return;
       }
@@ -384,6 +414,9 @@ export class Run {
     }
   }
 }
+
+const HOST_PARTS = new Set(['netloc', 'hostname']);
+const HOST_SINKS: SinkClass[] = ['redirect', 'url', 'ssrf'];
 
 /** A regular expression that admits only word characters, digits, `-` and `.` over the whole string. */
 function safePattern(p: string, full: boolean): boolean {
