@@ -1284,10 +1284,34 @@ export function concat(parts: V[]): V {
   if (parts.every((p) => p.kind === 'constant')) {
     return parts.every((p) => p.value !== undefined) ? constant(parts.map((p) => p.value).join('')) : CONST;
   }
+  parts = quotedParts(parts);
   const moving = parts.filter((p) => p.kind !== 'constant').map(strip);
   const out = { ...joinAll(moving), built: true };
   delete out.origin;
   return out;
+}
+
+/**
+ * Parts proved free of a quote (`if (name.includes("'")) return;`) inside a literal opened by that quote
+ * (`"//user[@name='" + name + "']"`) cannot close it: cleared for XPath. The text before them must be known.
+ */
+function quotedParts(parts: V[]): V[] {
+  if (!parts.some((p) => p.noChars)) return parts;
+  let quote: string | undefined = '';
+  return parts.map((p) => {
+    if (p.kind === 'constant' && p.value !== undefined) {
+      if (quote !== undefined) {
+        for (const ch of p.value) {
+          if (quote === '' && (ch === "'" || ch === '"')) quote = ch;
+          else if (quote !== '' && ch === quote) quote = '';
+        }
+      }
+      return p;
+    }
+    const inside = quote;
+    quote = undefined;
+    return inside && p.noChars?.includes(inside) ? clear(p, ['xpath']) : p;
+  });
 }
 
 function foldString(recv: V, method: string, args: V[]): V {
@@ -1328,7 +1352,25 @@ function regexEscaper(node: ts.Node | undefined): boolean {
 /** A regex literal that only accepts (or, negated, only keeps) word characters: `/^\d+$/`, `/[^\w-]/g`. */
 export function strictRegex(node: ts.Node, negated: boolean): boolean {
   if (!ts.isRegularExpressionLiteral(node)) return false;
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(node.text);
+  return strictRegexText(node.text, negated);
+}
+
+const NOT_PATH = ALL_SINKS.filter((s) => s !== 'path');
+
+/**
+ * The sinks a full-match test with this regex literal clears: all of them for word characters only;
+ * all but paths when its character classes also admit `.` (`/^[a-z0-9.-]+$/` matches `..`).
+ */
+export function regexSinks(node: ts.Node): SinkClass[] {
+  if (!ts.isRegularExpressionLiteral(node) || node.text.length > 400) return [];
+  if (strictRegexText(node.text, false)) return ALL_SINKS;
+  // a dot inside a character class is a literal dot: drop it and check again
+  const undotted = node.text.replace(/\[[^\]\\]*(?:\\.[^\]\\]*)*\]/g, (cls) => cls.replace(/\\\.|\./g, ''));
+  return undotted !== node.text && !/\[\]/.test(undotted) && strictRegexText(undotted, false) ? NOT_PATH : [];
+}
+
+function strictRegexText(text: string, negated: boolean): boolean {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (!m) return false;
   const [, body, flags] = m;
   if (negated) {

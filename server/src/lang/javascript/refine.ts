@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
-import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
+import { cloneEnv, joinEnv, regexSinks, skipParens } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
 import { ALL_SINKS, CONST, UNKNOWN, clear, constant, type V } from './values';
 
@@ -238,6 +238,7 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
     return;
   }
   if (!truth) {
+    quoteGuard(flow, c, env, u);
     relativeGuard(flow, c, env, u);
     localPath(flow, c, false, env, u);
     // if (isNaN(x)) return;  ->  x is numeric afterwards
@@ -277,13 +278,13 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       if (c.arguments[1]) allowList(flow, c.arguments[0], c.arguments[1], env, u);
       return;
     }
-    if (method === 'test' && arg && strictRegex(skipParens(callee.expression), false)) {
-      clearTarget(flow, arg, ALL_SINKS, env, u);
+    if (method === 'test' && arg && regexSinks(skipParens(callee.expression)).length) {
+      clearTarget(flow, arg, regexSinks(skipParens(callee.expression)), env, u);
       return;
     }
     if (method === 'test' && arg && ts.isIdentifier(skipParens(callee.expression))) {
       const def = valueAt(flow, callee.expression, u).def as ts.Node | undefined;
-      if (def && strictRegex(def, false)) clearTarget(flow, arg, ALL_SINKS, env, u);
+      if (def) clearTarget(flow, arg, regexSinks(def), env, u);
       return;
     }
     if (method === 'startsWith') {
@@ -292,6 +293,18 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       return;
     }
   }
+}
+
+/** `if (name.includes("'")) return;`: afterwards `name` has no `'` (see quotedParts in dataflow.ts). */
+function quoteGuard(flow: Flow, c: ts.CallExpression, env: Env, u: Unit): void {
+  const callee = skipParens(c.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'includes' || c.arguments.length !== 1) return;
+  const ch = valueAt(flow, c.arguments[0], u);
+  const target = skipParens(callee.expression);
+  if (ch.kind !== 'constant' || ch.value?.length !== 1 || !ts.isIdentifier(target)) return;
+  const cur = valueAt(flow, target, u);
+  if (cur.kind === 'constant' || cur.noChars?.includes(ch.value)) return;
+  flow.setTarget(target, { ...cur, noChars: (cur.noChars ?? '') + ch.value }, env, u);
 }
 
 /** `(x) => x === item` (or `item === x`, a block returning it): the `item` compared with each element. */

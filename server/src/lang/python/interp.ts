@@ -403,7 +403,9 @@ export class Run {
         if ((q === 're.fullmatch' || q === 're.match') && args.length >= 2 && pathOf(args[1])) {
           const pattern = evalExpression(args[0], f);
           if (hasLit(pattern) && typeof pattern.lit === 'string' && safePattern(pattern.lit, q === 're.fullmatch')) {
-            bindTarget(args[1], clear(evalExpression(args[1], f), ALL_SINKS), f);
+            // `[a-z0-9.-]+` matches `..`: every sink but paths
+            const sinks = /\[[^\]]*\.[^\]]*\]/.test(pattern.lit) && pattern.lit.length < 400 ? ALL_SINKS.filter((x) => x !== 'path') : ALL_SINKS;
+            bindTarget(args[1], clear(evalExpression(args[1], f), sinks), f);
           }
         }
         return;
