@@ -344,12 +344,27 @@ export class Run {
       }
       case 'boolean_operator': {
         const op = c.childForFieldName('operator')?.text;
+        const l = c.childForFieldName('left');
+        const r = c.childForFieldName('right');
         if ((op === 'and' && truth) || (op === 'or' && !truth)) {
-          const l = c.childForFieldName('left');
-          const r = c.childForFieldName('right');
           if (l) this.refineInto(l, f, truth, depth + 1);
           if (r) this.refineInto(r, f, truth, depth + 1);
+        } else if (l && r && (op === 'and' || op === 'or')) {
+          // `not (a and b)` is `not a`, or `a and not b`: what holds on both ways
+          const base = f.env.freeze();
+          const first = new MutEnv(base);
+          this.refineInto(l, { ...f, env: first }, truth, depth + 1);
+          const second = new MutEnv(base);
+          this.refineInto(l, { ...f, env: second }, !truth, depth + 1);
+          this.refineInto(r, { ...f, env: second }, truth, depth + 1);
+          const joined = joinEnvs(base, [first.freeze(), second.freeze()]);
+          if (joined) f.env = new MutEnv(joined);
         }
+        return;
+      }
+      case 'identifier': case 'attribute': {
+        // `if not next_url:` a falsy value ('', None, 0, empty containers) carries nothing to inject
+        if (!truth && pathOf(c) && evalExpression(c, f).kind !== 'constant') bindTarget(c, constant(), f);
         return;
       }
       case 'comparison_operator': {
@@ -392,8 +407,12 @@ export class Run {
           return;
         }
         const q = fn ? qualifiedIn(fn, f) : undefined;
-        if (q && URL_VALIDATORS.test(q) && args.length >= 1 && pathOf(args[0])) {
-          bindTarget(args[0], clear(evalExpression(args[0], f), ['redirect', 'url']), f);
+        if (q && URL_VALIDATORS.test(q) && args.length >= 1) {
+          // the URL is the first argument, or `url=` (Django's keyword form)
+          const url = args[0].type === 'keyword_argument'
+            ? args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'url')?.childForFieldName('value')
+            : args[0];
+          if (url && pathOf(url)) bindTarget(url, clear(evalExpression(url, f), ['redirect', 'url']), f);
           return;
         }
         if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && numericTypes(args[1])) {
