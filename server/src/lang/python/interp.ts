@@ -406,6 +406,12 @@ export class Run {
           if (pathOf(obj) && evalExpression(args[0], f).kind === 'constant') bindTarget(obj, clear(evalExpression(obj!, f), ['path']), f);
           return;
         }
+        const callee = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+        if (callee && ALLOW_CHECK.test(callee) && args[0] && args[0].type !== 'keyword_argument' && pathOf(args[0])) {
+          // `if _allow_redirect(url):`, `if self.is_safe_url(url):` the project's own allow-list check
+          bindTarget(args[0], clear(evalExpression(args[0], f), HOST_SINKS), f);
+          return;
+        }
         const q = fn ? qualifiedIn(fn, f) : undefined;
         if (q && URL_VALIDATORS.test(q) && args.length >= 1) {
           // the URL is the first argument, or `url=` (Django's keyword form)
@@ -437,6 +443,9 @@ export class Run {
 }
 
 const HOST_PARTS = new Set(['netloc', 'hostname']);
+
+/** Names of the project's own URL allow-list predicates (`_allow_redirect`, `is_safe_url`, `is_trusted_host`). */
+const ALLOW_CHECK = /^_*(?:is_)?(?:allow(?:ed)?|safe|trusted|permitted|whitelisted|allowlisted)_(?:redirect|url|next|host|target|origin|domain|return_url)s?$|^_*is_(?:redirect|url|next|host|target|origin|domain)_(?:allowed|safe|trusted|permitted|whitelisted|allowlisted)$/;
 const HOST_SINKS: SinkClass[] = ['redirect', 'url', 'ssrf'];
 
 /** A regular expression that admits only word characters, digits, `-` and `.` over the whole string. */
