@@ -16,6 +16,7 @@ import {
   ALL_SINKS, CONST, SAFE, UNKNOWN, asString, clear, constant, contents, join, joinAll, step, strip, tainted, type V,
 } from './values';
 import { htmlEscapeStep } from './escapes';
+import { foldBinary, literal, numberLiteral, truthy } from './fold';
 
 /** What the interpreter knows at one point of a function: variables of this unit, and refined access paths. */
 export interface Env {
@@ -388,7 +389,14 @@ export class Flow {
       }
       case ts.SyntaxKind.IfStatement: {
         const st = s as ts.IfStatement;
-        this.ev(st.expression, env, u);
+        const t = truthy(this.ev(st.expression, env, u));
+        if (t !== undefined) {
+          // the condition folds to a constant (`if (LIMIT * 2 > 10)`): only one branch runs
+          const dead = t ? st.elseStatement : st.thenStatement;
+          if (dead) this.markDead(dead, u);
+          const live = t ? st.thenStatement : st.elseStatement;
+          return live ? this.exec(live, env, u) : env;
+        }
         const yes = cloneEnv(env);
         refine(this, st.expression, yes, true, u);
         const no = cloneEnv(env);
@@ -699,11 +707,12 @@ export class Flow {
       case ts.SyntaxKind.StringLiteral:
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
       case ts.SyntaxKind.NumericLiteral:
+        return numberLiteral((n as ts.NumericLiteral).text);
       case ts.SyntaxKind.BigIntLiteral:
       case ts.SyntaxKind.RegularExpressionLiteral:
         return constant((n as ts.LiteralLikeNode).text);
-      case ts.SyntaxKind.TrueKeyword: return constant('true');
-      case ts.SyntaxKind.FalseKeyword: return constant('false');
+      case ts.SyntaxKind.TrueKeyword: return literal(true);
+      case ts.SyntaxKind.FalseKeyword: return literal(false);
       case ts.SyntaxKind.NullKeyword: return constant('null');
       case ts.SyntaxKind.Identifier: return this.lookup(n as ts.Identifier, env, u);
       case ts.SyntaxKind.ThisKeyword:
@@ -742,7 +751,11 @@ export class Flow {
           this.assign(e.operand, SAFE, env, u, e);
           return SAFE;
         }
-        if (e.operator === ts.SyntaxKind.ExclamationToken) return SAFE;
+        if (e.operator === ts.SyntaxKind.ExclamationToken) {
+          const t = truthy(v);
+          return t === undefined ? SAFE : literal(!t);
+        }
+        if (e.operator === ts.SyntaxKind.MinusToken && typeof v.lit === 'number') return literal(-v.lit);
         if (v.kind === 'constant') return v.value !== undefined && e.operator === ts.SyntaxKind.MinusToken ? constant('-' + v.value) : CONST;
         return clear(strip(v), ALL_SINKS);
       }
@@ -755,7 +768,11 @@ export class Flow {
         return CONST;
       case ts.SyntaxKind.ConditionalExpression: {
         const c = n as ts.ConditionalExpression;
-        this.ev(c.condition, env, u);
+        const t = truthy(this.ev(c.condition, env, u));
+        if (t !== undefined) {
+          this.markDead(t ? c.whenFalse : c.whenTrue, u);
+          return this.ev(t ? c.whenTrue : c.whenFalse, env, u);
+        }
         const yes = cloneEnv(env);
         refine(this, c.condition, yes, true, u);
         const no = cloneEnv(env);
@@ -893,6 +910,11 @@ export class Flow {
     return this.read(base, key, n, n);
   }
 
+  /** What a variable holds at this point of the analysis (without recording it for the node). */
+  current(id: ts.Identifier, env: Env, u: Unit): V {
+    return this.lookup(id, env, u);
+  }
+
   private lookup(id: ts.Identifier, env: Env, u: Unit): V {
     const decl = this.scopes.declOf(id);
     if (!decl) return id.text === 'process' && this.buildTooling ? SAFE : global(id.text);
@@ -933,11 +955,20 @@ export class Flow {
     }
     const l = this.ev(n.left, env, u);
     if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+      const t = truthy(l);
+      if (t !== undefined && t === (op === ts.SyntaxKind.BarBarToken)) {
+        // `true || x`, `false && x`: the right side never runs
+        this.markDead(n.right, u);
+        return l;
+      }
+      if (t !== undefined) return this.ev(n.right, env, u);
       const e = cloneEnv(env);
       refine(this, n.left, e, op === ts.SyntaxKind.AmpersandAmpersandToken, u);
       return join(l, this.ev(n.right, e, u));
     }
     const r = this.ev(n.right, env, u);
+    const folded = foldBinary(op, l, r);
+    if (folded) return folded;
     switch (op) {
       case ts.SyntaxKind.PlusToken: return asString(concat([l, r]));
       case ts.SyntaxKind.QuestionQuestionToken: return join(l, r);
@@ -949,6 +980,17 @@ export class Flow {
         return l.kind === 'constant' && r.kind === 'constant' ? CONST : SAFE;
       default:
         return SAFE;
+    }
+  }
+
+  /** Code that never runs (a branch whose condition folds the other way): every expression in it is a constant. */
+  private markDead(node: ts.Node, u: Unit): void {
+    const stack: ts.Node[] = [node];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (ts.isFunctionLike(x) && x !== node) continue;
+      if (ts.isExpression(x)) u.values.set(x, CONST);
+      x.forEachChild((c) => { stack.push(c); });
     }
   }
 
@@ -966,7 +1008,9 @@ export class Flow {
     switch (name) {
       case 'URL': case 'URLSearchParams': case 'String': case 'RegExp': case 'url.URL': case 'url.URLSearchParams':
         return args.length ? strip(joinAll(args)) : CONST;
-      case 'Set': case 'Map': case 'Array': case 'WeakMap': case 'WeakSet':
+      case 'Map':
+        return mapOf(n.arguments?.[0] && ts.isArrayLiteralExpression(skipParens(n.arguments[0])) ? args[0] : undefined, args[0]);
+      case 'Set': case 'Array': case 'WeakMap': case 'WeakSet':
         return args.length ? strip(args[0]) : CONST;
       case 'Date': case 'Number': case 'Boolean':
         return SAFE;
@@ -1011,6 +1055,7 @@ export class Flow {
     }
     if (calleeV.func) return this.summary(calleeV.func as ts.Node, args, env, u);
 
+    if (recv?.map && method && (method === 'set' || method === 'get')) return this.mapCall(callee as ts.PropertyAccessExpression, recv, method, args, env, u, line);
     if (recv && method) {
       const marker = recv.origin && UNTRUSTED_METHODS[recv.origin];
       if (marker && marker.has(method)) return tainted({ description: shorten(this.file.textOf(n)), line: this.ln(n) });
@@ -1081,6 +1126,25 @@ export class Flow {
     return name ? { kind: 'unknown', origin: `${name}()` } : UNKNOWN;
   }
 
+  /** `m.set(k, v)` stores under the constant key (or with every key when it is not constant); `m.get(k)` reads it. */
+  private mapCall(callee: ts.PropertyAccessExpression, recv: V, method: string, args: V[], env: Env, u: Unit, line: Loc): V {
+    const key = args[0]?.kind === 'constant' ? args[0].value : undefined;
+    if (method === 'get') {
+      const v = key === undefined ? contents(recv) : recv.fields?.get(key) ?? recv.rest ?? CONST;
+      // a map of another function (a module-level cache) may be filled by code this analysis does not follow
+      const root = skipParens(callee.expression);
+      const decl = ts.isIdentifier(root) ? this.scopes.declOf(root) : undefined;
+      return decl && Scopes.ownerOf(decl) === u.fn ? v : join(v, UNKNOWN);
+    }
+    const fields = new Map(recv.fields ?? []);
+    let rest = recv.rest;
+    const v = args[1] ?? CONST;
+    if (key !== undefined) fields.set(key, v); else rest = rest ? join(rest, strip(v)) : strip(v);
+    const next = mapOf(undefined, undefined, fields, rest);
+    this.storeInto(callee.expression, next, env, u, line);
+    return next;
+  }
+
   /** `arr.push(x)`: the container now holds `x` too. */
   private storeInto(target: ts.Expression, v: V, env: Env, u: Unit, line: Loc): void {
     const t = skipParens(target);
@@ -1134,6 +1198,21 @@ export class Flow {
 }
 
 /** `this.name` inside a class's method (or an arrow in one): the class's own method or arrow property `name`. */
+/** A `Map` value: entries from `new Map([['k', v]])` by constant key, the rest joined. */
+function mapOf(pairs: V | undefined, init: V | undefined, fields = new Map<string, V>(), rest?: V): V {
+  if (pairs?.elems) {
+    for (const p of pairs.elems) {
+      const k = p.elems?.[0];
+      if (p.elems && k?.kind === 'constant' && k.value !== undefined) fields.set(k.value, p.elems[1] ?? CONST);
+      else rest = rest ? join(rest, contents(p)) : contents(p);
+    }
+  } else if (init) rest = contents(init);
+  const parts = [...fields.values()].map(strip);
+  if (rest) parts.push(strip(rest));
+  const all = parts.length ? strip(joinAll(parts)) : CONST;
+  return { ...all, fields, ...(rest ? { rest } : {}), map: true };
+}
+
 function ownMethod(self: ts.Node, name: string): ts.Node | undefined {
   let n: ts.Node = self.parent;
   while (n && !ts.isClassLike(n)) {
@@ -1205,10 +1284,34 @@ export function concat(parts: V[]): V {
   if (parts.every((p) => p.kind === 'constant')) {
     return parts.every((p) => p.value !== undefined) ? constant(parts.map((p) => p.value).join('')) : CONST;
   }
+  parts = quotedParts(parts);
   const moving = parts.filter((p) => p.kind !== 'constant').map(strip);
   const out = { ...joinAll(moving), built: true };
   delete out.origin;
   return out;
+}
+
+/**
+ * Parts proved free of a quote (`if (name.includes("'")) return;`) inside a literal opened by that quote
+ * (`"//user[@name='" + name + "']"`) cannot close it: cleared for XPath. The text before them must be known.
+ */
+function quotedParts(parts: V[]): V[] {
+  if (!parts.some((p) => p.noChars)) return parts;
+  let quote: string | undefined = '';
+  return parts.map((p) => {
+    if (p.kind === 'constant' && p.value !== undefined) {
+      if (quote !== undefined) {
+        for (const ch of p.value) {
+          if (quote === '' && (ch === "'" || ch === '"')) quote = ch;
+          else if (quote !== '' && ch === quote) quote = '';
+        }
+      }
+      return p;
+    }
+    const inside = quote;
+    quote = undefined;
+    return inside && p.noChars?.includes(inside) ? clear(p, ['xpath']) : p;
+  });
 }
 
 function foldString(recv: V, method: string, args: V[]): V {
@@ -1249,7 +1352,25 @@ function regexEscaper(node: ts.Node | undefined): boolean {
 /** A regex literal that only accepts (or, negated, only keeps) word characters: `/^\d+$/`, `/[^\w-]/g`. */
 export function strictRegex(node: ts.Node, negated: boolean): boolean {
   if (!ts.isRegularExpressionLiteral(node)) return false;
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(node.text);
+  return strictRegexText(node.text, negated);
+}
+
+const NOT_PATH = ALL_SINKS.filter((s) => s !== 'path');
+
+/**
+ * The sinks a full-match test with this regex literal clears: all of them for word characters only;
+ * all but paths when its character classes also admit `.` (`/^[a-z0-9.-]+$/` matches `..`).
+ */
+export function regexSinks(node: ts.Node): SinkClass[] {
+  if (!ts.isRegularExpressionLiteral(node) || node.text.length > 400) return [];
+  if (strictRegexText(node.text, false)) return ALL_SINKS;
+  // a dot inside a character class is a literal dot: drop it and check again
+  const undotted = node.text.replace(/\[[^\]\\]*(?:\\.[^\]\\]*)*\]/g, (cls) => cls.replace(/\\\.|\./g, ''));
+  return undotted !== node.text && !/\[\]/.test(undotted) && strictRegexText(undotted, false) ? NOT_PATH : [];
+}
+
+function strictRegexText(text: string, negated: boolean): boolean {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (!m) return false;
   const [, body, flags] = m;
   if (negated) {

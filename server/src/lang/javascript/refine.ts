@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
-import { cloneEnv, joinEnv, skipParens, strictRegex } from './dataflow';
+import { cloneEnv, joinEnv, regexSinks, skipParens } from './dataflow';
 import { VALIDATOR_CHECKS } from './sources';
 import { ALL_SINKS, CONST, UNKNOWN, clear, constant, type V } from './values';
 
@@ -208,6 +208,22 @@ function hostChecked(flow: Flow, e: ts.Expression, env: Env, u: Unit): void {
   // a parsed URL made from data, not a request object (`req.hostname`)
   if (v.kind !== 'tainted' || v.origin?.startsWith('#')) return;
   clearTarget(flow, t.expression, HOST_SINKS, env, u);
+  // `const u = new URL(next); if (!ALLOWED.includes(u.host)) return;`: `next` itself points at the known host
+  const parsed = parsedFrom(flow, v.def as ts.Expression | undefined, env, u);
+  if (parsed) clearTarget(flow, parsed, HOST_SINKS, env, u);
+}
+
+const URL_PARSERS = new Set(['URL', 'url.URL', 'url.parse', 'URL.parse']);
+
+/** The variable a parsed URL was made from (`new URL(next)`, `url.parse(next)`), while it still holds that value. */
+function parsedFrom(flow: Flow, def: ts.Expression | undefined, env: Env, u: Unit): ts.Identifier | undefined {
+  const d = def && skipParens(def);
+  if (!d || !(ts.isNewExpression(d) || ts.isCallExpression(d)) || !d.arguments?.length) return undefined;
+  const name = flow.file.callName(d) ?? flow.globalName(d.expression);
+  const arg = skipParens(d.arguments[0]);
+  if (!name || !URL_PARSERS.has(name) || !ts.isIdentifier(arg)) return undefined;
+  const then = u.values.get(arg);
+  return then && flow.current(arg, env, u) === then ? arg : undefined;
 }
 
 function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolean): void {
@@ -222,6 +238,7 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
     return;
   }
   if (!truth) {
+    quoteGuard(flow, c, env, u);
     relativeGuard(flow, c, env, u);
     localPath(flow, c, false, env, u);
     // if (isNaN(x)) return;  ->  x is numeric afterwards
@@ -261,13 +278,13 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       if (c.arguments[1]) allowList(flow, c.arguments[0], c.arguments[1], env, u);
       return;
     }
-    if (method === 'test' && arg && strictRegex(skipParens(callee.expression), false)) {
-      clearTarget(flow, arg, ALL_SINKS, env, u);
+    if (method === 'test' && arg && regexSinks(skipParens(callee.expression)).length) {
+      clearTarget(flow, arg, regexSinks(skipParens(callee.expression)), env, u);
       return;
     }
     if (method === 'test' && arg && ts.isIdentifier(skipParens(callee.expression))) {
       const def = valueAt(flow, callee.expression, u).def as ts.Node | undefined;
-      if (def && strictRegex(def, false)) clearTarget(flow, arg, ALL_SINKS, env, u);
+      if (def) clearTarget(flow, arg, regexSinks(def), env, u);
       return;
     }
     if (method === 'startsWith') {
@@ -276,6 +293,18 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       return;
     }
   }
+}
+
+/** `if (name.includes("'")) return;`: afterwards `name` has no `'` (see quotedParts in dataflow.ts). */
+function quoteGuard(flow: Flow, c: ts.CallExpression, env: Env, u: Unit): void {
+  const callee = skipParens(c.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'includes' || c.arguments.length !== 1) return;
+  const ch = valueAt(flow, c.arguments[0], u);
+  const target = skipParens(callee.expression);
+  if (ch.kind !== 'constant' || ch.value?.length !== 1 || !ts.isIdentifier(target)) return;
+  const cur = valueAt(flow, target, u);
+  if (cur.kind === 'constant' || cur.noChars?.includes(ch.value)) return;
+  flow.setTarget(target, { ...cur, noChars: (cur.noChars ?? '') + ch.value }, env, u);
 }
 
 /** `(x) => x === item` (or `item === x`, a block returning it): the `item` compared with each element. */

@@ -25,6 +25,12 @@ export interface V {
   escaped?: string;
   /** Local-path checks seen so far on a redirect target: `L` (starts with `/`), `N` (does not start with `//`). */
   checks?: string;
+  /** A constant number or boolean (see fold.ts): what branch conditions fold with. */
+  lit?: number | boolean;
+  /** Map-like objects (`new Map()`): `set`/`get` store and read `fields` by constant key. */
+  map?: boolean;
+  /** Characters a guard proved absent (`if (x.includes("'")) return;`): a quote that cannot close a literal. */
+  noChars?: string;
 }
 
 export const ALL_SINKS: SinkClass[] = [
@@ -58,6 +64,7 @@ export function join(a: V, b: V): V {
   if (a === b) return a;
   if (a.kind === 'constant' && b.kind === 'constant') {
     const out: V = a.value !== undefined && a.value === b.value ? { kind: 'constant', value: a.value } : { kind: 'constant' };
+    if (a.lit !== undefined && a.lit === b.lit) out.lit = a.lit;
     return withContainers(out, a, b);
   }
   const worst = RANK[a.kind] >= RANK[b.kind] ? a : b;
@@ -97,6 +104,7 @@ function withContainers(out: V, a: V, b: V): V {
   if (a.built || b.built) out.built = true;
   if (a.func && a.func === b.func) out.func = a.func;
   if (a.def && a.def === b.def) out.def = a.def;
+  if (a.map && b.map) out.map = true;
   return out;
 }
 

@@ -8,7 +8,7 @@ import {
   SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS, ENVIRONMENT_READS,
 } from './sources';
 import {
-  ALL_SINKS, clear, constant, HOLE, container, elementsOf, hasLit, join, plain, pyStr, step, tainted, unknown, UNKNOWN,
+  ALL_SINKS, clear, constant, HOLE, container, elementsOf, hasLit, join, keyed, plain, pyStr, step, tainted, unknown, UNKNOWN,
   type Lit, type PV,
 } from './values';
 
@@ -145,11 +145,40 @@ function interpolation(c: Node, f: Frame, depth: number): PV {
 /** String concatenation of parts: the folded text when every part is known. */
 export function concat(parts: PV[]): PV {
   if (parts.every((p) => hasLit(p))) return constant(parts.map((p) => pyStr(p.lit!)).join(''));
+  parts = quotedParts(parts);
   let out: PV = constant();
   for (const p of parts) out = join(out, plain(p));
   if (out.kind === 'constant') return constant();
   out = { ...out, built: true, template: parts.map((p) => (hasLit(p) ? pyStr(p.lit) : p.template ?? HOLE)).join('').slice(0, 4000) };
   return out;
+}
+
+/**
+ * Parts proved free of a quote (`if "'" in name: abort()`) that sit inside a literal opened by that quote
+ * (`"//user[@name='" + name + "']"`) cannot close it: cleared for XPath. The text before them must be known.
+ */
+function quotedParts(parts: PV[]): PV[] {
+  if (!parts.some((p) => p.noChars)) return parts;
+  let quote: string | undefined = '';
+  return parts.map((p) => {
+    if (hasLit(p) || (p.kind === 'constant' && p.template === undefined && p.value !== undefined)) {
+      if (quote !== undefined) quote = quoteState(pyStr(hasLit(p) ? p.lit : p.value!), quote);
+      return p;
+    }
+    const inside = quote;
+    quote = p.template !== undefined && !p.template.includes(HOLE) && quote !== undefined ? quoteState(p.template, quote) : undefined;
+    return inside && p.noChars?.includes(inside) ? clear(p, ['xpath']) : p;
+  });
+}
+
+/** The quote a literal is open with after `text` (`''` when none), starting from `open`. */
+function quoteState(text: string, open: string): string {
+  let q = open;
+  for (const ch of text) {
+    if (q === '' && (ch === "'" || ch === '"')) q = ch;
+    else if (q !== '' && ch === q) q = '';
+  }
+  return q;
 }
 
 function evalBinary(n: Node, f: Frame, depth: number): PV {
@@ -379,6 +408,7 @@ export function element(obj: PV, key: PV): PV {
     if (obj.seq && typeof key.lit === 'number' && key.lit < 0) k = String(obj.elems.size + key.lit);
     const e = obj.elems.get(k);
     if (e) return obj.rest ? join(e, obj.rest) : e;
+    if (obj.dflt) return obj.rest ? join(obj.rest, obj.dflt) : obj.dflt;
     if (obj.rest) return obj.rest;
   }
   return elementsOf(obj);
@@ -460,7 +490,10 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
         return vs[0];
       }
       if (vs.length === 0) return q === 'str' ? constant('') : constant();
-      return joinArgs(vs);
+      const out = joinArgs(vs);
+      const from = URL_PARSERS.has(q) && positional.length ? pathOf(positional[0]) : undefined;
+      // remember what was parsed: an allow-list on the host then constrains the original string (see interp.ts)
+      return from && out.kind !== 'constant' ? { ...out, parsed: { path: from, v: ev(positional[0]) } } : out;
     }
     if (q === 'range' || q === 'enumerate' || q === 'zip') {
       const vs = argValues();
@@ -479,9 +512,11 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
       // a method of an imported object (`request.args.get`) still goes through the receiver
       const recvNode = fn.childForFieldName('object');
       const recv = recvNode ? ev(recvNode) : UNKNOWN;
-      if (recv.kind === 'tainted' || isRequestObject(recv.origin)) return methodCall(n, fn, recv, positional, keywords, f, ev);
+      if (recv.kind === 'tainted' || isRequestObject(recv.origin) || recv.elems) return methodCall(n, fn, recv, positional, keywords, f, ev);
     }
     argValues();
+    // a parser the code fills with `set(section, option, value)`: sections and options are keys
+    if (CONFIG_PARSERS.test(q)) return keyed(new Map(), unknown(origin), undefined, origin);
     return unknown(origin);
   }
   if (fn.type === 'attribute') {
@@ -561,11 +596,19 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
     }
     return recv.kind === 'constant' && args.every((a) => a.kind === 'constant') ? constant() : unknown(undefined, ALL_SINKS);
   }
+  if (recv.elems && isConfigParser(recv) && /^get(int|float|boolean)?$/.test(m) && args.length >= 2) {
+    // `cfg.get(section, option, fallback=...)`
+    const v = element(element(recv, args[0]), args[1]);
+    const fb = kw.get('fallback');
+    const out = fb ? join(v, fb) : v;
+    return m === 'get' ? out : clear(plain(out), ALL_SINKS);
+  }
   if (recv.elems && (m === 'get' || m === 'pop' || m === 'setdefault')) {
     if (m === 'pop' && recv.seq) return elementsOf(recv);
     const key = args[0] ?? constant();
     const d = args[1] ?? kw.get('default');
-    const e = hasLit(key) && recv.elems.has(pyStr(key.lit)) ? element(recv, key) : join(recv.rest ?? (hasLit(key) ? undefined : elementsOf(recv)), d ?? constant(null));
+    const missing = hasLit(key) ? (recv.dflt ? join(recv.rest, recv.dflt) : recv.rest) : elementsOf(recv);
+    const e = hasLit(key) && recv.elems.has(pyStr(key.lit)) ? element(recv, key) : join(missing, d ?? constant(null));
     return e;
   }
   if (recv.elems && /^(copy|values|keys|items)$/.test(m)) return m === 'copy' ? recv : container(new Map(), false, elementsOf(recv));
@@ -625,7 +668,8 @@ export function bindTarget(t: Node | null | undefined, v: PV, f: Frame): void {
     case 'attribute': {
       const path = pathOf(t);
       if (!path) return;
-      const owner = f.env.get(path.slice(0, path.indexOf('.'))) ?? lookup(path.slice(0, path.indexOf('.')), f, t);
+      // the root as this environment binds it (undefined for an import or outer name): rebinding the root forgets the attribute
+      const owner = f.env.get(path.slice(0, path.indexOf('.')));
       f.env.set(path, { ...(v.kind === 'tainted' ? step(v, `assigned to \`${path}\``, t.startPosition.row) : v), owner } as Owned);
       return;
     }
@@ -656,6 +700,11 @@ export function bindTarget(t: Node | null | undefined, v: PV, f: Frame): void {
 
 /** A container after `c[key] = v`. */
 export function storeInto(old: PV, key: PV, v: PV): PV {
+  if (old.elems && old.dflt) {
+    const elems = new Map(old.elems);
+    if (hasLit(key)) elems.set(pyStr(key.lit), v);
+    return keyed(elems, old.dflt, hasLit(key) ? old.rest : join(old.rest, v), old.origin);
+  }
   if (old.elems) {
     const elems = new Map(old.elems);
     if (hasLit(key)) {
@@ -665,8 +714,24 @@ export function storeInto(old: PV, key: PV, v: PV): PV {
     }
     return container(elems, false, join(old.rest, v));
   }
+  // `os.environ["K"] = v` on an object of unknown content: key K now holds v, the other keys what they held
+  if (hasLit(key) && old.kind !== 'constant' && !old.srcObj) return keyed(new Map([[pyStr(key.lit), v]]), plain(old), undefined, old.origin);
   const out = join(plain(old), plain(v));
   return old.origin ? { ...out, origin: old.origin } : out;
+}
+
+const URL_PARSERS = new Set(['urllib.parse.urlparse', 'urllib.parse.urlsplit', 'urlparse.urlparse', 'urlparse.urlsplit']);
+
+const CONFIG_PARSERS = /^configparser\.(ConfigParser|RawConfigParser|SafeConfigParser)$/;
+
+function isConfigParser(v: PV): boolean {
+  return !!v.origin && /^configparser\.\w*ConfigParser\(\)$/.test(v.origin);
+}
+
+/** `cfg.set(section, option, value)` on a ConfigParser: the option of that section now holds the value. */
+export function configSet(old: PV, args: PV[]): PV | undefined {
+  if (!old.elems || !isConfigParser(old) || args.length < 3) return undefined;
+  return storeInto(old, args[0], storeInto(element(old, args[0]), args[1], args[2]));
 }
 
 /** A container after `c.append(v)` / `c.extend(v)` / `c.update(v)` / `c.insert(i, v)` / `c.add(v)`. */
@@ -683,7 +748,13 @@ export function mutate(old: PV, method: string, args: PV[]): PV {
       for (const [k, e] of v.elems) elems.set(k, e);
       return container(elems, false, v.rest ? join(old.rest, v.rest) : old.rest);
     }
-    if (method === 'setdefault') return storeInto(old, args[0] ?? UNKNOWN, args[1] ?? constant(null));
+    if (method === 'setdefault') {
+      // only a key not stored yet takes the default
+      const k = args[0] ?? UNKNOWN;
+      if (hasLit(k) && old.elems.has(pyStr(k.lit))) return old;
+      return storeInto(old, k, hasLit(k) && old.dflt ? join(old.dflt, args[1] ?? constant(null)) : args[1] ?? constant(null));
+    }
+    if (old.dflt) return old;
     const added = method === 'extend' || method === 'update' ? iterElement(v) : v;
     return container(new Map(old.elems), false, join(old.rest, added));
   }

@@ -1,12 +1,13 @@
 import type { PNode as Node } from './tree';
 import type { DataFlow, Frame } from './dataflow';
 import { Env, joinEnvs, MutEnv } from './env';
-import { binary, bindTarget, evalExpression, iterElement, mutate, pathOf, qualifiedIn } from './expressions';
+import { binary, bindTarget, configSet, evalExpression, iterElement, mutate, pathOf, qualifiedIn } from './expressions';
 import { truthy } from './fold';
 import type { ScopeInfo } from './scopes';
 import { statementsOf } from './scopes';
 import { MUTATORS, TERMINATORS, VALIDATING_METHODS } from './sources';
 import { ALL_SINKS, clear, constant, hasLit, join, type PV, UNKNOWN } from './values';
+import type { SinkClass } from '../../engine/types';
 import { checkBudget } from '../../engine/budget';
 
 /** Functions that check a URL stays on an allowed host (Django's `url_has_allowed_host_and_scheme`). */
@@ -157,6 +158,14 @@ export class Run {
         if (fn?.type === 'attribute') {
           const method = fn.childForFieldName('attribute')?.text ?? '';
           const obj = fn.childForFieldName('object');
+          if (method === 'set' && pathOf(obj)) {
+            const old = this.eval(obj, f);
+            const args = (e.childForFieldName('arguments')?.namedChildren ?? [])
+              .filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument')
+              .map((a) => this.eval(a, f));
+            const next = configSet(old, args);
+            if (next) { bindTarget(obj, next, f); return false; }
+          }
           if (MUTATORS.has(method) && pathOf(obj)) {
             const args = (e.childForFieldName('arguments')?.namedChildren ?? [])
               .filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument')
@@ -307,6 +316,19 @@ export class Run {
     return f.env.freeze();
   }
 
+  /**
+   * `u = urlparse(next); if u.netloc not in ALLOWED: abort()`: the host part of a parsed URL is known, so
+   * the string it was parsed from points at an allowed host (while that name still holds the same value).
+   */
+  private hostChecked(part: Node, f: Frame): void {
+    if (part.type !== 'attribute' || !HOST_PARTS.has(part.childForFieldName('attribute')?.text ?? '')) return;
+    const obj = part.childForFieldName('object');
+    if (obj?.type !== 'identifier') return;
+    const parsed = evalExpression(obj, f).parsed;
+    if (!parsed || parsed.path.includes('.') || f.env.get(parsed.path) !== parsed.v) return;
+    f.env.set(parsed.path, clear(parsed.v, HOST_SINKS));
+  }
+
   private refineInto(c: Node, f: Frame, truth: boolean, depth: number): void {
     if (depth > 20) return;
     switch (c.type) {
@@ -322,12 +344,27 @@ export class Run {
       }
       case 'boolean_operator': {
         const op = c.childForFieldName('operator')?.text;
+        const l = c.childForFieldName('left');
+        const r = c.childForFieldName('right');
         if ((op === 'and' && truth) || (op === 'or' && !truth)) {
-          const l = c.childForFieldName('left');
-          const r = c.childForFieldName('right');
           if (l) this.refineInto(l, f, truth, depth + 1);
           if (r) this.refineInto(r, f, truth, depth + 1);
+        } else if (l && r && (op === 'and' || op === 'or')) {
+          // `not (a and b)` is `not a`, or `a and not b`: what holds on both ways
+          const base = f.env.freeze();
+          const first = new MutEnv(base);
+          this.refineInto(l, { ...f, env: first }, truth, depth + 1);
+          const second = new MutEnv(base);
+          this.refineInto(l, { ...f, env: second }, !truth, depth + 1);
+          this.refineInto(r, { ...f, env: second }, truth, depth + 1);
+          const joined = joinEnvs(base, [first.freeze(), second.freeze()]);
+          if (joined) f.env = new MutEnv(joined);
         }
+        return;
+      }
+      case 'identifier': case 'attribute': {
+        // `if not next_url:` a falsy value ('', None, 0, empty containers) carries nothing to inject
+        if (!truth && pathOf(c) && evalExpression(c, f).kind !== 'constant') bindTarget(c, constant(), f);
         return;
       }
       case 'comparison_operator': {
@@ -337,12 +374,20 @@ export class Run {
         const op = c.text.slice(l.endIndex - c.startIndex, r.startIndex - c.startIndex).trim().replace(/\s+/g, ' ');
         if ((op === 'in' && truth) || (op === 'not in' && !truth)) {
           const allowed = evalExpression(r, f);
-          if (allowed.kind === 'constant' && pathOf(l)) bindTarget(l, constant(), f);
+          if (allowed.kind === 'constant' && pathOf(l)) { this.hostChecked(l, f); bindTarget(l, constant(), f); }
         } else if ((op === '==' && truth) || (op === '!=' && !truth)) {
           const lv = evalExpression(l, f);
           const rv = evalExpression(r, f);
-          if (rv.kind === 'constant' && pathOf(l)) bindTarget(l, rv, f);
-          else if (lv.kind === 'constant' && pathOf(r)) bindTarget(r, lv, f);
+          if (rv.kind === 'constant' && pathOf(l)) { this.hostChecked(l, f); bindTarget(l, rv, f); }
+          else if (lv.kind === 'constant' && pathOf(r)) { this.hostChecked(r, f); bindTarget(r, lv, f); }
+        } else if ((op === 'in' && !truth) || (op === 'not in' && truth)) {
+          // `if "'" in name: abort()`: afterwards `name` has no `'` (see quotedParts)
+          const ch = evalExpression(l, f);
+          const target = pathOf(r);
+          if (hasLit(ch) && typeof ch.lit === 'string' && ch.lit.length === 1 && target && r.type === 'identifier') {
+            const v = evalExpression(r, f);
+            if (v.kind !== 'constant' && !v.noChars?.includes(ch.lit)) f.env.set(target, { ...v, noChars: (v.noChars ?? '') + ch.lit });
+          }
         }
         return;
       }
@@ -361,9 +406,19 @@ export class Run {
           if (pathOf(obj) && evalExpression(args[0], f).kind === 'constant') bindTarget(obj, clear(evalExpression(obj!, f), ['path']), f);
           return;
         }
+        const callee = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+        if (callee && ALLOW_CHECK.test(callee) && args[0] && args[0].type !== 'keyword_argument' && pathOf(args[0])) {
+          // `if _allow_redirect(url):`, `if self.is_safe_url(url):` the project's own allow-list check
+          bindTarget(args[0], clear(evalExpression(args[0], f), HOST_SINKS), f);
+          return;
+        }
         const q = fn ? qualifiedIn(fn, f) : undefined;
-        if (q && URL_VALIDATORS.test(q) && args.length >= 1 && pathOf(args[0])) {
-          bindTarget(args[0], clear(evalExpression(args[0], f), ['redirect', 'url']), f);
+        if (q && URL_VALIDATORS.test(q) && args.length >= 1) {
+          // the URL is the first argument, or `url=` (Django's keyword form)
+          const url = args[0].type === 'keyword_argument'
+            ? args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'url')?.childForFieldName('value')
+            : args[0];
+          if (url && pathOf(url)) bindTarget(url, clear(evalExpression(url, f), ['redirect', 'url']), f);
           return;
         }
         if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && numericTypes(args[1])) {
@@ -373,7 +428,9 @@ export class Run {
         if ((q === 're.fullmatch' || q === 're.match') && args.length >= 2 && pathOf(args[1])) {
           const pattern = evalExpression(args[0], f);
           if (hasLit(pattern) && typeof pattern.lit === 'string' && safePattern(pattern.lit, q === 're.fullmatch')) {
-            bindTarget(args[1], clear(evalExpression(args[1], f), ALL_SINKS), f);
+            // `[a-z0-9.-]+` matches `..`: every sink but paths
+            const sinks = /\[[^\]]*\.[^\]]*\]/.test(pattern.lit) && pattern.lit.length < 400 ? ALL_SINKS.filter((x) => x !== 'path') : ALL_SINKS;
+            bindTarget(args[1], clear(evalExpression(args[1], f), sinks), f);
           }
         }
         return;
@@ -384,6 +441,12 @@ export class Run {
     }
   }
 }
+
+const HOST_PARTS = new Set(['netloc', 'hostname']);
+
+/** Names of the project's own URL allow-list predicates (`_allow_redirect`, `is_safe_url`, `is_trusted_host`). */
+const ALLOW_CHECK = /^_*(?:is_)?(?:allow(?:ed)?|safe|trusted|permitted|whitelisted|allowlisted)_(?:redirect|url|next|host|target|origin|domain|return_url)s?$|^_*is_(?:redirect|url|next|host|target|origin|domain)_(?:allowed|safe|trusted|permitted|whitelisted|allowlisted)$/;
+const HOST_SINKS: SinkClass[] = ['redirect', 'url', 'ssrf'];
 
 /** A regular expression that admits only word characters, digits, `-` and `.` over the whole string. */
 function safePattern(p: string, full: boolean): boolean {

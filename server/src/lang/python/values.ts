@@ -21,6 +21,16 @@ export type PV = Value & {
   elems?: Map<string, PV>;
   /** Join of the elements stored under unknown keys. */
   rest?: PV;
+  /**
+   * A keyed object the code stores into (`os.environ["K"] = v`, a `ConfigParser`, a dict from a call):
+   * what a key never stored holds. Unlike `rest` (stores under unknown keys, which may be any key), it
+   * does not reach keys that were stored.
+   */
+  dflt?: PV;
+  /** A parsed URL (`urlparse(next)`): the name it was parsed from and the value that name held then. */
+  parsed?: { path: string; v: PV };
+  /** Characters a guard proved absent (`if "'" in name: abort()`): a quote that cannot close a literal. */
+  noChars?: string;
   /** A list or tuple whose `elems` are exactly 0..n-1 (order known). */
   seq?: boolean;
   /** A raw source object (`request.args`): a subscript or `.get('k')` names the source more precisely. */
@@ -99,8 +109,8 @@ export function step(v: PV, description: string, line: number): PV {
 
 /** The same value without container structure or source-object marks. */
 export function plain(v: PV): PV {
-  if (!v.elems && !v.rest && !v.srcObj && !v.def && !v.seq) return v;
-  const { elems: _e, rest: _r, srcObj: _s, def: _d, seq: _q, ...out } = v;
+  if (!v.elems && !v.rest && !v.srcObj && !v.def && !v.seq && !v.dflt) return v;
+  const { elems: _e, rest: _r, srcObj: _s, def: _d, seq: _q, dflt: _f, ...out } = v;
   return out as PV;
 }
 
@@ -139,6 +149,7 @@ export function join(a: PV | undefined, b: PV | undefined): PV {
     out.elems = elems;
     const rest = a.rest || b.rest ? join(a.rest, b.rest) : undefined;
     if (rest) out.rest = rest;
+    if (a.dflt || b.dflt) out.dflt = join(a.dflt, b.dflt);
     if (a.seq && b.seq && a.elems.size === b.elems.size) out.seq = true;
   }
   else if ((a.elems || b.elems) && !(a.srcObj || b.srcObj)) {
@@ -159,7 +170,7 @@ export function join(a: PV | undefined, b: PV | undefined): PV {
 /** Join of a container's elements (what iterating over it or reading an unknown key yields). */
 export function elementsOf(v: PV): PV {
   if (!v.elems) return plain(v);
-  let out: PV | undefined = v.rest;
+  let out: PV | undefined = v.dflt ? join(v.rest, v.dflt) : v.rest;
   for (const e of v.elems.values()) out = join(out, e);
   return out ?? constant();
 }
@@ -175,10 +186,18 @@ export function container(elems: Map<string, PV>, seq: boolean, rest?: PV): PV {
   return out;
 }
 
+/** A keyed object whose stored keys are `elems` and whose other keys hold `dflt`. */
+export function keyed(elems: Map<string, PV>, dflt: PV, rest?: PV, origin?: string): PV {
+  const out: PV = { ...plain(join(container(elems, false, rest), plain(dflt))), elems, dflt };
+  if (rest) out.rest = rest;
+  if (origin) out.origin = origin;
+  return out;
+}
+
 /** A short key describing a value, for memoizing function summaries per call. */
 export function signature(v: PV): string {
   const cl = v.kind === 'constant' ? '' : (v.cleared ?? []).join(',');
-  if (v.elems) return `[${[...v.elems].slice(0, 20).map(([k, e]) => `${k}:${signature(e)}`).join(';')}|${v.rest ? signature(v.rest) : ''}]`;
+  if (v.elems) return `[${[...v.elems].slice(0, 20).map(([k, e]) => `${k}:${signature(e)}`).join(';')}|${v.rest ? signature(v.rest) : ''}${v.dflt ? `|${signature(v.dflt)}` : ''}]`;
   if (v.kind === 'constant') return `c${v.lit === undefined ? '' : JSON.stringify(v.lit)}${v.origin ?? ''}`;
   if (v.kind === 'tainted') return `t${v.source.description}@${v.source.line}[${cl}]${v.srcObj ? 'o' : ''}`;
   return `u${v.origin ?? ''}[${cl}]`;
