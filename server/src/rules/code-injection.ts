@@ -249,7 +249,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     });
     return;
   }
-  if (jsEvaluator(node, name, ctx)) return;
+  if (jsEvaluator(node, name, ctx) || jsCodeFileWrite(node, name, ctx)) return;
   const index = Object.hasOwn(JS_EVAL, name) ? JS_EVAL[name] : undefined;
   if (index === undefined || args.length === 0) return;
   const code = index < 0 ? args[args.length - 1] : args[index];
@@ -336,4 +336,27 @@ function jsReportEvaluator(ctx: JsContext, arg: ts.Expression, what: string): vo
     message: `${jsDescribe(v)} is the expression \`${what}()\` evaluates: evaluator sandboxes have been escaped to run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
     value: v,
   });
+}
+
+/** fs writes: the path is argument 0, the content argument 1. */
+const JS_FS_WRITE = /^(fs|fs\/promises|fs\.promises|fs-extra|graceful-fs|node:fs|node:fs\/promises)\.(writeFile|writeFileSync|appendFile|appendFileSync|outputFile|outputFileSync)$/;
+
+/** `fs.writeFileSync('plugins/' + name + '.js', req.body.code)`: request data becomes a module or a template. */
+function jsCodeFileWrite(node: ts.CallExpression | ts.NewExpression, name: string, ctx: JsContext): boolean {
+  if (!JS_FS_WRITE.test(name.replace(/\.default\./, '.'))) return false;
+  const file = ctx.file;
+  const [target, data] = node.arguments ?? [];
+  if (!target || !data || ts.isSpreadElement(data) || !file.mayHaveTaint()) return true;
+  const v = file.valueOf(data);
+  if (jsEvidence(v, 'code') !== 'tainted') return true;
+  const pv = file.valueOf(target);
+  const parts = file.stringParts(target);
+  const text = pv.kind === 'constant' ? pv.value : parts?.[parts.length - 1]?.text;
+  if (!text || !CODE_FILE.test(text)) return true;
+  ctx.report({
+    range: file.range(data),
+    message: `${jsDescribe(v)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next require or render runs it as code. Store the data as data (JSON, a database row) instead.`,
+    value: v,
+  });
+  return true;
 }

@@ -3,8 +3,9 @@ import type { Frame } from './dataflow';
 import { MutEnv } from './env';
 import { binaryLit, compareLit, decodeContent, parseNumber, percentFormat, pyRepr, stringMethod, strFormat, truthy } from './fold';
 import { resolveCallee } from './scopes';
+import { frameworkClass } from './handlers';
 import {
-  CONSTANT_NAMES, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
+  AIOHTTP_REQUEST, CONSTANT_NAMES, TORNADO_METHODS, TORNADO_REQUEST, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
   SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS, ENVIRONMENT_READS,
 } from './sources';
 import {
@@ -340,7 +341,7 @@ function evalAttribute(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV
   if (q && SOURCE_NAMES[q]) return tainted({ description: SOURCE_NAMES[q], line: n.startPosition.row }, true);
   if (q && CONSTANT_NAMES[q] !== undefined) return constant(CONSTANT_NAMES[q]);
   const obj = ev(n.childForFieldName('object'));
-  if (obj.def?.type === 'class_definition') return f.flow.classAttribute(obj.def, attr);
+  if (obj.def?.type === 'class_definition') return handlerAttribute(f, obj.def, attr) ?? f.flow.classAttribute(obj.def, attr);
   if (isRequestObject(obj.origin)) {
     if (REQUEST_ATTRIBUTES.has(attr)) return tainted({ description: compact(n.text), line: n.startPosition.row }, true);
     return unknown(`${obj.origin}.${attr}`);
@@ -535,6 +536,9 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   const args = positional.map((a) => ev(a));
   const kw = new Map([...keywords].map(([k, v]) => [k, ev(v)] as const));
   const line = n.startPosition.row;
+  if (recv.def?.type === 'class_definition' && TORNADO_METHODS.has(m) && frameworkClass(f.flow.file, recv.def) === 'tornado') {
+    return tainted({ description: compact(n.text), line });
+  }
   if (isRequestObject(recv.origin)) {
     if (REQUEST_METHODS.has(m)) {
       const t = tainted({ description: compact(n.text), line });
@@ -690,4 +694,13 @@ export function mutate(old: PV, method: string, args: PV[]): PV {
   const added = method === 'extend' || method === 'update' ? elementsOrSelf(v) : v;
   const out = join(plain(old), plain(added));
   return old.origin ? { ...out, origin: old.origin } : out;
+}
+
+/** `self.request` in a Tornado RequestHandler or an aiohttp `web.View`: the request object. */
+function handlerAttribute(f: Frame, cls: Node, attr: string): PV | undefined {
+  if (attr !== 'request') return undefined;
+  const kind = frameworkClass(f.flow.file, cls);
+  if (kind === 'tornado') return unknown(TORNADO_REQUEST);
+  if (kind === 'aiohttp') return unknown(AIOHTTP_REQUEST);
+  return undefined;
 }
