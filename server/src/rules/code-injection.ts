@@ -182,14 +182,16 @@ function pyOpenCall(f: PyFile, recv: Node): Node | undefined {
   if (recv.type === 'call') return isOpen(recv) ? pathOf(recv) : undefined;
   if (recv.type !== 'identifier') return undefined;
   const scope = f.enclosingFunction(recv) ?? recv.tree.rootNode;
+  // the nearest binding of the name before the write
   let seen = 0;
+  let last: Node | undefined;
   for (const item of scope.descendantsOfType(['as_pattern', 'assignment'])) {
-    if (!item || ++seen > 200) break;
+    if (!item || ++seen > 200 || item.startIndex > recv.startIndex) break;
     const value = item.type === 'as_pattern' ? item.namedChildren[0] : item.childForFieldName('right');
     const target = item.type === 'as_pattern' ? item.childForFieldName('alias')?.namedChildren[0] ?? item.namedChildren[1] : item.childForFieldName('left');
-    if (target?.text === recv.text && value && isOpen(value)) return pathOf(value);
+    if (target?.text === recv.text) last = value && isOpen(value) ? value : undefined;
   }
-  return undefined;
+  return last ? pathOf(last) : undefined;
 }
 
 /** `Path('x.py')` / `pathlib.Path(...)` as the receiver of `.write_text()`. */

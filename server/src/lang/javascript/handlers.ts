@@ -20,6 +20,7 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
   const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
   const kind = handlerKind(file, fn);
   const n = fn.parameters.length;
+  const named = (what: string) => tainted({ description: name ? `${name} (${what})` : what, line: file.line(p) });
   switch (kind) {
     case 'route': {
       const reqIndex = n >= 4 ? 1 : 0;
@@ -45,12 +46,12 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
       return i === 0 ? marker(ROUTE_ARGS) : undefined;
     case 'resolver':
       // (parent, args, context, info): the client's query chooses args
-      return i === 1 ? tainted({ description: `${file.textOf(p.name).slice(0, 40)} (GraphQL arguments)`, line: file.line(p) }) : undefined;
+      return i === 1 ? named('GraphQL arguments') : undefined;
     case 'rpc':
       // xmlrpc server.on('method', (err, params, callback) => ...)
-      return i === 1 ? tainted({ description: `${file.textOf(p.name).slice(0, 40)} (XML-RPC parameters)`, line: file.line(p) }) : undefined;
+      return i === 1 ? named('XML-RPC parameters') : undefined;
     case 'soap':
-      return i === 0 ? tainted({ description: `${file.textOf(p.name).slice(0, 40)} (SOAP arguments)`, line: file.line(p) }) : undefined;
+      return i === 0 ? named('SOAP arguments') : undefined;
   }
   if (isRequestType(p.type)) return marker(REQUEST);
   // by name: `(req, res)`, `(request, reply)`, `(request, h)`, `(err, req, res, next)`: a request beside a
