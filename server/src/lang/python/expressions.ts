@@ -343,7 +343,11 @@ function evalAttribute(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV
   const obj = ev(n.childForFieldName('object'));
   if (obj.def?.type === 'class_definition') return handlerAttribute(f, obj.def, attr) ?? f.flow.classAttribute(obj.def, attr);
   if (isRequestObject(obj.origin)) {
-    if (REQUEST_ATTRIBUTES.has(attr)) return tainted({ description: compact(n.text), line: n.startPosition.row }, true);
+    if (REQUEST_ATTRIBUTES.has(attr)) {
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row }, true);
+      // Tornado keeps the request line as sent: percent-encoded, so no line break can be in it
+      return obj.origin === TORNADO_REQUEST && RAW_REQUEST_LINE.has(attr) ? clear(t, ['log', 'header']) : t;
+    }
     return unknown(`${obj.origin}.${attr}`);
   }
   if (obj.kind === 'tainted') return plain(obj);
@@ -704,3 +708,6 @@ function handlerAttribute(f: Frame, cls: Node, attr: string): PV | undefined {
   if (kind === 'aiohttp') return unknown(AIOHTTP_REQUEST);
   return undefined;
 }
+
+/** Tornado request attributes that are the raw (still percent-encoded) request line. */
+const RAW_REQUEST_LINE = new Set(['path', 'uri', 'query']);
