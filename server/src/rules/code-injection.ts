@@ -20,7 +20,7 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { pythonCall(node, ctx); pyCodeFileWrite(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
@@ -32,7 +32,7 @@ export default defineRule({
 
 import type { PyFile } from '../lang/python/front';
 import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
-import { importModule as pyImportModule } from './support/python-sinks';
+import { importModule as pyImportModule, methodName as pyMethodName, pieces as pyPieces, receiverOrigin as pyReceiverOrigin } from './support/python-sinks';
 
 /** Builtins that run a string as code: name -> what it does, for the message. */
 const PY_CODE: Record<string, string> = Object.assign(Object.create(null), { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' });
@@ -53,7 +53,11 @@ function pyCallee(file: PyFile, node: Node): string | undefined {
 function pythonCall(node: Node, ctx: PyContext): void {
   const file = ctx.file;
   const name = pyCallee(file, node);
-  if (!name) return;
+  if (!name) {
+    pyEvaluatorMethod(node, ctx);
+    return;
+  }
+  if (pyEvaluator(node, name, ctx)) return;
   if (PY_IMPORTS.has(name)) {
     const arg = file.argument(node, 0, 'name');
     if (!arg) return;
@@ -99,6 +103,114 @@ function pyLiteralEvalFix(file: PyFile, node: Node): JsFix[] {
   return [{ title: 'Use ast.literal_eval (literals only)', edits, preferred: true }];
 }
 
+// Expression evaluators (numexpr, PIL ImageMath, pandas eval/query): they parse and run a small language,
+// and their sandboxes have let attackers reach Python objects (numexpr and ImageMath call eval on
+// the text). Only request data is reported: evaluating variable expressions is what they are for.
+
+/** Evaluator functions: qualified name -> [argument index, keyword]. */
+const PY_EVALUATORS: Record<string, [number, string]> = Object.assign(Object.create(null), {
+  'numexpr.evaluate': [0, 'ex'], 'numexpr.re_evaluate': [0, 'ex'], 'PIL.ImageMath.eval': [0, 'expression'],
+  'PIL.ImageMath.unsafe_eval': [0, 'expression'], 'pandas.eval': [0, 'expr'], 'sympy.sympify': [0, 'a'],
+  'sympy.parse_expr': [0, 's'], 'sympy.parsing.sympy_parser.parse_expr': [0, 's'],
+});
+/** DataFrame methods that evaluate an expression string. */
+const PY_FRAME_EVALUATORS = new Set(['eval', 'query']);
+
+function pyEvaluator(node: Node, name: string, ctx: PyContext): boolean {
+  const spec = PY_EVALUATORS[name];
+  if (!spec) return false;
+  pyReportEvaluator(ctx, node, ctx.file.argument(node, spec[0], spec[1]), name);
+  return true;
+}
+
+/** `df.query(expr)`, `df.eval(expr)` on a pandas DataFrame. */
+function pyEvaluatorMethod(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const m = pyMethodName(node);
+  if (!m || !PY_FRAME_EVALUATORS.has(m) || !f.importsModule('pandas')) return;
+  const origin = pyReceiverOrigin(f, node);
+  if (!origin || !/^(pandas\.|pd\.)/.test(origin)) return;
+  pyReportEvaluator(ctx, node, f.argument(node, 0, 'expr'), `DataFrame.${m}`);
+}
+
+function pyReportEvaluator(ctx: PyContext, node: Node, arg: Node | undefined, what: string): void {
+  if (!arg) return;
+  const value = ctx.file.valueOf(arg);
+  if (pyEvidence(value, 'code') !== 'tainted') return;
+  ctx.report({
+    range: ctx.file.range(node),
+    message: `${pyDescribe(value)} is the expression \`${what}()\` evaluates: these evaluators have let crafted expressions reach Python objects and run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
+    value,
+  });
+}
+
+// Request data written into a file the application runs or renders: a module (`.py`, `.js`), or a
+// template. The next import or render runs the attacker's code.
+
+/** Extensions of files that are code or templates. */
+const CODE_FILE = /\.(py|pyw|js|mjs|cjs|ts|php|rb|pl|sh|ejs|pug|jade|hbs|handlebars|njk|nunjucks|jinja2?|j2|mustache|twig|erb|tpl)$/i;
+
+/** `fh.write(data)` after `with open('plugins/x.py', 'w') as fh` / `fh = open(...)`, `open(...).write(data)`, `Path('x.py').write_text(data)`. */
+function pyCodeFileWrite(node: Node, ctx: PyContext): void {
+  const f = ctx.file;
+  const m = pyMethodName(node);
+  if (m !== 'write' && m !== 'writelines' && m !== 'write_text') return;
+  const recv = node.childForFieldName('function')?.childForFieldName('object');
+  const data = f.argument(node, 0, m === 'write_text' ? 'data' : undefined);
+  if (!recv || !data) return;
+  const value = f.valueOf(data);
+  if (pyEvidence(value, 'code') !== 'tainted') return;
+  const opened = m === 'write_text' ? pyPathCall(f, recv) : pyOpenCall(f, recv);
+  const path = opened && f.valueOf(opened);
+  const text = path?.kind === 'constant' ? path.value : path ? pyConstantTail(f, opened!) : undefined;
+  if (!text || !CODE_FILE.test(text)) return;
+  ctx.report({
+    range: f.range(node),
+    message: `${pyDescribe(value)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next import or render runs it as code. Store the data as data (JSON, a database row) instead.`,
+    value,
+  });
+}
+
+/** The path argument of the `open()` call a file object comes from (the call itself, or a name bound to it). */
+function pyOpenCall(f: PyFile, recv: Node): Node | undefined {
+  const isOpen = (c: Node | null | undefined): boolean => !!c && c.type === 'call' && /^(open|io\.open|codecs\.open)$/.test(f.callName(c) ?? builtinName(f, c) ?? '');
+  const pathOf = (c: Node): Node | undefined => {
+    const mode = f.argument(c, 1, 'mode');
+    const mv = mode ? f.valueOf(mode) : undefined;
+    return mv?.kind === 'constant' && typeof mv.value === 'string' && /[wax]/.test(mv.value) ? f.argument(c, 0, 'file') : undefined;
+  };
+  if (recv.type === 'call') return isOpen(recv) ? pathOf(recv) : undefined;
+  if (recv.type !== 'identifier') return undefined;
+  const scope = f.enclosingFunction(recv) ?? recv.tree.rootNode;
+  // the nearest binding of the name before the write
+  let seen = 0;
+  let last: Node | undefined;
+  for (const item of scope.descendantsOfType(['as_pattern', 'assignment'])) {
+    if (!item || ++seen > 200 || item.startIndex > recv.startIndex) break;
+    const value = item.type === 'as_pattern' ? item.namedChildren[0] : item.childForFieldName('right');
+    const target = item.type === 'as_pattern' ? item.childForFieldName('alias')?.namedChildren[0] ?? item.namedChildren[1] : item.childForFieldName('left');
+    if (target?.text === recv.text) last = value && isOpen(value) ? value : undefined;
+  }
+  return last ? pathOf(last) : undefined;
+}
+
+/** `Path('x.py')` / `pathlib.Path(...)` as the receiver of `.write_text()`. */
+function pyPathCall(f: PyFile, recv: Node): Node | undefined {
+  return recv.type === 'call' && /^pathlib\.(Pure)?(Posix)?Path$/.test(f.callName(recv) ?? '') ? f.argument(recv, 0) : undefined;
+}
+
+function builtinName(f: PyFile, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'identifier' && !f.imports.has(fn.text) ? fn.text : undefined;
+}
+
+/** The constant text a path ends with: `'.py'` in `'plugins/' + name + '.py'` or `f"plugins/{name}.py"`. */
+function pyConstantTail(f: PyFile, node: Node): string | undefined {
+  const ps = pyPieces(f, node);
+  const last = ps?.[ps.length - 1];
+  return last && 'text' in last ? last.text : undefined;
+}
+
 // ---- JavaScript / TypeScript ----
 
 /** Functions that run a string as code: name -> index of the code argument (-1: the last one). */
@@ -123,7 +235,10 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     return;
   }
   const name = file.resolvedCallName(node);
-  if (!name) return;
+  if (!name) {
+    if (ts.isCallExpression(node)) jsEvaluatorMethod(node, ctx);
+    return;
+  }
   if (JS_TIMERS.has(name)) {
     // a function literal is the usual argument: nothing for the data flow to answer
     if (!args[0] || ts.isArrowFunction(args[0]) || ts.isFunctionExpression(args[0])) return;
@@ -136,6 +251,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     });
     return;
   }
+  if (jsEvaluator(node, name, ctx) || jsCodeFileWrite(node, name, ctx)) return;
   const index = Object.hasOwn(JS_EVAL, name) ? JS_EVAL[name] : undefined;
   if (index === undefined || args.length === 0) return;
   const code = index < 0 ? args[args.length - 1] : args[index];
@@ -170,4 +286,79 @@ function jsJsonParseFix(call: ts.CallExpression, ctx: JsContext): JsFix[] {
     edits: [{ range: file.range(call), newText: `JSON.parse(${file.textOf(data)})` }],
     preferred: true,
   }];
+}
+
+// Expression evaluators: libraries that parse and run a small language (math, filters). Their sandboxes
+// have been escaped (mathjs before 3.11, expr-eval member access, safe-eval, static-eval, vm2), and even a
+// sound one lets the caller run loops that stall the server: request data must not be the expression.
+
+/** Evaluator functions by qualified name: the index of the expression argument. */
+const JS_EVALUATORS: Record<string, number> = Object.assign(Object.create(null), {
+  'mathjs.evaluate': 0, 'mathjs.eval': 0, 'mathjs.compile': 0, 'mathjs.parse': 0,
+  'safe-eval': 0, 'safe-eval.default': 0, 'notevil': 0, 'static-eval': 0, 'static-eval.default': 0,
+  'expr-eval.Parser.evaluate': 0, 'expr-eval.Parser.parse': 0, 'expr-eval.evaluate': 0, 'expr-eval.parse': 0,
+});
+/** Objects (by the origin the data flow gives them) whose methods evaluate their first argument. */
+const JS_EVALUATOR_OBJECTS: [RegExp, Set<string>][] = [
+  [/^vm2\.(VM|NodeVM)\(\)$/, new Set(['run'])],
+  [/^expr-eval\.Parser\(\)$/, new Set(['evaluate', 'parse'])],
+  [/^mathjs\.create\(\)$/, new Set(['evaluate', 'eval', 'compile', 'parse'])],
+];
+
+function jsEvaluator(node: ts.CallExpression | ts.NewExpression, name: string, ctx: JsContext): boolean {
+  const index = JS_EVALUATORS[name];
+  if (index === undefined) return false;
+  const arg = node.arguments?.[index];
+  if (arg && !ts.isSpreadElement(arg)) jsReportEvaluator(ctx, arg, name.replace(/\.default$/, ''));
+  return true;
+}
+
+/** `new VM().run(code)`, `parser.evaluate(expr)`, `math.evaluate(expr)` after `const math = create(all)`. */
+function jsEvaluatorMethod(node: ts.CallExpression, ctx: JsContext): void {
+  const file = ctx.file;
+  const callee = skipOuter(node.expression);
+  if (!ts.isPropertyAccessExpression(callee) || node.arguments.length === 0 || !file.mayHaveTaint()) return;
+  const method = callee.name.text;
+  if (!JS_EVALUATOR_OBJECTS.some(([, ms]) => ms.has(method))) return;
+  if (!file.importsModule('vm2') && !file.importsModule('expr-eval') && !file.importsModule('mathjs')) return;
+  const origin = file.valueOf(callee.expression).origin ?? '';
+  if (!JS_EVALUATOR_OBJECTS.some(([re, ms]) => ms.has(method) && re.test(origin))) return;
+  const arg = node.arguments[0];
+  if (!ts.isSpreadElement(arg)) jsReportEvaluator(ctx, arg, `${origin.replace(/\(\)$/, '')}.${method}`);
+}
+
+/** Only request data is reported: evaluators exist to run expressions that are not constants. */
+function jsReportEvaluator(ctx: JsContext, arg: ts.Expression, what: string): void {
+  const file = ctx.file;
+  if (!file.mayHaveTaint()) return;
+  const v = file.sinkValue(arg, 'code') ?? file.valueOf(arg);
+  if (jsEvidence(v, 'code') !== 'tainted') return;
+  ctx.report({
+    range: file.range(arg),
+    message: `${jsDescribe(v)} is the expression \`${what}()\` evaluates: evaluator sandboxes have been escaped to run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
+    value: v,
+  });
+}
+
+/** fs writes: the path is argument 0, the content argument 1. */
+const JS_FS_WRITE = /^(fs|fs\/promises|fs\.promises|fs-extra|graceful-fs|node:fs|node:fs\/promises)\.(writeFile|writeFileSync|appendFile|appendFileSync|outputFile|outputFileSync)$/;
+
+/** `fs.writeFileSync('plugins/' + name + '.js', req.body.code)`: request data becomes a module or a template. */
+function jsCodeFileWrite(node: ts.CallExpression | ts.NewExpression, name: string, ctx: JsContext): boolean {
+  if (!JS_FS_WRITE.test(name.replace(/\.default\./, '.'))) return false;
+  const file = ctx.file;
+  const [target, data] = node.arguments ?? [];
+  if (!target || !data || ts.isSpreadElement(data) || !file.mayHaveTaint()) return true;
+  const v = file.valueOf(data);
+  if (jsEvidence(v, 'code') !== 'tainted') return true;
+  const pv = file.valueOf(target);
+  const parts = file.stringParts(target);
+  const text = pv.kind === 'constant' ? pv.value : parts?.[parts.length - 1]?.text;
+  if (!text || !CODE_FILE.test(text)) return true;
+  ctx.report({
+    range: file.range(data),
+    message: `${jsDescribe(v)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next require or render runs it as code. Store the data as data (JSON, a database row) instead.`,
+    value: v,
+  });
+  return true;
 }

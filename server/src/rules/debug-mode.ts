@@ -33,6 +33,23 @@ export default defineRule({
 // ---- Python ----
 
 const WEB_FRAMEWORKS = ['flask', 'django', 'fastapi', 'starlette', 'tornado.web', 'aiohttp.web', 'bottle', 'falcon', 'pyramid', 'sanic', 'quart'];
+/** Application constructors with a `debug` switch: aiohttp (debug logging, slow-callback warnings, asyncio debug), Starlette (tracebacks in responses), Tornado (autoreload and tracebacks). */
+const PY_DEBUG_APPS = new Set(['aiohttp.web.Application', 'starlette.applications.Starlette', 'tornado.web.Application']);
+
+function pyDebugApp(node: Node, name: string, ctx: PyContext): void {
+  const f = ctx.file;
+  const debug = f.keywordArgument(node, 'debug');
+  if (!debug || pyBool(f, debug) !== true) return;
+  const what = name.startsWith('aiohttp') ? 'aiohttp debug mode turns on asyncio debugging and verbose error reporting'
+    : name.startsWith('starlette') ? 'Starlette debug mode sends tracebacks with source code to the client on errors'
+      : 'Tornado debug mode sends tracebacks to the client and reloads code that changes on disk';
+  ctx.report({
+    range: f.range(debug.parent!),
+    message: `\`debug=True\`: ${what}. Turn it on only from the environment in development.`,
+    fixes: [{ title: 'Remove `debug=True`', edits: [pyRemoveArgument(f, debug.parent!)], preferred: true }],
+  });
+}
+
 const PY_RESPONSES = /(^|\.)(jsonify|Response|HttpResponse|JsonResponse|HttpResponseServerError|make_response|JSONResponse|PlainTextResponse|HTMLResponse)$/;
 
 function pythonCall(node: Node, ctx: PyContext): void {
@@ -52,6 +69,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
         : '`debug=True` turns on the Werkzeug debugger, which runs arbitrary code for whoever reaches an error page. Use `flask run --debug` during development instead.',
       fixes: [{ title: 'Remove `debug=True`', edits: [pyRemoveArgument(f, debug.parent!)], preferred: true }],
     });
+    return;
+  }
+  if (name && PY_DEBUG_APPS.has(name)) {
+    pyDebugApp(node, name, ctx);
     return;
   }
   if (name && /^traceback\.(format_exc|format_exception|format_tb|format_stack)$/.test(name) && reachesResponse(node, ctx)) {

@@ -60,6 +60,7 @@ function isDevelopmentSettings(path: string, className: string | undefined): boo
 // ---- Python ----
 
 function pythonCall(node: Node, ctx: PyContext): void {
+  if (pySessionStorage(node, ctx)) return;
   const f = node.childForFieldName('function');
   if (f?.type !== 'attribute') return;
   const method = f.childForFieldName('attribute')?.text;
@@ -369,4 +370,28 @@ function sessionMiddleware(node: ts.CallExpression, name: string, ctx: JsContext
     severity: problems.switchedOff || problems.missing.some((m) => m !== 'sameSite') ? 'warning' : 'info',
     fixes: edits.length ? [{ title: `Add ${problems.missing.map(flagText).join(', ')}`, edits, preferred: true }] : [],
   });
+}
+
+/** aiohttp_session storages: their keyword arguments set the session cookie's flags (`httponly` defaults to True, `secure` to None). */
+const PY_SESSION_STORAGES = /^aiohttp_session\.(cookie_storage\.)?(EncryptedCookieStorage|SimpleCookieStorage)$|^aiohttp_session\.(nacl_storage\.NaClCookieStorage|redis_storage\.RedisStorage|memcached_storage\.MemcachedStorage)$/;
+
+function pySessionStorage(node: Node, ctx: PyContext): boolean {
+  const file = ctx.file;
+  const name = file.callName(node);
+  if (!name || !PY_SESSION_STORAGES.test(name)) return false;
+  if (isTestCode(file.path)) return true;
+  for (const [kw, what] of [['secure', 'the session cookie travels over plain HTTP'], ['httponly', 'scripts can read the session cookie']]) {
+    const v = file.keywordArgument(node, kw);
+    if (!v || pyBool(file, v) !== false) continue;
+    ctx.report({
+      range: file.range(v),
+      message: `\`${kw}=False\` on the aiohttp_session storage: ${what}. Set it to True (serve the site over HTTPS).`,
+      fixes: [{ title: `Set ${kw} to True`, edits: [{ range: file.range(v), newText: 'True' }], preferred: true }],
+    });
+  }
+  const samesite = file.keywordArgument(node, 'samesite');
+  if (samesite && samesite.type === 'string' && /^(['"])none\1$/i.test(samesite.text)) {
+    ctx.report({ range: file.range(samesite), message: '`samesite="None"` on the aiohttp_session storage: the session cookie rides along cross-site requests. Use "Lax" or "Strict".' });
+  }
+  return true;
 }

@@ -142,6 +142,11 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     jsPath(ctx, node, node.arguments[0], `\`res.${m.name}()\``);
     return;
   }
+  // express-fileupload: req.files.doc.mv(target) moves the upload to a path the request may choose
+  if (m.name === 'mv' && node.arguments.length >= 1 && file.importsModule('express-fileupload') && file.valueOf(m.receiver).kind === 'tainted') {
+    jsPath(ctx, node, node.arguments[0], '`mv()`');
+    return;
+  }
   // adm-zip: zip.extractAllTo(target) / zip.extractEntryTo(entry, target) with a request-chosen target
   if ((m.name === 'extractAllTo' || m.name === 'extractEntryTo') && file.importsModule('adm-zip')) {
     const i = m.name === 'extractAllTo' ? 0 : 1;

@@ -94,7 +94,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   if (index === undefined && name) {
     const dot = name.lastIndexOf('.');
     const module = name.slice(0, dot).replace(/\.default$/, '');
-    if (dot > 0 && JS_CLIENT_MODULES.has(module) && JS_VERBS.has(name.slice(dot + 1))) index = module === 'needle' ? 1 : 0;
+    // needle(method, url) and needle.request(method, url), but needle.get(url) / needle.post(url, data)
+    if (dot > 0 && JS_CLIENT_MODULES.has(module) && JS_VERBS.has(name.slice(dot + 1))) index = module === 'needle' && name.endsWith('.request') ? 1 : 0;
   }
   if (index === undefined) {
     // an axios instance made with a fixed baseURL: `api.get(path)` (an absolute path still overrides the base)
@@ -102,7 +103,8 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
     const origin = m && JS_VERBS.has(m.name) && file.importsModule('axios') ? file.valueOf(m.receiver).origin : undefined;
     if (!origin || !/^axios(\.default)?\.create\(/.test(origin)) return;
     index = 0;
-    pinnedBase = true;
+    // only a base URL pins the host: `axios.create()` or `axios.create({ timeout })` fetches whatever it is given
+    pinnedBase = !!m && jsAxiosHasBase(file, m.receiver);
   }
   if (index < 0 || node.arguments.length <= index) return;
   const arg = jsSkipOuter(node.arguments[index]);
@@ -129,4 +131,15 @@ function jsUrl(ctx: JsContext, at: ts.Node, url: ts.Expression, what: string, pi
       ? `${capitalized(src)} is part of the path ${what} requests; the host is fixed, but check that the value cannot add \`../\`, \`?\` or \`#\`.`
       : `${capitalized(src)} decides which URL the server requests with ${what}: attackers can reach internal services (localhost, cloud metadata). Check the host against an allow-list.`,
     { tainted: pinned ? 'hint' : 'warning', unknown: false });
+}
+
+/** `api` bound to `axios.create({ baseURL: ... })` (a config whose base URL is given, literally or not). */
+function jsAxiosHasBase(file: JsContext['file'], receiver: ts.Expression): boolean {
+  let e = jsSkipOuter(receiver);
+  if (ts.isIdentifier(e)) e = jsSkipOuter(file.definitionOf(e) ?? e);
+  if (!ts.isCallExpression(e)) return true; // made elsewhere: keep the old reading (a fixed base)
+  const config = e.arguments[0] ? jsSkipOuter(e.arguments[0]) : undefined;
+  if (!config) return false;
+  if (!ts.isObjectLiteralExpression(config)) return true;
+  return config.properties.some((p) => ts.isSpreadAssignment(p) || (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name)) && /^base(URL|Url)$/.test(p.name.text)));
 }

@@ -1,5 +1,6 @@
+import ts from 'typescript';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type PyContext } from '../engine/rule-types';
+import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { describeSource, evidence } from '../engine/rule';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
 import { isBuiltString, isTextPiece, methodName, pieces, pyQuote, sinkValue } from './support/python-sinks';
@@ -14,10 +15,13 @@ export default defineRule({
     severity: 'error',
     confidence: 'high',
     securitySeverity: 7.5,
-    languages: ['python'],
+    languages: ['python', 'javascript'],
   },
   python: {
     call: (node, ctx) => pythonCall(node, ctx),
+  },
+  javascript: {
+    [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
   },
 });
 
@@ -85,4 +89,31 @@ function variablesFix(call: Node, expr: Node, ctx: PyContext): Fix[] {
     { range: { start: at, end: at }, newText: `${trailingComma ? ' ' : ', '}${kwargs.join(', ')}` },
   ];
   return [{ title: 'Pass the values as XPath variables', edits, preferred: true, safe: true }];
+}
+
+// ---- JavaScript / TypeScript ----
+// (imports of this section; ES imports are hoisted)
+import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
+
+/** XPath functions of the `xpath` npm package (and its `useNamespaces(...)` selector): the expression is argument 0. */
+const JS_XPATH = new Set(['xpath.select', 'xpath.select1', 'xpath.evaluate', 'xpath.parse', 'xpath.default.select', 'xpath.default.select1']);
+
+function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
+  const file = ctx.file;
+  const callee = jsSkipOuter(node.expression);
+  const name = file.callName(node);
+  let what: string | undefined;
+  if (name && JS_XPATH.has(name)) what = `${name.replace('.default', '')}()`;
+  // the browser's document.evaluate(expr, contextNode, ...) (a `document` that is not a local name)
+  else if (!name && ts.isPropertyAccessExpression(callee) && callee.name.text === 'evaluate' && node.arguments.length >= 2
+    && ts.isIdentifier(callee.expression) && callee.expression.text === 'document' && !file.declarationOf(callee.expression)) what = 'document.evaluate()';
+  if (!what || node.arguments.length === 0 || !file.mayHaveTaint()) return;
+  const arg = node.arguments[0];
+  const v = file.sinkValue(arg, 'xpath');
+  if (!v || evidence(v, 'xpath') !== 'tainted') return;
+  ctx.report({
+    range: file.range(arg),
+    message: `${describeSource(v)} is pasted into the XPath expression \`${what}\` runs: a quote in it changes what the query selects. Check the value against an allow-list or a strict pattern first.`,
+    value: v,
+  });
 }

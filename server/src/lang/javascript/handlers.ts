@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { unitNodeOf, type Flow } from './dataflow';
 import type { JsFile } from './front';
 import {
-  KOA_CTX, LAMBDA_EVENT, LIFECYCLE_EVENTS, MESSAGE_EVENT, NEXT_CTX, NEXT_HANDLERS, REQUEST, ROUTE_ARGS, ROUTE_METHODS,
+  GRAPHQL_ROOTS, KOA_CTX, LAMBDA_EVENT, LIFECYCLE_EVENTS, MESSAGE_EVENT, NEXT_CTX, NEXT_HANDLERS, REQUEST, ROUTE_ARGS, ROUTE_METHODS,
   isRequestType,
 } from './sources';
 import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
@@ -11,7 +11,8 @@ import { SAFE, UNKNOWN, contents, strip, tainted, type V } from './values';
  * Which parameters of which functions are untrusted input: request handlers (Express, Koa, Fastify,
  * Next.js route handlers, pages and getServerSideProps, AWS Lambda), message and WebSocket handlers.
  */
-type HandlerKind = 'route' | 'route-param' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda' | 'loader';
+type HandlerKind = 'route' | 'route-param' | 'next-route' | 'next-page' | 'message' | 'socket' | 'lambda' | 'loader'
+  | 'resolver' | 'rpc' | 'soap';
 
 const marker = (origin: string): V => ({ kind: 'unknown', origin });
 
@@ -19,6 +20,7 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
   const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
   const kind = handlerKind(file, fn);
   const n = fn.parameters.length;
+  const named = (what: string) => tainted({ description: name ? `${name} (${what})` : what, line: file.line(p) });
   switch (kind) {
     case 'route': {
       const reqIndex = n >= 4 ? 1 : 0;
@@ -42,6 +44,14 @@ export function paramSource(file: JsFile, fn: ts.SignatureDeclaration, i: number
       return i === 0 ? marker(LAMBDA_EVENT) : undefined;
     case 'loader':
       return i === 0 ? marker(ROUTE_ARGS) : undefined;
+    case 'resolver':
+      // (parent, args, context, info): the client's query chooses args
+      return i === 1 ? named('GraphQL arguments') : undefined;
+    case 'rpc':
+      // xmlrpc server.on('method', (err, params, callback) => ...)
+      return i === 1 ? named('XML-RPC parameters') : undefined;
+    case 'soap':
+      return i === 0 ? named('SOAP arguments') : undefined;
   }
   if (isRequestType(p.type)) return marker(REQUEST);
   // by name: `(req, res)`, `(request, reply)`, `(request, h)`, `(err, req, res, next)`: a request beside a
@@ -78,6 +88,8 @@ function handlerKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
 
 function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | undefined {
   let p: ts.Node = fn.parent;
+  const service = serviceKind(file, fn);
+  if (service) return service;
   // passed to a call: app.get('/x', fn), app.get('/x', wrap(fn)), el.addEventListener('message', fn), ws.on('message', fn)
   if (ts.isCallExpression(p) && p.arguments.includes(fn as unknown as ts.Expression)) {
     let call = p;
@@ -91,6 +103,7 @@ function computeKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | u
       const method = callee.name.text;
       const recv = file.textOf(callee.expression);
       if (method === 'addEventListener' && event === 'message') return 'message';
+      if (method === 'on' && fn.parameters.length >= 2 && isXmlRpcServer(file, callee.expression)) return 'rpc';
       if ((method === 'on' || method === 'once' || method === 'addListener') && !LIFECYCLE_EVENTS.has(event)
         && /(socket|^ws|Ws|WS|client|conn|peer)/i.test(recv) && !/^process$/.test(recv)) return 'socket';
     }
@@ -141,6 +154,68 @@ function isLoader(file: JsFile, fn: ts.SignatureDeclaration, name: string): bool
   if (p.type && /(Loader|Action)(Function)?Args\b/.test(file.textOf(p.type))) return true;
   return file.importsModule('@remix-run/node') || file.importsModule('@remix-run/react') || file.importsModule('@remix-run/cloudflare')
     || file.importsModule('react-router') || /(^|[\\/])routes[\\/]/.test(file.path);
+}
+
+// ---- GraphQL resolvers, SOAP services, XML-RPC servers ----
+
+/** The object literal a function is a member of (`{ f: () => ... }`, `{ f() {} }`) and the member's name. */
+function memberOf(fn: ts.SignatureDeclaration): { obj: ts.ObjectLiteralExpression; key: string } | undefined {
+  const prop = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === (fn as ts.Node) ? fn.parent : undefined;
+  if (!prop || !ts.isObjectLiteralExpression(prop.parent)) return undefined;
+  const key = ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name) ? prop.name.text : undefined;
+  return key ? { obj: prop.parent, key } : undefined;
+}
+
+/** The key an object literal is the value of: `Query` in `{ Query: { ... } }`. */
+function keyOf(obj: ts.ObjectLiteralExpression): { key: string; parent: ts.ObjectLiteralExpression } | undefined {
+  const pa = obj.parent;
+  if (!ts.isPropertyAssignment(pa) || !ts.isObjectLiteralExpression(pa.parent)) return undefined;
+  const key = ts.isIdentifier(pa.name) || ts.isStringLiteralLike(pa.name) ? pa.name.text : undefined;
+  return key ? { key, parent: pa.parent } : undefined;
+}
+
+/**
+ * GraphQL resolvers (an Apollo-style resolver map's `Query`/`Mutation`/`Subscription` members, a graphql-js
+ * field's `resolve`) and SOAP service methods (`soap.listen(server, path, { Svc: { Port: { op(args) } } })`).
+ */
+function serviceKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | undefined {
+  const m = memberOf(fn);
+  if (!m || fn.parameters.length === 0) return undefined;
+  const outer = keyOf(m.obj);
+  if (outer && GRAPHQL_ROOTS.has(outer.key) && fn.parameters.length >= 2) return 'resolver';
+  if (m.key === 'resolve' && fn.parameters.length >= 2 && (file.importsModule('graphql') || m.obj.properties.some((q) => q.name && ts.isIdentifier(q.name) && q.name.text === 'type'))) return 'resolver';
+  // soap: service -> port -> operation, three object levels, the top one handed to soap.listen
+  const port = outer && keyOf(outer.parent);
+  if (port && file.importsModule('soap') && isSoapService(file, port.parent)) return 'soap';
+  return undefined;
+}
+
+function isSoapService(file: JsFile, services: ts.ObjectLiteralExpression): boolean {
+  let e: ts.Node = services;
+  // const service = { ... }; soap.listen(server, '/wsdl', service, xml)
+  if (ts.isVariableDeclaration(e.parent) && ts.isIdentifier(e.parent.name)) {
+    const name = e.parent.name.text;
+    for (const c of file.nodesOfKind(ts.SyntaxKind.CallExpression)) {
+      const call = c as ts.CallExpression;
+      if (file.callName(call) === 'soap.listen' && call.arguments.some((a) => ts.isIdentifier(a) && a.text === name)) return true;
+    }
+    return false;
+  }
+  e = e.parent;
+  return ts.isCallExpression(e) && file.callName(e) === 'soap.listen';
+}
+
+/** `xmlrpc.createServer(...)` (or a name bound to one). */
+function isXmlRpcServer(file: JsFile, recv: ts.Expression): boolean {
+  if (!file.importsModule('xmlrpc')) return false;
+  let e: ts.Node = recv;
+  if (ts.isIdentifier(e)) {
+    const d = file.declarationOf(e);
+    const init = d && ts.isVariableDeclaration(d.parent) ? d.parent.initializer : undefined;
+    if (!init) return false;
+    e = init;
+  }
+  return ts.isCallExpression(e) && /^xmlrpc\.create(Secure)?Server$/.test(file.callName(e) ?? '');
 }
 
 /** HTTP clients whose `get(url, callback)` hands the callback a response, not a request. */

@@ -26,12 +26,14 @@ export const STORAGE = '#storage';
 export const NEXT_ROUTER = '#next-router';
 /** The argument of Remix/React Router `loader`/`action` and SvelteKit `load`: `{ request, params, url }`. */
 export const ROUTE_ARGS = '#route-args';
+/** multer's `req.file`: the client chose the name and the content; multer chose where it is stored. */
+export const UPLOAD = '#upload';
 
 /** Properties of a marker object that are untrusted; a string value is the marker of a nested object. */
 export const UNTRUSTED_PROPS = table<Record<string, true | string>>({
   [REQUEST]: {
     params: true, query: true, body: true, headers: true, cookies: true, signedCookies: true, url: true,
-    originalUrl: true, path: true, files: true, file: true, rawBody: true, nextUrl: true, search: true,
+    originalUrl: true, path: true, files: true, file: UPLOAD, rawBody: true, nextUrl: true, search: true,
     rawHeaders: true, hostname: true,
   },
   [KOA_CTX]: {
@@ -54,6 +56,7 @@ export const UNTRUSTED_PROPS = table<Record<string, true | string>>({
   [STORAGE]: {},
   [NEXT_ROUTER]: { query: true, asPath: true },
   [ROUTE_ARGS]: { request: REQUEST, params: true, url: true },
+  [UPLOAD]: { originalname: true, mimetype: true, fieldname: true, encoding: true, buffer: true, stream: true, name: true, data: true },
 });
 
 for (const k of Object.keys(UNTRUSTED_PROPS)) UNTRUSTED_PROPS[k] = table(UNTRUSTED_PROPS[k]);
@@ -277,7 +280,12 @@ export const NEST_DECORATORS: Record<string, 'tainted' | 'request'> = table({
   Query: 'tainted', Param: 'tainted', Body: 'tainted', Headers: 'tainted', Cookies: 'tainted', Req: 'request',
   Request: 'request', RawBody: 'tainted', UploadedFile: 'tainted', UploadedFiles: 'tainted', Ip: 'tainted',
   HostParam: 'tainted',
+  // GraphQL resolver arguments: type-graphql `@Arg('x')` / `@Args()`, @nestjs/graphql `@Args()`
+  Arg: 'tainted', Args: 'tainted',
 });
+
+/** Root operation types of a GraphQL resolver map: `{ Query: { user: (parent, args) => ... } }`. */
+export const GRAPHQL_ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
 
 /** Event names of sockets that carry peer data. */
 export const LIFECYCLE_EVENTS = new Set(['connection', 'connect', 'disconnect', 'close', 'open', 'error', 'end',

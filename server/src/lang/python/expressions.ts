@@ -3,8 +3,9 @@ import type { Frame } from './dataflow';
 import { MutEnv } from './env';
 import { binaryLit, compareLit, decodeContent, parseNumber, percentFormat, pyRepr, stringMethod, strFormat, truthy } from './fold';
 import { resolveCallee } from './scopes';
+import { frameworkClass } from './handlers';
 import {
-  CONSTANT_NAMES, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
+  AIOHTTP_REQUEST, CONSTANT_NAMES, TORNADO_METHODS, TORNADO_REQUEST, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
   SOURCE_CALLS, SOURCE_NAMES, STRING_METHODS, ENVIRONMENT_READS,
 } from './sources';
 import {
@@ -369,9 +370,13 @@ function evalAttribute(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV
   if (q && SOURCE_NAMES[q]) return tainted({ description: SOURCE_NAMES[q], line: n.startPosition.row }, true);
   if (q && CONSTANT_NAMES[q] !== undefined) return constant(CONSTANT_NAMES[q]);
   const obj = ev(n.childForFieldName('object'));
-  if (obj.def?.type === 'class_definition') return f.flow.classAttribute(obj.def, attr);
+  if (obj.def?.type === 'class_definition') return handlerAttribute(f, obj.def, attr) ?? f.flow.classAttribute(obj.def, attr);
   if (isRequestObject(obj.origin)) {
-    if (REQUEST_ATTRIBUTES.has(attr)) return tainted({ description: compact(n.text), line: n.startPosition.row }, true);
+    if (REQUEST_ATTRIBUTES.has(attr)) {
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row }, true);
+      // Tornado keeps the request line as sent: percent-encoded, so no line break can be in it
+      return obj.origin === TORNADO_REQUEST && RAW_REQUEST_LINE.has(attr) ? clear(t, ['log', 'header']) : t;
+    }
     return unknown(`${obj.origin}.${attr}`);
   }
   if (obj.kind === 'tainted') return plain(obj);
@@ -570,6 +575,9 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   const args = positional.map((a) => ev(a));
   const kw = new Map([...keywords].map(([k, v]) => [k, ev(v)] as const));
   const line = n.startPosition.row;
+  if (recv.def?.type === 'class_definition' && TORNADO_METHODS.has(m) && frameworkClass(f.flow.file, recv.def) === 'tornado') {
+    return tainted({ description: compact(n.text), line });
+  }
   if (isRequestObject(recv.origin)) {
     if (REQUEST_METHODS.has(m)) {
       const t = tainted({ description: compact(n.text), line });
@@ -762,3 +770,15 @@ export function mutate(old: PV, method: string, args: PV[]): PV {
   const out = join(plain(old), plain(added));
   return old.origin ? { ...out, origin: old.origin } : out;
 }
+
+/** `self.request` in a Tornado RequestHandler or an aiohttp `web.View`: the request object. */
+function handlerAttribute(f: Frame, cls: Node, attr: string): PV | undefined {
+  if (attr !== 'request') return undefined;
+  const kind = frameworkClass(f.flow.file, cls);
+  if (kind === 'tornado') return unknown(TORNADO_REQUEST);
+  if (kind === 'aiohttp') return unknown(AIOHTTP_REQUEST);
+  return undefined;
+}
+
+/** Tornado request attributes that are the raw (still percent-encoded) request line. */
+const RAW_REQUEST_LINE = new Set(['path', 'uri', 'query']);

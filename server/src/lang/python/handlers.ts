@@ -1,7 +1,10 @@
 import type { PNode as Node } from './tree';
 import type { PyFile } from './front';
 import { decoratorsOf, type Param } from './scopes';
-import { DJANGO_REQUEST, INJECTED_ANNOTATIONS, SAFE_ANNOTATIONS, STARLETTE_REQUEST } from './sources';
+import {
+  AIOHTTP_REQUEST, DJANGO_REQUEST, HANDLER_BASES, INJECTED_ANNOTATIONS, ROUTE_FUNCTIONS, ROUTE_REGISTRATIONS, RPC_REGISTRATIONS,
+  SAFE_ANNOTATIONS, STARLETTE_REQUEST,
+} from './sources';
 import { ALL_SINKS, clear, tainted, unknown, UNKNOWN, type PV } from './values';
 
 /**
@@ -38,13 +41,23 @@ export function handlerParams(file: PyFile, fn: Node, params: Param[], calledLoc
     }
     return out;
   }
+  const service = serviceParams(file, fn, params, source);
+  if (service) return service;
   // Django views (function-based and class-based methods), DRF, aiohttp: a `request` first parameter
   const first = params[0];
   // a function the file itself calls is a helper: its parameters join the values at its call sites
   if (first && !calledLocally) {
     const ann = annotationName(file, first);
     const django = file.importsModule('django') || file.importsModule('rest_framework');
-    const isReq = ann ? isRequestType(ann) : (first.name === 'request' && django);
+    const asgi = !django && (file.importsModule('aiohttp') || file.importsModule('starlette'));
+    const registered = asgi && registeredHandlers(file).routes.has(fn.childForFieldName('name')?.text ?? '');
+    const isReq = ann ? isRequestType(ann) : ((first.name === 'request' && (django || asgi)) || registered);
+    if (isReq && asgi && !ann) {
+      // aiohttp and Starlette handlers take the request alone
+      out.set(first.name, unknown(file.importsModule('aiohttp') ? AIOHTTP_REQUEST : STARLETTE_REQUEST));
+      for (const p of params.slice(1)) out.set(p.name, UNKNOWN);
+      return out;
+    }
     if (isReq) {
       out.set(first.name, unknown(ann && ann.includes('.') ? ann : DJANGO_REQUEST));
       // Only a view's other arguments come from the URL; `login(request, user)`, middleware and
@@ -131,4 +144,127 @@ function routeDecorator(file: PyFile, fn: Node): Route | undefined {
     return { path, fastapiStyle: /\{[^}]+\}/.test(path) && method !== 'route' };
   }
   return undefined;
+}
+
+// ---- handlers registered by calls, class-based handlers, RPC and GraphQL ----
+
+interface Registrations {
+  /** Functions registered as HTTP handlers: `app.router.add_get('/', handle)`, `Route('/', home)`. */
+  routes: Set<string>;
+  /** Functions and classes whose methods an XML-RPC server exposes. */
+  rpcFunctions: Set<string>;
+  rpcClasses: Set<string>;
+}
+
+const registrations = new WeakMap<PyFile, Registrations>();
+
+/** The file's handler registrations, gathered once (only in files that import a framework that registers by call). */
+export function registeredHandlers(file: PyFile): Registrations {
+  let r = registrations.get(file);
+  if (r) return r;
+  r = { routes: new Set(), rpcFunctions: new Set(), rpcClasses: new Set() };
+  registrations.set(file, r);
+  if (!file.importsModule('aiohttp') && !file.importsModule('starlette') && !file.importsModule('xmlrpc')
+    && !file.importsModule('SimpleXMLRPCServer')) return r;
+  const root = file.node(file.tree.rootNode);
+  let seen = 0;
+  for (const call of root?.descendantsOfType('call') ?? []) {
+    if (!call || ++seen > 20000) break;
+    const fn = call.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => !!a && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
+    const handlerKw = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument'
+      && /^(handler|endpoint)$/.test(a.childForFieldName('name')?.text ?? ''))?.childForFieldName('value');
+    if (ROUTE_REGISTRATIONS.has(method) || ROUTE_FUNCTIONS.has(file.qualifiedName(fn) ?? '')) {
+      const h = handlerKw ?? args[args.length - 1];
+      if (h?.type === 'identifier') r.routes.add(h.text);
+    } else if (RPC_REGISTRATIONS.has(method)) {
+      const h = args[0];
+      if (method === 'register_function' && h?.type === 'identifier') r.rpcFunctions.add(h.text);
+      const cls = h?.type === 'call' ? h.childForFieldName('function') : undefined;
+      if (method === 'register_instance' && cls?.type === 'identifier') r.rpcClasses.add(cls.text);
+    }
+  }
+  return r;
+}
+
+/** The class a method is defined in. */
+function classOf(fn: Node): Node | undefined {
+  let p = fn.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
+}
+
+const baseKinds = new WeakMap<PyFile, Map<number, 'tornado' | 'aiohttp' | 'graphene' | null>>();
+
+/** `tornado` for a RequestHandler subclass, `aiohttp` for a `web.View`, `graphene` for a graphene type (bases of this file only). */
+export function frameworkClass(file: PyFile, cls: Node, depth = 0): 'tornado' | 'aiohttp' | 'graphene' | undefined {
+  let m = baseKinds.get(file);
+  if (!m) baseKinds.set(file, m = new Map());
+  const known = m.get(cls.id);
+  if (known !== undefined) return known ?? undefined;
+  m.set(cls.id, null);
+  let kind: 'tornado' | 'aiohttp' | 'graphene' | undefined;
+  for (const b of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!b || (b.type !== 'identifier' && b.type !== 'attribute')) continue;
+    const q = file.qualifiedName(b) ?? '';
+    kind = HANDLER_BASES[q] ?? (/^graphene\.(ObjectType|Mutation)$/.test(q) ? 'graphene' : undefined);
+    // a base class of the same file: `class BaseHandler(RequestHandler)`, then `class H(BaseHandler)`
+    if (!kind && b.type === 'identifier' && depth < 5) {
+      const top = file.node(file.tree.rootNode)?.namedChildren ?? [];
+      const local = top.map((c) => (c.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
+        .find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === b.text);
+      if (local && local.id !== cls.id) kind = frameworkClass(file, local, depth + 1);
+    }
+    if (kind) break;
+  }
+  m.set(cls.id, kind ?? null);
+  return kind;
+}
+
+const TORNADO_VERBS = /^(get|post|put|patch|delete|head|options|open|on_message)$/;
+const STRAWBERRY = /^strawberry\.(field|mutation|subscription)$|^strawberry_django\.(field|mutation)$/;
+const ARIADNE_FIELDS = /^(field|set_field)$/;
+
+/**
+ * Parameters the network fills outside URL routing: Tornado handler methods (path arguments), XML-RPC
+ * functions and instance methods, GraphQL resolvers (Strawberry fields, Graphene `resolve_*` and
+ * `mutate`, Ariadne `@query.field`). `info` and `root`/`parent` are the framework's.
+ */
+function serviceParams(file: PyFile, fn: Node, params: Param[], source: (p: Param, what: string) => PV): Map<string, PV> | undefined {
+  const name = fn.childForFieldName('name')?.text ?? '';
+  const cls = classOf(fn);
+  const out = new Map<string, PV>();
+  const taintAll = (what: string, skip: (p: Param, i: number) => boolean) => {
+    params.forEach((p, i) => out.set(p.name, skip(p, i) ? UNKNOWN : source(p, what)));
+    return out;
+  };
+  const framework = cls ? frameworkClass(file, cls) : undefined;
+  if (framework === 'tornado' && TORNADO_VERBS.test(name)) {
+    // `get(self, ident)` with `(r"/h/(\w+)", H)`: the URL pattern's groups; `on_message(self, message)`: the peer's
+    return taintAll(name === 'on_message' ? 'WebSocket message' : 'URL parameter', () => false);
+  }
+  const isInfo = (p: Param) => p.name === 'info' || /(^|\.)(Info|GraphQLResolveInfo|ResolveInfo)(\[|$)/.test(p.annotation?.text ?? '');
+  if (file.importsModule('strawberry') && decoratorsOf(fn).some((d) => STRAWBERRY.test(decoratorName(file, d)))) {
+    return taintAll('GraphQL argument', (p) => isInfo(p) || p.name === 'root' || p.name === 'parent');
+  }
+  if ((framework === 'graphene' || (cls && file.importsModule('graphene'))) && (/^resolve_\w+$/.test(name) || name === 'mutate')) {
+    // graphene resolvers are static: (root, info, **args)
+    return taintAll('GraphQL argument', (p, i) => isInfo(p) || i === 0 && /^(root|parent|self|_|obj|instance)$/.test(p.name));
+  }
+  if (file.importsModule('ariadne') && decoratorsOf(fn).some((d) => ARIADNE_FIELDS.test(decoratorName(file, d).split('.').pop() ?? ''))) {
+    return taintAll('GraphQL argument', (p, i) => isInfo(p) || i === 0);
+  }
+  const rpc = registeredHandlers(file);
+  if ((!cls && rpc.rpcFunctions.has(name)) || (cls && rpc.rpcClasses.has(cls.childForFieldName('name')?.text ?? '') && !name.startsWith('_'))) {
+    return taintAll('XML-RPC parameter', () => false);
+  }
+  return undefined;
+}
+
+function decoratorName(file: PyFile, d: Node): string {
+  const expr = d.namedChildren[0];
+  const callee = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
+  if (!callee) return '';
+  return file.qualifiedName(callee) ?? callee.text;
 }

@@ -7,9 +7,12 @@ import { ALL_SINKS } from './values';
  */
 
 /** Request objects: the Flask/Quart/Bottle globals and what handler parameters are bound to. */
-const REQUEST_GLOBALS = new Set(['flask.request', 'quart.request', 'bottle.request', 'sanic.request', 'werkzeug.local.request']);
+const REQUEST_GLOBALS = new Set(['flask.request', 'quart.request', 'bottle.request', 'sanic.request', 'werkzeug.local.request',
+  'tornado.httputil.HTTPServerRequest']);
 export const DJANGO_REQUEST = 'django.http.HttpRequest';
 export const STARLETTE_REQUEST = 'starlette.requests.Request';
+export const AIOHTTP_REQUEST = 'aiohttp.web.Request';
+export const TORNADO_REQUEST = 'tornado.httputil.HTTPServerRequest';
 
 export function isRequestObject(origin: string | undefined): boolean {
   if (!origin) return false;
@@ -28,6 +31,8 @@ export const REQUEST_ATTRIBUTES = new Set([
   'GET', 'POST', 'COOKIES', 'META', 'body', 'FILES', 'REQUEST', 'query_params', 'path_info',
   // Starlette / FastAPI
   'path_params', 'query_params', 'url',
+  // Tornado's HTTPServerRequest
+  'arguments', 'query_arguments', 'body_arguments', 'uri',
 ]);
 
 /** Methods of a request object whose result is attacker-controlled. */
@@ -35,6 +40,33 @@ export const REQUEST_METHODS = new Set([
   'get_json', 'get_data', 'json', 'body', 'form', 'get_full_path', 'build_absolute_uri', 'read', 'readline',
   'readlines', 'text', 'post', 'stream', 'receive_text', 'receive_json', 'receive_bytes', 'iter_text',
 ]);
+
+/**
+ * Framework base classes whose subclasses handle requests: Tornado's RequestHandler (its `get_argument`
+ * family and `self.request`) and aiohttp's class-based `web.View` (`self.request`).
+ */
+export const HANDLER_BASES: Record<string, 'tornado' | 'aiohttp'> = Object.assign(Object.create(null), {
+  'tornado.web.RequestHandler': 'tornado', 'tornado.websocket.WebSocketHandler': 'tornado', 'aiohttp.web.View': 'aiohttp',
+  'aiohttp.web_urldispatcher.View': 'aiohttp',
+});
+
+/** Tornado RequestHandler methods whose result is request data (signed cookies are the server's own). */
+export const TORNADO_METHODS = new Set([
+  'get_argument', 'get_arguments', 'get_query_argument', 'get_query_arguments', 'get_body_argument', 'get_body_arguments',
+  'get_cookie', 'decode_argument', 'get_json_body',
+]);
+
+/**
+ * Calls that register request handlers, by method name: aiohttp's router (`add_get(path, handler)`), the
+ * route helpers (`web.get(path, handler)`), Starlette's `Route(path, endpoint)` and `add_route`.
+ */
+export const ROUTE_REGISTRATIONS = new Set(['add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head',
+  'add_route', 'add_view', 'add_api_route', 'add_websocket_route']);
+export const ROUTE_FUNCTIONS = new Set(['aiohttp.web.get', 'aiohttp.web.post', 'aiohttp.web.put', 'aiohttp.web.patch',
+  'aiohttp.web.delete', 'aiohttp.web.head', 'aiohttp.web.route', 'aiohttp.web.view', 'starlette.routing.Route',
+  'starlette.routing.WebSocketRoute']);
+/** XML-RPC servers: functions and instances whose methods the network calls. */
+export const RPC_REGISTRATIONS = new Set(['register_function', 'register_instance']);
 
 /** Calls whose result is attacker-controlled, by qualified name. */
 export const SOURCE_CALLS: Record<string, string> = {
