@@ -47,7 +47,7 @@ export function pythonRenderCalls(file: PyFile): RenderCall[] {
         }
       }
       const ctx = how[1] >= 0 ? file.argument(call, how[1], 'context') : undefined;
-      if (ctx) fromDict(file, ctx, rc);
+      if (ctx && !(ctx.type === 'identifier' && fromVariable(file, ctx, rc))) fromDict(file, ctx, rc);
       out.push(rc);
     }
   } catch (err) {
@@ -68,6 +68,49 @@ function decorated(file: PyFile, call: Node, out: RenderCall[]): void {
     if (value) fromDict(file, value, rc);
   }
   out.push(rc);
+}
+
+/**
+ * A context dict held in a local variable: `context = {...}` assigned once, then `context['k'] = v` and
+ * `context.update(...)`: each key with its own value. False (nothing known) for any other shape.
+ */
+function fromVariable(file: PyFile, id: Node, rc: RenderCall): boolean {
+  const scope = file.enclosingFunction(id);
+  if (!scope) return false;
+  const name = id.text;
+  let literal: Node | undefined;
+  const keyed: [string, Node][] = [];
+  const updates: Node[] = [];
+  for (const a of scope.descendantsOfType(['assignment', 'augmented_assignment'])) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!a || !left || !right) continue;
+    if (left.type === 'identifier' && left.text === name) {
+      if (literal || right.type !== 'dictionary' || a.type !== 'assignment') return false;
+      literal = right;
+    } else if (left.type === 'subscript' && left.childForFieldName('value')?.text === name) {
+      const key = file.stringValue(left.childForFieldName('subscript'));
+      if (key === undefined || a.type !== 'assignment') return false;
+      keyed.push([key, right]);
+    }
+  }
+  for (const c of scope.descendantsOfType('call')) {
+    const fn = c?.childForFieldName('function');
+    if (c && fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && fn.childForFieldName('attribute')?.text === 'update') updates.push(c);
+  }
+  if (!literal || keyed.length + updates.length > 200) return false;
+  fromDict(file, literal, rc);
+  for (const [key, value] of keyed) rc.vars[key] = worstOf(rc.vars[key], valueFor(file, value));
+  for (const u of updates) {
+    for (const a of u.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type === 'keyword_argument') {
+        const key = a.childForFieldName('name')?.text;
+        const value = a.childForFieldName('value');
+        if (key && value) rc.vars[key] = worstOf(rc.vars[key], valueFor(file, value));
+      } else if (a) fromDict(file, a, rc);
+    }
+  }
+  return true;
 }
 
 /** A context dict: a literal gives one value per constant key; anything else is the value of every variable. */

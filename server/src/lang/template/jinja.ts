@@ -88,8 +88,9 @@ export function readJinja(text: string): TemplateModel {
     const filters = parts.slice(1).map(filterName);
     const lastSafe = Math.max(...filters.map((f, k) => (RAW_FILTERS.has(f) ? k : -1)));
     const off = autoescape.length > 0 && autoescape[autoescape.length - 1];
-    const neutralAfter = (from: number) => filters.some((f, k) => k > from && NEUTRALIZING.has(f));
-    const raw = lastSafe >= 0 ? !neutralAfter(lastSafe) : off && !neutralAfter(-1);
+    // an escaping or numeric filter anywhere in the chain (`x|e|safe`, `x|striptags|safe`, `x|safe|e`) leaves no markup
+    const neutral = filters.some((f) => NEUTRALIZING.has(f));
+    const raw = !neutral && (lastSafe >= 0 || off);
     const how = !raw ? '' : lastSafe >= 0 ? `|${filters[lastSafe]}` : '{% autoescape false %}';
     const escape = raw ? escapeEdits(parts, at + 2 + content.indexOf(body), lastSafe) : undefined;
     model.outputs.push({ start: at, end: end + 2, expr, raw, how, roots: aliases.resolve(rootsOf(expr)), ...(escape ? { escape } : {}) });
