@@ -132,3 +132,32 @@ app.get('/', (req, res) => {
     assert.match(steps[steps.length - 1].description, /render_template/);
   });
 });
+
+describe('templates in the editor (LSP)', function () {
+  this.timeout(120000);
+  const path = require('path');
+  const { withLanguageServer } = require('./helpers/lsp-client');
+  const lsp = withLanguageServer();
+
+  it('a template opened alone gets a warning; once the code that renders it is analyzed, an error', async function () {
+    const template = path.join(lsp.dir, 'templates', 'hello.html');
+    const text = '<p>{{ name|safe }}</p>\n<p>{{ title|safe }}</p>\n';
+    await lsp.client.open(template, text, 'jinja-html');
+    const alone = await lsp.client.waitForDiagnostics(template, (p) => p.diagnostics.length > 0);
+    assert.deepStrictEqual(alone.diagnostics.map((d) => [d.code, d.range.start.line, d.severity]), [
+      ['template-unescaped-output', 0, 2], ['template-unescaped-output', 1, 2],
+    ]);
+    const app = path.join(lsp.dir, 'app.py');
+    await lsp.client.open(app, [
+      'from flask import Flask, request, render_template',
+      'app = Flask(__name__)',
+      '@app.route("/")',
+      'def index():',
+      '    return render_template("hello.html", name=request.args["n"], title="Hello")',
+      '',
+    ].join('\n'), 'python');
+    const joined = await lsp.client.waitForDiagnostics(template, (p) => p.diagnostics.some((d) => d.severity === 1));
+    assert.deepStrictEqual(joined.diagnostics.map((d) => [d.code, d.range.start.line, d.severity]), [['template-unescaped-output', 0, 1]]);
+    assert.match(joined.diagnostics[0].message, /app\.py:5/);
+  });
+});
