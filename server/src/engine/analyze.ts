@@ -130,6 +130,15 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
       notes.push(...file.model.notes);
       comments = mayHaveSuppressions ? file.comments() : [];
       runWholeFile(active.filter((r) => r.template).map((r) => [r, (report) => r.template!({ file, report })]), findings, notes);
+      // inline <script> blocks run the JavaScript rules (DOM sinks fed by `location`); their fixes could edit
+      // outside the block (an import at the top), so none are offered there
+      const script = file.script;
+      if (script) {
+        if (mayHaveSuppressions) comments.push(...script.comments());
+        const scriptFindings: Finding[] = [];
+        runJavaScript(script, activeRules('javascript', config), scriptFindings, notes);
+        findings.push(...scriptFindings.map((f) => ({ ...f, fixes: [] })));
+      }
     } else if (language === 'vue') {
       // the script blocks run the JavaScript rules (one JsFile, in the .vue file's coordinates), the template the Vue rules
       const file = new VueFile(path, text);

@@ -10,6 +10,8 @@ import { readJinja } from './jinja';
 import { readEjs } from './ejs';
 import { readMustache } from './mustache';
 import { readPug } from './pug';
+import { inlineScriptText } from './scripts';
+import { JsFile } from '../javascript/front';
 
 export type { TemplateOutput, TemplateSyntax } from './model';
 
@@ -53,6 +55,17 @@ export class TemplateFile {
       : this.syntax === 'handlebars' || this.syntax === 'mustache' ? readMustache(text, this.syntax === 'handlebars', layout)
         : this.syntax === 'pug' ? readPug(text) : readJinja(text);
     if (this.syntax !== 'pug') htmlComments(text, this.model.comments);
+  }
+
+  private _script?: JsFile | null;
+
+  /** The inline `<script>` blocks as one JS file in this file's coordinates (undefined without any). */
+  get script(): JsFile | undefined {
+    if (this._script === undefined) {
+      const js = inlineScriptText(this.text, this.syntax);
+      this._script = js === undefined ? null : new JsFile(`${this.path}.js`, js);
+    }
+    return this._script ?? undefined;
   }
 
   get outputs(): TemplateOutput[] {
