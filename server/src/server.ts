@@ -15,6 +15,7 @@ import { languageFor } from './engine/languages';
 import { CONFIG_FILE, ConfigCache, excludeMatcher, type ProjectConfig } from './engine/config';
 import { AnalysisWorkers, type Outcome } from './lsp/analysis-worker';
 import type { Finding } from './engine/types';
+import type { RenderCall } from './engine/render-types';
 import { codeActions, FIX_ALL_KIND } from './lsp/code-actions';
 import { toDiagnostic } from './lsp/diagnostics';
 import { registerEditorRequests } from './lsp/editor-requests';
@@ -41,6 +42,8 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   });
   const documents = new TextDocuments(TextDocument);
   const analyzed = new Map<string, Analyzed>();
+  /** Render calls of the analyzed code documents, by URI (see `rememberRenders`). */
+  const renderFacts = new Map<string, RenderCall[]>();
   const timers = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   const configs = new ConfigCache();
@@ -164,7 +167,11 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       budget = prepared ? prepared.budgetMs * (isSlow ? 4 : 1) : 0;
       // a slow file's longer run stops itself at the budget with the findings so far and a note naming the
       // rule; the worker is terminated only past twice that (a parse that alone is too slow)
-      const job = prepared && { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, ...(isSlow ? { timeBudgetMs: budget } : {}) };
+      const isTemplate = prepared && languageFor(prepared.path, document.languageId) === 'template';
+      const job = prepared && {
+        path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, ...(isSlow ? { timeBudgetMs: budget } : {}),
+        ...(isTemplate && renderFacts.size > 0 ? { renders: [...renderFacts.values()].flat() } : {}),
+      };
       outcome = job
         ? await workers.run(uri, job, isSlow ? budget * 2 : budget, true)
         : { kind: 'done', findings: [], notes: [], elapsedMs: 0 };
@@ -191,6 +198,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       return;
     }
     note(uri, outcome.notes);
+    rememberRenders(uri, outcome.renders);
     analyzed.set(uri, { version, findings: outcome.findings });
     void connection.sendDiagnostics({ uri, version, diagnostics: outcome.findings.filter((f) => !f.suppressed).map(toDiagnostic) });
   }
@@ -202,6 +210,22 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       const latest = documents.get(document.uri);
       if (latest) void validate(latest);
     }, delay));
+  }
+
+  /**
+   * The render calls of the code files analyzed in this session, by document: templates are judged by them.
+   * When a file's render calls change, the open templates are analyzed again.
+   */
+  function rememberRenders(uri: string, renders: RenderCall[] | undefined): void {
+    const before = JSON.stringify(renderFacts.get(uri) ?? []);
+    if (renders?.length) renderFacts.set(uri, renders);
+    else renderFacts.delete(uri);
+    if (JSON.stringify(renders ?? []) === before) return;
+    for (const d of documents.all()) {
+      let path = d.uri;
+      try { path = fileURLToPath(d.uri); } catch { /* not a file: URI */ }
+      if (d.uri !== uri && languageFor(path, d.languageId) === 'template') schedule(d, 0);
+    }
   }
 
   function reanalyzeAll(): void {

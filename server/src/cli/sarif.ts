@@ -90,7 +90,7 @@ function fileResults(file: FileResult, index: Map<string, number>): object[] {
         confidence: f.confidence,
         cwe: f.cwe,
         owasp: f.owasp,
-        ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ description: s.description, line: s.line + 1 })) } : {}),
+        ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ description: s.description, line: s.line + 1, ...(s.file ? { file: s.file } : {}) })) } : {}),
         ...f.properties,
       },
     };

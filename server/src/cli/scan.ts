@@ -9,6 +9,7 @@ import { excludeMatcher, findConfigFile, loadConfigFile, workspaceOf, type Loade
 import { ReadError, readRegularFile } from '../engine/read-file';
 import { applyPreferredFixes } from '../engine/edits';
 import type { Finding } from '../engine/types';
+import type { RenderCall } from '../engine/render-types';
 import { defaultJobs, PARALLEL_THRESHOLD, scanInWorkers } from './parallel';
 import { collectFiles } from './walk';
 
@@ -25,6 +26,8 @@ export interface FileResult {
   /** The analyzed text, kept only for files with findings (reports quote it). */
   text?: string;
   fixed?: FixRecord[];
+  /** Code files: the template render calls they make (used by the scan to analyze the templates, then dropped). */
+  renders?: RenderCall[];
 }
 
 export interface ScanOptions {
@@ -63,7 +66,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const config: ProjectConfig = { ...loaded.config, ...options.config };
   if (options.timeBudgetMs !== undefined) config.timeBudgetMs = options.timeBudgetMs;
   const excluded = excludeMatcher(loaded.root, config.exclude);
-  const { files, missing } = collectFiles(paths, { excluded });
+  const collected = collectFiles(paths, { excluded });
+  const { missing } = collected;
+  // templates are analyzed after the code that renders them: their findings depend on the render calls found
+  const files = collected.files.filter((f) => languageFor(f) !== 'template');
+  const templates = collected.files.filter((f) => languageFor(f) === 'template');
   const jobs = options.jobs ?? defaultJobs();
   const script = bundlePath();
   let results: FileResult[];
@@ -80,7 +87,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (again) deep.forEach((i, k) => { results[i] = again[k]; });
     }
   }
+  if (templates.length > 0) results = withTemplates(results, collected.files, templates, root, config, options);
   return { root, files: results, config: loaded, missing, elapsedMs: Date.now() - started };
+}
+
+/**
+ * The templates' results (analyzed on this thread: reading a template is a linear pass), given the render
+ * calls the code files made, merged back in the walk's order.
+ */
+function withTemplates(results: FileResult[], order: string[], templates: string[], root: string, config: ProjectConfig, options: ScanOptions): FileResult[] {
+  const renders: RenderCall[] = [];
+  for (const r of results) {
+    if (r.renders) renders.push(...r.renders);
+    delete r.renders;
+  }
+  const byPath = new Map<string, FileResult>();
+  for (const r of results) byPath.set(r.path, r);
+  for (const t of templates) byPath.set(t, scanFile(t, root, config, options.fix ?? false, options.fixDependencies ?? false, renders));
+  return order.map((p) => byPath.get(p)!).filter(Boolean);
 }
 
 export function loadConfig(paths: string[], configFile?: string): LoadedConfig {
@@ -133,15 +157,15 @@ function bundlePath(): string | undefined {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** One file's result; never throws, so one file can never cost the others their findings. */
-export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies = false): FileResult {
+export function scanFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies = false, renders?: readonly RenderCall[]): FileResult {
   try {
-    return scanOneFile(path, root, config, fix, fixDependencies);
+    return scanOneFile(path, root, config, fix, fixDependencies, renders);
   } catch (err) {
     return { path, rel: relativePath(root, path), findings: [], notes: [`analysis failed: ${(err as Error)?.message ?? err}`] };
   }
 }
 
-function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies: boolean): FileResult {
+function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boolean, fixDependencies: boolean, renders?: readonly RenderCall[]): FileResult {
   const result: FileResult = { path, rel: relativePath(root, path), findings: [], notes: [] };
   if (!languageFor(path)) {
     result.notes.push('skipped: not a Python, JavaScript/TypeScript or XML file');
@@ -170,9 +194,10 @@ function scanOneFile(path: string, root: string, config: ProjectConfig, fix: boo
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
-  const limits = { timeBudgetMs: config.timeBudgetMs ?? DEFAULT_SCAN_BUDGET_MS };
+  const limits = { timeBudgetMs: config.timeBudgetMs ?? DEFAULT_SCAN_BUDGET_MS, ...(renders ? { renders } : {}) };
   let analysis = analyzeDetailed(path, undefined, text, config, limits);
   result.notes.push(...analysis.notes);
+  if (analysis.renders) result.renders = analysis.renders;
   // the syntax errors of the parse the analysis made (none for skipped files and XML, which get no note)
   const errors = analysis.syntaxErrors ?? [];
   if (errors.length > 0) {

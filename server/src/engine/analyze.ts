@@ -15,6 +15,10 @@ import { initTerraform } from '../lang/cloud/hcl-parser';
 import { DepFile } from '../lang/deps/front';
 import { LOCKFILE_MAX_BYTES } from '../lang/deps/files';
 import { vendoredFile } from '../lang/deps/vendored';
+import { TemplateFile } from '../lang/template/front';
+import { pythonRenderCalls } from '../lang/python/renders';
+import { jsRenderCalls } from '../lang/javascript/renders';
+import { rendersOf, type RenderCall } from './render-types';
 import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
@@ -35,6 +39,11 @@ export function ready(): Promise<void> {
 export interface AnalysisOptions {
   /** Stop the file's analysis after this many milliseconds with a note (0 or absent: no budget). */
   timeBudgetMs?: number;
+  /**
+   * For a template: the render calls of the project (the engine keeps those that fill this template). Absent:
+   * nothing is known about the code that renders it (the template rule then says so, at lower severity).
+   */
+  renders?: readonly RenderCall[];
 }
 
 export interface AnalysisResult {
@@ -43,6 +52,8 @@ export interface AnalysisResult {
   notes: string[];
   /** Syntax errors found by the parse the analysis already made (absent when the file was not parsed). */
   syntaxErrors?: string[];
+  /** Python and JS files: the template render calls the file makes (for the analysis of the templates). */
+  renders?: RenderCall[];
 }
 
 /** The engine's one entry point: findings for one file. Never throws for bad input. */
@@ -55,13 +66,13 @@ export function analyzeDetailed(
 ): AnalysisResult {
   const saved = startBudget(options.timeBudgetMs);
   try {
-    return analyzeWithin(path, languageId, text, config);
+    return analyzeWithin(path, languageId, text, config, options);
   } finally {
     endBudget(saved);
   }
 }
 
-function analyzeWithin(path: string, languageId: string | undefined, text: string, config: Config): AnalysisResult {
+function analyzeWithin(path: string, languageId: string | undefined, text: string, config: Config, options: AnalysisOptions = {}): AnalysisResult {
   const language = languageFor(path, languageId);
   if (!language) return { findings: [], notes: [] };
   const max = maxFileBytesFor(language, config);
@@ -90,6 +101,7 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
   const notes: string[] = [];
   let comments: { line: number; text: string }[] = [];
   let errors: string[] | undefined;
+  let renders: RenderCall[] | undefined;
   // collecting comments walks the whole tree: skip it when no suppression can be there
   const mayHaveSuppressions = text.includes('secure-hints:');
   try {
@@ -101,6 +113,7 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
         if (config.authGuards) file.authGuards = config.authGuards;
         comments = mayHaveSuppressions ? file.comments() : [];
         runPython(file, active, findings, notes);
+        if (mayRender(text)) renders = pythonRenderCalls(file);
       } finally {
         tree.delete();
       }
@@ -110,6 +123,22 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
       errors = jsParseErrors(file);
       comments = mayHaveSuppressions ? file.comments() : [];
       runJavaScript(file, active, findings, notes);
+      if (mayRender(text)) renders = jsRenderCalls(file);
+    } else if (language === 'template') {
+      const file = new TemplateFile(path, text, languageId);
+      if (options.renders) file.renders = rendersOf(path, options.renders);
+      notes.push(...file.model.notes);
+      comments = mayHaveSuppressions ? file.comments() : [];
+      runWholeFile(active.filter((r) => r.template).map((r) => [r, (report) => r.template!({ file, report })]), findings, notes);
+      // inline <script> blocks run the JavaScript rules (DOM sinks fed by `location`); their fixes could edit
+      // outside the block (an import at the top), so none are offered there
+      const script = file.script;
+      if (script) {
+        if (mayHaveSuppressions) comments.push(...script.comments());
+        const scriptFindings: Finding[] = [];
+        runJavaScript(script, activeRules('javascript', config), scriptFindings, notes);
+        findings.push(...scriptFindings.map((f) => ({ ...f, fixes: [] })));
+      }
     } else if (language === 'vue') {
       // the script blocks run the JavaScript rules (one JsFile, in the .vue file's coordinates), the template the Vue rules
       const file = new VueFile(path, text);
@@ -158,7 +187,12 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
     notes.push(stoppedNote(err, path));
   }
   applySuppressions(findings, parseSuppressions(comments));
-  return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}) };
+  return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}), ...(renders?.length ? { renders } : {}) };
+}
+
+/** Render calls are looked for only in files that mention rendering (a cheap test before a walk). */
+function mayRender(text: string): boolean {
+  return text.includes('render') || text.includes('aiohttp_jinja2') || text.includes('TemplateResponse');
 }
 
 /** The size limit for a file: manifests and lockfiles (often large) get at least LOCKFILE_MAX_BYTES. */

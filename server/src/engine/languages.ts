@@ -12,6 +12,10 @@ const EXTENSIONS: Record<string, Language> = {
   xml: 'xml', xsd: 'xml', xsl: 'xml', xslt: 'xml', svg: 'xml', plist: 'xml', csproj: 'xml', pom: 'xml',
   yaml: 'yaml', yml: 'yaml', json: 'json', tf: 'terraform', sh: 'shell', bash: 'shell',
   dockerfile: 'dockerfile', containerfile: 'dockerfile',
+  // server-side templates (`.html` only under a template folder: see `languageFor`)
+  jinja: 'template', jinja2: 'template', j2: 'template', djhtml: 'template', njk: 'template', nunjucks: 'template',
+  swig: 'template', ejs: 'template', hbs: 'template', handlebars: 'template', mustache: 'template', pug: 'template',
+  jade: 'template',
 };
 
 const LANGUAGE_IDS: Record<string, Language> = {
@@ -19,7 +23,18 @@ const LANGUAGE_IDS: Record<string, Language> = {
   typescript: 'javascript', typescriptreact: 'javascript', vue: 'vue', xml: 'xml', svg: 'xml',
   yaml: 'yaml', dockercompose: 'yaml', json: 'json', jsonc: 'json', dockerfile: 'dockerfile',
   terraform: 'terraform', dotenv: 'dotenv', shellscript: 'shell', 'pip-requirements': 'dependencies',
+  'jinja-html': 'template', 'django-html': 'template', jinja: 'template', nunjucks: 'template', handlebars: 'template',
+  mustache: 'template', pug: 'template', jade: 'template', ejs: 'template',
 };
+
+/** Folders whose `.html` files are server-side templates (Flask, Django, Express, Nunjucks). */
+const TEMPLATE_FOLDERS = new Set(['templates', 'views', 'layouts', 'partials', 'includes', 'jinja2', 'template']);
+
+function inTemplateFolder(path: string): boolean {
+  const parts = path.split(/[/\\]/);
+  for (let i = 0; i < parts.length - 1; i++) if (TEMPLATE_FOLDERS.has(parts[i].toLowerCase())) return true;
+  return false;
+}
 
 /** Manifests and lockfiles, by exact name (lower case). */
 const DEPENDENCY_FILES = new Set([
@@ -43,5 +58,7 @@ export function languageFor(path: string, languageId?: string): Language | undef
   if (languageId && LANGUAGE_IDS[languageId]) return LANGUAGE_IDS[languageId];
   const dot = name.lastIndexOf('.');
   const ext = dot >= 0 ? name.slice(dot + 1) : undefined;
+  // an HTML file in a template folder is a template (Jinja2, Django, Nunjucks); other HTML is not read
+  if ((ext === 'html' || ext === 'htm') && (languageId === undefined || languageId === 'html') && inTemplateFolder(path)) return 'template';
   return ext ? EXTENSIONS[ext] : undefined;
 }

@@ -11,6 +11,7 @@ import type { ComposeFile, KubeFile } from '../lang/kube/front';
 import type { CloudFile } from '../lang/cloud/front';
 import type { DepFile } from '../lang/deps/front';
 import type { VendoredFile } from '../lang/deps/vendored';
+import type { TemplateFile } from '../lang/template/front';
 import type { Report } from './rule';
 import type { RuleMeta } from './types';
 
@@ -32,6 +33,7 @@ export type CloudContext = Context<CloudFile>;
 
 export type DepsContext = Context<DepFile>;
 export type VendoredContext = Context<VendoredFile>;
+export type TemplateContext = Context<TemplateFile>;
 
 /** Python visitors, keyed by tree-sitter node type (`call`, `assignment`, ...). */
 export type PyVisitors = Partial<Record<string, (node: Node, ctx: PyContext) => void>>;
@@ -61,6 +63,8 @@ export interface Rule {
   dependencies?: (ctx: DepsContext) => void;
   /** A vendored copy of a known front-end library (a `javascript` file that is not the user's code). */
   vendored?: (ctx: VendoredContext) => void;
+  /** Server-side templates (Jinja2/Django/Nunjucks, EJS, Handlebars/Mustache, Pug), with the render calls known to fill them. */
+  template?: (ctx: TemplateContext) => void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -11,6 +11,8 @@ export interface Report {
   value?: Value;
   details?: string;
   properties?: Record<string, unknown>;
+  /** The data path, when the rule builds it itself (across files: a render call filling a template). */
+  dataPath?: Step[];
 }
 
 export type Evidence = 'tainted' | 'unknown' | 'safe';
@@ -50,6 +52,7 @@ export class Reporter {
     if (r.value?.kind === 'tainted') {
       dataPath = [{ description: r.value.source.description, line: r.value.source.line }, ...r.value.path];
     }
+    if (r.dataPath) dataPath = r.dataPath;
     const fixes = (r.fixes ?? []).filter((f) => f.edits.length > 0);
     if (fixes.length > 0 && !fixes.some((f) => f.preferred)) fixes[0] = { ...fixes[0], preferred: true };
     this.findings.push({

@@ -11,7 +11,9 @@ export type Confidence = 'high' | 'medium' | 'low';
  */
 export type Language =
   | 'python' | 'javascript' | 'vue' | 'xml'
-  | 'yaml' | 'json' | 'dockerfile' | 'terraform' | 'dotenv' | 'shell' | 'dependencies';
+  | 'yaml' | 'json' | 'dockerfile' | 'terraform' | 'dotenv' | 'shell' | 'dependencies'
+  /** Server-side templates: Jinja2/Django/Nunjucks/Swig, EJS, Handlebars/Mustache, Pug. */
+  | 'template';
 
 /** What a sanitizer can make safe. A value is only safe for the sink classes it was cleared for. */
 export type SinkClass =
@@ -34,7 +36,12 @@ export interface Fix {
 }
 
 /** One step of the way tainted data travelled, for messages and hovers. */
-export interface Step { description: string; line: number }
+export interface Step {
+  description: string;
+  line: number;
+  /** The file the step is in, when it is not the finding's (a render call filling a template). */
+  file?: string;
+}
 
 export interface Source { description: string; line: number }
 

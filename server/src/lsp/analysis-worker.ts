@@ -7,15 +7,18 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
 import type { Config, Finding } from '../engine/types';
+import type { RenderCall } from '../engine/render-types';
 
 export interface Job {
   path: string; languageId?: string; text: string; config: Config;
   /** The engine's own budget: it stops itself with a note and the findings so far (the timer is the backstop). */
   timeBudgetMs?: number;
+  /** For a template: the render calls known in this session (from the code files analyzed). */
+  renders?: RenderCall[];
 }
 
 export type Outcome =
-  | { kind: 'done'; findings: Finding[]; notes: string[]; elapsedMs: number }
+  | { kind: 'done'; findings: Finding[]; notes: string[]; elapsedMs: number; renders?: RenderCall[] }
   | { kind: 'cancelled' }
   | { kind: 'timeout'; elapsedMs: number }
   | { kind: 'failed'; error: string };
@@ -100,8 +103,8 @@ export class AnalysisWorkers {
       const started = performance.now();
       try {
         // on this thread nothing can stop the analysis from outside: it stops itself at the budget
-        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs });
-        p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started });
+        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs, ...(p.job.renders ? { renders: p.job.renders } : {}) });
+        p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started, ...(r.renders ? { renders: r.renders } : {}) });
       } catch (err) {
         p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });
       }
@@ -131,7 +134,7 @@ export class AnalysisWorkers {
     }
     w.stdout.on('data', () => undefined);
     w.stderr.on('data', (d) => this.log(String(d).trimEnd()));
-    w.on('message', (m: { id: number; ready?: boolean; findings?: Finding[]; notes?: string[]; error?: string }) => {
+    w.on('message', (m: { id: number; ready?: boolean; findings?: Finding[]; notes?: string[]; error?: string; renders?: RenderCall[] }) => {
       if (m.ready) {
         this.workerReady = true;
         this.failedStarts = 0;
@@ -144,7 +147,7 @@ export class AnalysisWorkers {
       clearTimeout(r.timer);
       r.resolve(m.error !== undefined
         ? { kind: 'failed', error: m.error }
-        : { kind: 'done', findings: m.findings ?? [], notes: m.notes ?? [], elapsedMs: performance.now() - r.started });
+        : { kind: 'done', findings: m.findings ?? [], notes: m.notes ?? [], elapsedMs: performance.now() - r.started, ...(m.renders ? { renders: m.renders } : {}) });
       this.pump();
     });
     const lost = (why: string) => {
@@ -179,8 +182,8 @@ export function runAnalysisWorker(): void {
   });
   port.on('message', ({ id, job }: { id: number; job: Job }) => {
     try {
-      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
-      port.postMessage({ id, findings: r.findings, notes: r.notes });
+      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs, ...(job.renders ? { renders: job.renders } : {}) });
+      port.postMessage({ id, findings: r.findings, notes: r.notes, ...(r.renders ? { renders: r.renders } : {}) });
     } catch (err) {
       port.postMessage({ id, error: String((err as Error)?.stack ?? err) });
     }

@@ -45,7 +45,8 @@ export function hoverMarkdown(f: Finding, language: string): string {
 export function dataPathText(path: Step[]): string {
   const [source, ...steps] = path;
   const code = (d: string) => (d.includes('`') ? d : `\`${d}\``);
-  const parts = [`${code(source.description)} on line ${source.line + 1}`];
-  for (const s of steps) parts.push(`${code(s.description)} (line ${s.line + 1})`);
+  const at = (s: Step) => (s.file ? `${s.file.slice(Math.max(s.file.lastIndexOf('/'), s.file.lastIndexOf('\\')) + 1)}:${s.line + 1}` : `line ${s.line + 1}`);
+  const parts = [`${code(source.description)} ${source.file ? 'at' : 'on'} ${at(source)}`];
+  for (const s of steps) parts.push(`${code(s.description)} (${at(s)})`);
   return `${parts.join(' → ')} reaches this code.`;
 }

@@ -9,6 +9,7 @@ import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFor } from '../engine/languages';
 import { VueFile } from '../lang/vue/front';
+import { templateSyntax } from '../lang/template/front';
 
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
@@ -20,7 +21,7 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   const text = (lines[line] ?? '').replace(/\r$/, '');
   const indent = /^\s*/.exec(text)![0];
   const above = line > 0 ? (lines[line - 1] ?? '').replace(/\r$/, '') : '';
-  const existing = /^\s*(?:#|\/\/|\{?\/\*|<!--)\s*secure-hints:\s*ignore\[[^\]]*(?=\])/.exec(above);
+  const existing = /^\s*(?:#|\/\/-?|\{?\/\*|<!--|\{#|<%#|\{\{!(?:--)?)\s*secure-hints:\s*ignore\[[^\]]*(?=\])/.exec(above);
   if (existing) {
     const at = { line: line - 1, character: existing[0].length };
     return { range: { start: at, end: at }, newText: `, ${ruleId}` };
@@ -31,6 +32,7 @@ export function ignoreEdit(document: TextDocument, languageId: string, line: num
   let comment: string;
   if (language && HASH_COMMENTS.has(language)) comment = `# ${directive}`;
   else if (language === 'xml') comment = `<!-- ${directive} -->`;
+  else if (language === 'template') comment = templateComment(templateSyntax(document.uri, languageId), directive);
   else if (language === 'vue') {
     const inScript = new VueFile(document.uri, document.getText()).inScript(document.offsetAt({ line, character: 0 }));
     comment = inScript ? `// ${directive}` : `<!-- ${directive} -->`;
@@ -60,4 +62,13 @@ function inJsxChildren(document: TextDocument, line: number, column: number): bo
   const container = parent?.kind === ts.SyntaxKind.SyntaxList ? parent.parent : parent;
   return !!container && (ts.isJsxElement(container) || ts.isJsxFragment(container))
     && (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node) || ts.isJsxExpression(node) || ts.isJsxText(node));
+}
+
+/** A server-side template's own comment (not sent to the browser, unlike `<!-- -->`). */
+function templateComment(syntax: ReturnType<typeof templateSyntax>, directive: string): string {
+  if (syntax === 'ejs') return `<%# ${directive} %>`;
+  if (syntax === 'handlebars') return `{{!-- ${directive} --}}`;
+  if (syntax === 'mustache') return `{{! ${directive} }}`;
+  if (syntax === 'pug') return `//- ${directive}`;
+  return `{# ${directive} #}`;
 }

@@ -61,6 +61,7 @@ import unsafeRegex from './unsafe-regex';
 import bidiCharacters from './bidi-characters';
 import timingUnsafeComparison from './timing-unsafe-comparison';
 import templateEscapingDisabled from './template-escaping-disabled';
+import templateUnescapedOutput from './template-unescaped-output';
 import unsafeBufferApi from './unsafe-buffer-api';
 import containerRunsAsRoot from './container-runs-as-root';
 import unpinnedImage from './unpinned-image';
@@ -114,6 +115,7 @@ export const rules: Rule[] = [
   bidiCharacters,
   timingUnsafeComparison,
   templateEscapingDisabled,
+  templateUnescapedOutput,
   unsafeBufferApi,
   // Python-only rules (issue 4)
   templateInjection,

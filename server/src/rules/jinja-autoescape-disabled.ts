@@ -25,9 +25,13 @@ export default defineRule({
 const WEB_MODULES = ['flask', 'django', 'starlette', 'fastapi', 'aiohttp', 'bottle', 'tornado.web', 'pyramid', 'quart', 'sanic', 'falcon', 'werkzeug'];
 const ENVIRONMENTS = new Set(['jinja2.Environment', 'jinja2.environment.Environment', 'jinja2.sandbox.SandboxedEnvironment']);
 
+/** Setups that escape by default and pass `autoescape` on to their Jinja2 environment: only an explicit False counts. */
+const ESCAPING_SETUPS = new Set(['aiohttp_jinja2.setup']);
+
 function pythonCall(node: Node, ctx: PyContext): void {
   const file = ctx.file;
   const name = file.callName(node);
+  if (name && ESCAPING_SETUPS.has(name)) { escapingSetup(node, name, ctx); return; }
   if (!name || !ENVIRONMENTS.has(name) || hasSplat(node)) return;
   const kw = file.keywordArgument(node, 'autoescape');
   if (kw && !isFalseKeyword(file, node, 'autoescape')) return; // True, select_autoescape(...), or a setting
@@ -54,5 +58,18 @@ function pythonCall(node: Node, ctx: PyContext): void {
       ? 'autoescape=False: values rendered by this Jinja2 environment are not escaped, so request data in an HTML template becomes markup (XSS).'
       : 'This Jinja2 environment does not escape values (autoescape defaults to False): request data in an HTML template becomes markup (XSS).',
     fixes: [{ title: 'Escape HTML and XML templates: autoescape=select_autoescape()', edits, preferred: true }],
+  });
+}
+
+/** `aiohttp_jinja2.setup(app, autoescape=False)`: every template of the application writes its values as markup. */
+function escapingSetup(node: Node, name: string, ctx: PyContext): void {
+  const file = ctx.file;
+  const kw = file.keywordArgument(node, 'autoescape');
+  if (!kw || !isFalseKeyword(file, node, 'autoescape')) return;
+  ctx.report({
+    range: file.range(node),
+    message: `\`${name}(..., autoescape=False)\` turns off HTML escaping for every template of this application: request data rendered into any of them becomes markup (XSS). `
+      + 'Keep the default (escaping on) and mark the few trusted values with `Markup` or `|safe`.',
+    fixes: [{ title: 'Escape HTML: autoescape=True', edits: [{ range: file.range(kw), newText: 'True' }], preferred: true }],
   });
 }

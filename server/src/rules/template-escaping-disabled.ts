@@ -11,7 +11,7 @@ export default defineRule({
   meta: {
     id: 'template-escaping-disabled',
     title: 'HTML escaping of a template engine turned off',
-    description: 'Turning off a template engine\'s HTML escaping (Mustache, Handlebars, EJS, Nunjucks, Eta, Select2) writes every interpolated value as markup: cross-site scripting.',
+    description: 'Turning off a template engine\'s HTML escaping (Mustache, Handlebars, EJS, Nunjucks, Swig, Eta, Select2) writes every interpolated value as markup: cross-site scripting.',
     cwe: ['CWE-79', 'CWE-116'],
     owasp: OWASP.A03,
     severity: 'warning',
@@ -41,6 +41,8 @@ const OPTIONS: Record<string, [string, 'true' | 'false' | 'identity']> = Object.
   'ejs.default.render': ['escape', 'identity'], 'ejs.default.compile': ['escape', 'identity'],
   'nunjucks.configure': ['autoescape', 'false'], 'nunjucks.Environment': ['autoescape', 'false'],
   'nunjucks.default.configure': ['autoescape', 'false'],
+  'swig.setDefaults': ['autoescape', 'false'], 'swig.Swig': ['autoescape', 'false'], 'swig.compile': ['autoescape', 'false'],
+  'swig.render': ['autoescape', 'false'], 'swig.compileFile': ['autoescape', 'false'], 'swig.renderFile': ['autoescape', 'false'],
   'eta.Eta': ['autoEscape', 'false'], 'eta.configure': ['autoEscape', 'false'], 'eta.renderString': ['autoEscape', 'false'],
 });
 
@@ -72,7 +74,7 @@ function engineName(q: string | undefined, e: ts.Expression, ctx: JsContext): st
   let base = skipOuter(e);
   const parts: string[] = [];
   while (ts.isPropertyAccessExpression(base)) { parts.unshift(base.name.text); base = skipOuter(base.expression); }
-  if (!ts.isIdentifier(base) || !/^(Mustache|Handlebars|nunjucks|ejs)$/.test(base.text) || ctx.file.declarationOf(base)) return undefined;
+  if (!ts.isIdentifier(base) || !/^(Mustache|Handlebars|nunjucks|ejs|swig)$/.test(base.text) || ctx.file.declarationOf(base)) return undefined;
   return [base.text.toLowerCase(), ...parts].join('.');
 }
 

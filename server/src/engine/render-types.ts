@@ -1,0 +1,89 @@
+/**
+ * Render calls: the per-file facts that link code to the template files it fills. The Python and JS fronts
+ * extract them (`render_template('x.html', name=...)`, `res.render('view', {...})`) with the data-flow level
+ * of each variable; the CLI gathers them over a scan (the language server over the open and analyzed files)
+ * and hands them to the analysis of each template, where the template rule joins them with the template's
+ * raw outputs. Plain data with positions, so scan workers can send them.
+ */
+import { resolve } from 'node:path';
+import type { Step, Value } from './types';
+
+export type RenderLevel = 'tainted' | 'unknown' | 'constant';
+
+/** What a render call puts in one template variable. */
+export interface RenderValue {
+  level: RenderLevel;
+  /** For tainted values: the source then the steps, in the code file (`file` set on each step). */
+  path?: Step[];
+  /** Wrapped in `Markup(...)`/`mark_safe(...)`/`SafeString`: written raw even by an escaped `{{ x }}`. */
+  markup?: boolean;
+}
+
+export interface RenderCall {
+  /** The code file, as the analysis was given it. */
+  file: string;
+  /** 0-based line of the call. */
+  line: number;
+  /** The call as a reader knows it: `render_template('hello.html', ...)`. */
+  call: string;
+  /** The template name as written: `hello.html`, `polls/detail.html`, `index` (Express views may omit the extension). */
+  template: string;
+  language: 'python' | 'javascript';
+  /** Variables by name. */
+  vars: Record<string, RenderValue>;
+  /** `**context`, `...locals`, a context dict held in a variable: what the variables not listed may hold. */
+  rest?: RenderValue;
+  /** Express: `app.set('views', ...)` folders of the file, resolved when constant (absolute or relative to the file's folder). */
+  viewsDirs?: string[];
+  /** Express: the file's `app.set('view engine', 'ejs')`. */
+  viewEngine?: string;
+}
+
+/** Folders whose content is rendered by name. */
+const TEMPLATE_DIRS = new Set(['templates', 'views', 'template', 'jinja2', 'jinja_templates']);
+
+const norm = (p: string) => resolve(p).replace(/\\/g, '/');
+const dirOf = (p: string) => { const i = p.lastIndexOf('/'); return i < 0 ? '' : p.slice(0, i); };
+const within = (file: string, dir: string) => dir === '' || file.startsWith(dir + '/');
+
+/**
+ * The render calls that fill this template: the call's name is the path's tail after a conventional template
+ * folder (`templates/`, `views/`, or the file's `app.set('views')`) whose parent holds the calling code.
+ * Express names may omit the extension (the view engine's). Paths compare as given (resolve them the same way).
+ */
+export function rendersOf(templatePath: string, calls: readonly RenderCall[]): RenderCall[] {
+  const path = norm(templatePath);
+  const dot = path.lastIndexOf('.');
+  const ext = dot > path.lastIndexOf('/') ? path.slice(dot + 1) : '';
+  return calls.filter((c) => {
+    let name = c.template.replace(/\\/g, '/').replace(/^\.?\//, '');
+    if (!name) return false;
+    if (c.language === 'javascript' && !/\.[A-Za-z0-9]+$/.test(name)) {
+      if (c.viewEngine && c.viewEngine !== ext && !(c.viewEngine === 'handlebars' && ext === 'hbs')) return false;
+      name = `${name}.${ext}`;
+    }
+    if (!path.endsWith('/' + name)) return false;
+    const folder = path.slice(0, path.length - name.length - 1);
+    const file = norm(c.file);
+    if (c.viewsDirs?.some((d) => norm(d) === folder)) return true;
+    const base = folder.slice(folder.lastIndexOf('/') + 1);
+    return TEMPLATE_DIRS.has(base) && within(file, dirOf(folder));
+  });
+}
+
+/** A data-flow value as a render level; values escaped for HTML on the way are constants for a template. */
+export function level(v: Value, path: string): RenderValue {
+  if (v.kind === 'constant' || v.cleared?.includes('html')) return { level: 'constant' };
+  if (v.kind === 'unknown') return { level: 'unknown' };
+  return {
+    level: 'tainted',
+    path: [{ description: v.source.description, line: v.source.line, file: path }, ...v.path.map((s) => ({ ...s, file: path }))],
+  };
+}
+
+const RANK = { constant: 0, unknown: 1, tainted: 2 };
+
+export function worst(a: RenderValue | undefined, b: RenderValue): RenderValue {
+  return !a || RANK[b.level] > RANK[a.level] ? b : a;
+}
+
