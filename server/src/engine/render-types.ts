@@ -55,20 +55,26 @@ export function rendersOf(templatePath: string, calls: readonly RenderCall[]): R
   const path = norm(templatePath);
   const dot = path.lastIndexOf('.');
   const ext = dot > path.lastIndexOf('/') ? path.slice(dot + 1) : '';
-  return calls.filter((c) => {
+  const strong: RenderCall[] = [];
+  const weak: RenderCall[] = [];
+  for (const c of calls) {
     let name = c.template.replace(/\\/g, '/').replace(/^\.?\//, '');
-    if (!name) return false;
+    if (!name) continue;
     if (c.language === 'javascript' && !/\.[A-Za-z0-9]+$/.test(name)) {
-      if (c.viewEngine && c.viewEngine !== ext && !(c.viewEngine === 'handlebars' && ext === 'hbs')) return false;
+      if (c.viewEngine && c.viewEngine !== ext && !(c.viewEngine === 'handlebars' && ext === 'hbs')) continue;
       name = `${name}.${ext}`;
     }
-    if (!path.endsWith('/' + name)) return false;
+    if (!path.endsWith('/' + name)) continue;
     const folder = path.slice(0, path.length - name.length - 1);
     const file = norm(c.file);
-    if (c.viewsDirs?.some((d) => norm(d) === folder)) return true;
     const base = folder.slice(folder.lastIndexOf('/') + 1);
-    return TEMPLATE_DIRS.has(base) && within(file, dirOf(folder));
-  });
+    if (c.viewsDirs?.some((d) => norm(d) === folder)) strong.push(c);
+    else if (TEMPLATE_DIRS.has(base) && within(file, dirOf(folder))) strong.push(c);
+    // a theme or custom loader (`app/themes/core/templates/page.html` rendered from `app/views.py`): a template
+    // folder under the parent of the calling file's folder, used only when no conventional match exists
+    else if (TEMPLATE_DIRS.has(base) && within(folder, dirOf(dirOf(file)))) weak.push(c);
+  }
+  return strong.length > 0 ? strong : weak;
 }
 
 /** A data-flow value as a render level; values escaped for HTML on the way are constants for a template. */
