@@ -134,6 +134,14 @@ function fileVerifies(ctx: JsContext): boolean {
   return v;
 }
 
+/** A string, or a name that says secret/key/certificate: what a verification key looks like. */
+function looksLikeKey(f: JsContext['file'], e: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(e)) return true;
+  const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : '';
+  if (/secret|key|cert|pem/i.test(name)) return true;
+  return jsString(f, e) !== undefined;
+}
+
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const name = ctx.file.callName(node);
   if (!name?.startsWith('jsonwebtoken.')) return;
@@ -143,6 +151,18 @@ function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
   const f = ctx.file;
   const callee = f.range(node.expression);
   if (fn === 'decode') {
+    // `jwt.decode(token, secret)`: decode takes no key, so the author meant verify; the signature is never checked
+    const second = node.arguments[1] ? skipOuter(node.arguments[1]) : undefined;
+    if (second && !jsOptions(f, second) && !ts.isFunctionLike(second) && looksLikeKey(f, second)) {
+      ctx.report({
+        range: callee,
+        message: '`jwt.decode(token, key)` ignores the key: decode never checks the signature, so a forged token is accepted. Use `jwt.verify(token, key, { algorithms: [...] })`.',
+        severity: 'warning',
+        fixes: ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 2
+          ? [{ title: 'Verify the token (jwt.verify)', edits: [{ range: f.range(node.expression.name), newText: 'verify' }] }] : [],
+      });
+      return;
+    }
     // only where a verification belongs: a request handler or middleware, or an auth-named function
     const owner = ctx.file.enclosingFunction(node);
     const params = (owner?.parameters ?? []).map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));

@@ -6,6 +6,7 @@ import type { Fix, TextEdit, Value } from '../engine/types';
 import { describeSource, evidence } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
 import { inValuePosition, leadingText, looksLikeSql, parameterize, type Parameterized } from '../lang/javascript/parameterize';
+import { pyResolve } from '../lang/python/options';
 
 export default defineRule({
   meta: {
@@ -32,7 +33,6 @@ export default defineRule({
 import type { PNode } from '../lang/python/tree';
 import type { PyFile } from '../lang/python/front';
 import { pythonLiteral } from '../lang/python/strings';
-import { pyResolve } from '../lang/python/options';
 
 type PyStyle = 'qmark' | 'format' | 'named';
 
