@@ -1362,11 +1362,13 @@ const NOT_PATH = ALL_SINKS.filter((s) => s !== 'path');
  * all but paths when its character classes also admit `.` (`/^[a-z0-9.-]+$/` matches `..`).
  */
 export function regexSinks(node: ts.Node): SinkClass[] {
-  if (!ts.isRegularExpressionLiteral(node) || node.text.length > 400) return [];
-  if (strictRegexText(node.text, false)) return ALL_SINKS;
+  // `x.match("^[0-9]+$")`: a string pattern is compiled as a regex without flags
+  const text = ts.isRegularExpressionLiteral(node) ? node.text : ts.isStringLiteralLike(node) && !node.text.includes('/') ? `/${node.text}/` : undefined;
+  if (text === undefined || text.length > 400) return [];
+  if (strictRegexText(text, false)) return ALL_SINKS;
   // a dot inside a character class is a literal dot: drop it and check again
-  const undotted = node.text.replace(/\[[^\]\\]*(?:\\.[^\]\\]*)*\]/g, (cls) => cls.replace(/\\\.|\./g, ''));
-  return undotted !== node.text && !/\[\]/.test(undotted) && strictRegexText(undotted, false) ? NOT_PATH : [];
+  const undotted = text.replace(/\[[^\]\\]*(?:\\.[^\]\\]*)*\]/g, (cls) => cls.replace(/\\\.|\./g, ''));
+  return undotted !== text && !/\[\]/.test(undotted) && strictRegexText(undotted, false) ? NOT_PATH : [];
 }
 
 function strictRegexText(text: string, negated: boolean): boolean {
@@ -1380,7 +1382,8 @@ function strictRegexText(text: string, negated: boolean): boolean {
   if (flags.includes('m')) return false;
   const a = /^\^(?:\(\?:)?(.*?)\)?\$$/.exec(body);
   if (!a) return false;
-  return /^(?:\\[wd]|\[(?:\\[wd]|[a-zA-Z0-9_-])+\]|[a-zA-Z0-9_-]|[+*?]|\{\d+(?:,\d*)?\}|\(|\)|\|)+$/.test(a[1]);
+  // fixed punctuation outside classes (`^#item-[0-9]+$`) is the pattern's, not the attacker's
+  return /^(?:\\[wd]|\[(?:\\[wd]|[a-zA-Z0-9_-])+\]|[a-zA-Z0-9_#:@,=~-]|[+*?]|\{\d+(?:,\d*)?\}|\(|\)|\|)+$/.test(a[1]);
 }
 
 const sigIds = new WeakMap<object, number>();

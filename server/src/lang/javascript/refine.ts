@@ -278,6 +278,11 @@ function call(flow: Flow, c: ts.CallExpression, env: Env, u: Unit, truth: boolea
       if (c.arguments[1]) allowList(flow, c.arguments[0], c.arguments[1], env, u);
       return;
     }
+    if (method === 'match' && arg && regexSinks(skipParens(arg)).length) {
+      // if (hash.match(/^#item-[0-9]+$/)): the whole string matched
+      clearTarget(flow, callee.expression, regexSinks(skipParens(arg)), env, u);
+      return;
+    }
     if (method === 'test' && arg && regexSinks(skipParens(callee.expression)).length) {
       clearTarget(flow, arg, regexSinks(skipParens(callee.expression)), env, u);
       return;

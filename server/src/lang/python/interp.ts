@@ -425,7 +425,7 @@ export class Run {
           bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
           return;
         }
-        if ((q === 're.fullmatch' || q === 're.match') && args.length >= 2 && pathOf(args[1])) {
+        if ((q === 're.fullmatch' || q === 're.match' || q === 're.search') && args.length >= 2 && pathOf(args[1])) {
           const pattern = evalExpression(args[0], f);
           if (hasLit(pattern) && typeof pattern.lit === 'string' && safePattern(pattern.lit, q === 're.fullmatch')) {
             // `[a-z0-9.-]+` matches `..`: every sink but paths
@@ -453,7 +453,7 @@ function safePattern(p: string, full: boolean): boolean {
   const anchored = full || (p.startsWith('^') && (p.endsWith('$') || p.endsWith('\\Z') || p.endsWith('\\z')));
   if (!anchored) return false;
   const body = p.replace(/^\^/, '').replace(/(\$|\\Z|\\z)$/, '');
-  return /^(?:(?:\[(?:\\[wd-]|[A-Za-z0-9_.-])+\]|\\w|\\d|[A-Za-z0-9_-])(?:[+*?]|\{\d+(?:,\d*)?\})?)+$/.test(body)
+  return /^(?:(?:\[(?:\\[wd-]|[A-Za-z0-9_.-])+\]|\\w|\\d|[A-Za-z0-9_#:@,=~-])(?:[+*?]|\{\d+(?:,\d*)?\})?)+$/.test(body)
     && !/\\s|\.\*|\.\+/.test(body);
 }
 
