@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type ComposeContext, type DockerfileContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import { knownString, scalarText, type YNode } from '../lang/kube/yaml';
 import { OWASP, type TextEdit } from '../engine/types';
