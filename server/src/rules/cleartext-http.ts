@@ -76,6 +76,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 function pythonConfig(node: Node, ctx: PyContext): void {
+  // the text first (every string of the file comes here), the name it is bound to after
+  const head = pyStringHead(node);
+  if (head === undefined || !remoteCleartextHost(head)) return;
   if (!isEndpointName(pyBindingName(ctx.file, node)) || pyInDocumentation(node)) return;
   reportPython(node, ctx);
 }

@@ -17,8 +17,8 @@ export default defineRule({
     languages: ['python'],
   },
   python: {
-    assignment: (node, ctx) => pythonAssignment(node, ctx),
-    call: (node, ctx) => pythonCall(node, ctx),
+    assignment: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonAssignment(node, ctx); },
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
 });
 

@@ -30,13 +30,17 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (file.callName(node)) return; // re.search and friends are qualified names; LDAP searches are methods
   const m = methodName(node);
   if (!m) return;
+  // the method and the imports first: the receiver's origin asks the data flow
+  const ldap3 = m === 'search' && file.importsModule('ldap3');
+  const ldap = PYTHON_LDAP_SEARCH.has(m) && file.importsModule('ldap');
+  if (!ldap3 && !ldap) return;
   const origin = receiverOrigin(file, node);
   let filter: Node | undefined;
   let escaper: [string, string];
-  if (m === 'search' && file.importsModule('ldap3') && (!origin || origin.startsWith('ldap3.'))) {
+  if (ldap3 && (!origin || origin.startsWith('ldap3.'))) {
     filter = file.argument(node, 1, 'search_filter');
     escaper = ['ldap3.utils.conv', 'escape_filter_chars'];
-  } else if (PYTHON_LDAP_SEARCH.has(m) && file.importsModule('ldap') && (origin ? origin.startsWith('ldap.') : m !== 'search')) {
+  } else if (ldap && (origin ? origin.startsWith('ldap.') : m !== 'search')) {
     filter = file.argument(node, 2, 'filterstr');
     escaper = ['ldap.filter', 'escape_filter_chars'];
   } else return;

@@ -5,6 +5,7 @@ import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
 import { rethrowOverBudget } from '../../engine/budget';
 import { buildRoutes, type PyRoute } from './routes';
+import { mayHaveTaint } from './taint-gate';
 
 /** What `from m import *` binds, for the modules rules care about. */
 /** The syntax node every Python detector receives. */
@@ -143,6 +144,12 @@ export class PyFile {
   }
 
   private flow?: DataFlow;
+  private taintPossible?: boolean;
+
+  /** False when no value of the file can be tainted (no source anywhere): see taint-gate.ts. */
+  mayHaveTaint(): boolean {
+    return this.taintPossible ??= mayHaveTaint(this);
+  }
 
   /** Guard names the configuration adds (`authGuards` in .securehints.json). */
   authGuards: readonly string[] = [];
