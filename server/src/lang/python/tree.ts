@@ -5,21 +5,24 @@ import { checkBudget } from '../../engine/budget';
  * A plain-JavaScript copy of the syntax tree, built once per file with one cursor walk.
  * web-tree-sitter's `Node` crosses into wasm and allocates on every property read; the front, the
  * data flow and the rules' Python detectors read the tree many times, so they all work on this copy.
- * The API mirrors the subset of `Node` they use (every child, named or not, is copied), and `id`
- * equals the tree-sitter node id.
+ * The API mirrors the subset of `Node` they use (every child, named or not, is copied); `id` is the
+ * node's pre-order number in this copy (unique in the file, stable for the same text).
  */
+const NO_CHILDREN: PNode[] = [];
+
 export class PNode {
   parent: PNode | null = null;
-  readonly children: PNode[] = [];
+  /** Shared empty list for leaves until a first child is added (most nodes are leaves). */
+  children: PNode[] = NO_CHILDREN;
   private named?: PNode[];
   /** Position among the parent's children. */
   indexInParent = 0;
-  /** Pre-order number in the tree, and the number of the last node of this subtree. */
-  pre = 0;
+  /** The pre-order number of the last node of this subtree. */
   last = 0;
 
   constructor(
     readonly tree: PTree,
+    /** Pre-order number (the index in `tree.nodes`). */
     readonly id: number,
     readonly type: string,
     readonly isNamed: boolean,
@@ -104,22 +107,22 @@ export class PNode {
     if (typeof types === 'string') return this.ofType(types);
     const out: PNode[] = [];
     for (const t of new Set(types)) out.push(...this.ofType(t));
-    return types.length > 1 ? out.sort((a, b) => a.pre - b.pre) : out;
+    return types.length > 1 ? out.sort((a, b) => a.id - b.id) : out;
   }
 
   private ofType(type: string): PNode[] {
     const all = this.tree.ofType(type);
-    if (this.pre === 0) return all.slice();
+    if (this.id === 0) return all.slice();
     // the nodes of this subtree have pre-order numbers pre..last: binary search the first
     let lo = 0;
     let hi = all.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (all[mid].pre < this.pre) lo = mid + 1;
+      if (all[mid].id < this.id) lo = mid + 1;
       else hi = mid;
     }
     const out: PNode[] = [];
-    for (let i = lo; i < all.length && all[i].pre <= this.last; i++) out.push(all[i]);
+    for (let i = lo; i < all.length && all[i].id <= this.last; i++) out.push(all[i]);
     return out;
   }
 
@@ -136,9 +139,8 @@ export class PNode {
 }
 
 export class PTree {
-  readonly byId = new Map<number, PNode>();
   readonly root: PNode;
-  /** Every node in pre-order (the rules' dispatch walks this). */
+  /** Every node in pre-order (the rules' dispatch walks this); `nodes[id]` is the node with that id. */
   readonly nodes: PNode[] = [];
   private readonly byType = new Map<string, PNode[]>();
   private lineStarts?: number[];
@@ -147,26 +149,31 @@ export class PTree {
     const c = tree.walk();
     const nodes = this.nodes;
     const byType = this.byType;
-    const make = (parent: PNode | null, field: string | null): PNode => {
-      const type = c.nodeType;
-      const n = new PNode(this, c.nodeId, type, c.nodeIsNamed, field, c.startIndex, c.endIndex);
+    const { types, fields } = tree.language;
+    // named-ness is a property of the (alias-aware) symbol: one wasm call per symbol, not per node
+    const named: boolean[] = [];
+    const make = (parent: PNode | null): PNode => {
+      const typeId = c.nodeTypeId;
+      const type = types[typeId] || 'ERROR';
+      const isNamed = named[typeId] ??= c.nodeIsNamed;
+      const field = parent ? fields[c.currentFieldId] ?? null : null;
+      const n = new PNode(this, nodes.length, type, isNamed, field, c.startIndex, c.endIndex);
       n.parent = parent;
-      n.pre = nodes.length;
       nodes.push(n);
-      this.byId.set(n.id, n);
       const list = byType.get(type);
       if (list) list.push(n);
       else byType.set(type, [n]);
       return n;
     };
-    this.root = make(null, null);
+    this.root = make(null);
     // iterative pre-order walk
     const parents: PNode[] = [];
     let current: PNode = this.root;
     const visit = () => {
       checkBudget();
       const parent = parents[parents.length - 1];
-      current = make(parent, c.currentFieldName);
+      current = make(parent);
+      if (parent.children === NO_CHILDREN) parent.children = [];
       current.indexInParent = parent.children.length;
       parent.children.push(current);
     };
@@ -190,6 +197,9 @@ export class PTree {
       this.root.last = nodes.length - 1;
     }
   }
+
+  /** The node with an id (its pre-order number). */
+  readonly byId = { get: (id: number): PNode | undefined => this.nodes[id] };
 
   /** tree-sitter's name for the root (`file.tree.rootNode`). */
   get rootNode(): PNode {
