@@ -23,7 +23,7 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),

@@ -146,6 +146,17 @@ export class PyFile {
   private flow?: DataFlow;
   private taintPossible?: boolean;
 
+  private identifierSet?: Set<string>;
+
+  /** The names the file writes anywhere (every `identifier`: variables, attributes, parameters, imports). */
+  identifiers(): ReadonlySet<string> {
+    if (!this.identifierSet) {
+      this.identifierSet = new Set();
+      for (const id of this.tree.ofType('identifier')) this.identifierSet.add(id.text);
+    }
+    return this.identifierSet;
+  }
+
   /** False when no value of the file can be tainted (no source anywhere): see taint-gate.ts. */
   mayHaveTaint(): boolean {
     return this.taintPossible ??= mayHaveTaint(this);

@@ -13,8 +13,7 @@ import { isRequestObject, REQUEST_GLOBALS, SOURCE_CALLS, SOURCE_NAMES } from './
  * - a handler's parameters: a route decorator, a Django view's `request`, an AWS Lambda handler.
  */
 export function mayHaveTaint(file: PyFile): boolean {
-  const identifiers = new Set<string>();
-  for (const id of file.tree.ofType('identifier')) identifiers.add(id.text);
+  const identifiers = file.identifiers();
   for (const name of identifiers) {
     if (SOURCE_CALLS[name] !== undefined || SOURCE_NAMES[name] !== undefined) return true;
     if (name.endsWith('Request') || name.endsWith('WebSocket')) return true;
