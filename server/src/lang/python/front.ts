@@ -53,7 +53,17 @@ export class PyFile {
 
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
   qualifiedName(node: Node | null | undefined): string | undefined {
-    if (!node) return undefined;
+    if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
+    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor)
+    if (this.qualified.has(node.id)) return this.qualified.get(node.id);
+    const q = this.computeQualifiedName(node);
+    this.qualified.set(node.id, q);
+    return q;
+  }
+
+  private readonly qualified = new Map<number, string | undefined>();
+
+  private computeQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
       const q = this.imports.get(node.text);
       if (q || this.starImports.length === 0) return q;
