@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode } from '../lang/python/tree';
 import { JsFile } from '../lang/javascript/front';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 import { initPython, parsePython } from '../lang/python/parser';
@@ -229,7 +229,7 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
-  const byType = new Map<string, Handler<Node, typeof contexts[number]>[]>();
+  const byType = new Map<string, Handler<PNode, typeof contexts[number]>[]>();
   withVisitors.forEach((rule, i) => {
     for (const [type, fn] of Object.entries(rule.python!)) {
       if (!fn) continue;
@@ -238,25 +238,15 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
     }
   });
   const failed = new Set<string>();
-  const cursor = file.tree.walk();
-  // iterative pre-order walk: deep trees must not overflow the stack
-  let descending = true;
+  // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node
+  const nodes = file.tree.nodes;
   try {
-    for (;;) {
-      if (descending) {
-        checkBudget();
-        const handlers = byType.get(cursor.nodeType);
-        if (handlers) {
-          callHandlers(handlers, cursor.currentNode, failed, notes);
-        }
-        if (cursor.gotoFirstChild()) continue;
-      }
-      if (cursor.gotoNextSibling()) { descending = true; continue; }
-      if (!cursor.gotoParent()) break;
-      descending = false;
+    for (let i = 0; i < nodes.length; i++) {
+      checkBudget();
+      const handlers = byType.get(nodes[i].type);
+      if (handlers) callHandlers(handlers, nodes[i], failed, notes);
     }
   } finally {
-    cursor.delete();
     // what the rules found before an early stop (time budget) is kept
     for (const r of reporters) out.push(...r.findings);
   }

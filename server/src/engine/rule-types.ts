@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import type { PyFile } from '../lang/python/front';
 import type { JsFile } from '../lang/javascript/front';
 import type { XmlFile } from '../lang/xml/front';

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Range } from '../engine/types';
 import { jsBindingName, nameWords, pyBindingName, pyStringHead, subRange, skipTestsJs, skipTestsPy } from './support/constants';
@@ -76,6 +76,9 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 function pythonConfig(node: Node, ctx: PyContext): void {
+  // the text first (every string of the file comes here), the name it is bound to after
+  const head = pyStringHead(node);
+  if (head === undefined || !remoteCleartextHost(head)) return;
   if (!isEndpointName(pyBindingName(ctx.file, node)) || pyInDocumentation(node)) return;
   reportPython(node, ctx);
 }

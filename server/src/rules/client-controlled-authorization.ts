@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Severity, type Value } from '../engine/types';
 import { skipOuter } from '../lang/javascript/front';
@@ -287,7 +287,9 @@ function pyReady(ctx: PyContext): boolean {
   let v = pyWebFiles.get(ctx.file);
   if (v === undefined) {
     v = !isTestCode(ctx.file.path) && (PY_WEB_MODULES.some((m) => ctx.file.importsModule(m))
-      || ctx.file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')));
+      || ctx.file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')))
+      // every finding is a tainted value or a token decoded without verification (pyUnverifiedToken)
+      && (ctx.file.mayHaveTaint() || ctx.file.identifiers().has('jwt') || ctx.file.identifiers().has('jose'));
     pyWebFiles.set(ctx.file, v);
   }
   return v;

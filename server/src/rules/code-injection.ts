@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 // JavaScript helpers
@@ -46,6 +46,8 @@ function pyCallee(file: PyFile, node: Node): string | undefined {
   const q = file.callName(node);
   if (q) return q.replace(/^(builtins|__builtin__)\./, '');
   if (fn.type !== 'identifier' || file.imports.has(fn.text)) return undefined;
+  // only the names pythonCall acts on: whether the name is rebound asks the data flow
+  if (!PY_CODE[fn.text] && !PY_IMPORTS.has(fn.text)) return undefined;
   const v = file.valueOf(fn) as { def?: unknown; kind: string };
   return v.def || v.kind === 'constant' ? undefined : fn.text;
 }

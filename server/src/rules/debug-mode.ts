@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type ComposeContext, type DockerfileContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import { knownString, scalarText, type YNode } from '../lang/kube/yaml';
 import { OWASP, type TextEdit } from '../engine/types';
@@ -110,9 +110,14 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
   const f = ctx.file;
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
-  if (!left || !right || pyBool(f, right) !== true) return;
+  if (!left || !right) return;
   const name = pyTargetName(left);
-  if (left.type === 'identifier' && name === 'DEBUG' && node.parent?.parent?.type === 'module') {
+  // the target first: the value asks the data flow
+  const django = left.type === 'identifier' && name === 'DEBUG' && node.parent?.parent?.type === 'module';
+  const flask = !django && (left.type === 'attribute' && name === 'debug' || left.type === 'subscript' && name === 'DEBUG') && f.importsModule('flask');
+  if (!django && !flask) return;
+  if (pyBool(f, right) !== true) return;
+  if (django) {
     if (!allowsAnyHost(node)) return;
     const edits: TextEdit[] = [{ range: f.range(right), newText: 'os.environ.get("DJANGO_DEBUG") == "1"' }, ...pyImportEdit(f, 'os')];
     ctx.report({
@@ -120,7 +125,7 @@ function pythonAssignment(node: Node, ctx: PyContext): void {
       message: '`DEBUG = True` with `ALLOWED_HOSTS = ["*"]`: any host name serves the debug pages, which show settings, SQL and source code. Turn debug on only from the environment in development.',
       fixes: [{ title: 'Read DEBUG from the environment (`DJANGO_DEBUG=1`)', edits, preferred: true }],
     });
-  } else if ((left.type === 'attribute' && name === 'debug' || left.type === 'subscript' && name === 'DEBUG') && f.importsModule('flask')) {
+  } else {
     ctx.report({
       range: f.range(node),
       message: 'Flask debug mode turns on the Werkzeug debugger, which runs arbitrary code for whoever reaches an error page. Use `flask run --debug` during development instead.',

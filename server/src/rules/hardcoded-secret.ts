@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type CloudContext, type ComposeContext, type DockerfileContext, type DotenvContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import type { PyFile } from '../lang/python/front';
 import { OWASP, type Fix, type Range } from '../engine/types';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { hasSplat, importName, isFalseKeyword } from './support/python-sinks';

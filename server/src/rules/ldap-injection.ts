@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP } from '../engine/types';
@@ -30,14 +30,18 @@ function pythonCall(node: Node, ctx: PyContext): void {
   if (file.callName(node)) return; // re.search and friends are qualified names; LDAP searches are methods
   const m = methodName(node);
   if (!m) return;
+  // the method and the imports first: the receiver's origin asks the data flow
+  const ldap3 = (m === 'search' || m === 'paged_search') && file.importsModule('ldap3');
+  const ldap = PYTHON_LDAP_SEARCH.has(m) && file.importsModule('ldap');
+  if (!ldap3 && !ldap) return;
   const origin = receiverOrigin(file, node);
   let filter: Node | undefined;
   let escaper: [string, string];
   // ldap3: Connection.search(search_base, search_filter) and conn.extend.standard.paged_search(same)
-  if ((m === 'search' || m === 'paged_search') && file.importsModule('ldap3') && (!origin || origin.startsWith('ldap3.'))) {
+  if (ldap3 && (!origin || origin.startsWith('ldap3.'))) {
     filter = file.argument(node, 1, 'search_filter');
     escaper = ['ldap3.utils.conv', 'escape_filter_chars'];
-  } else if (PYTHON_LDAP_SEARCH.has(m) && file.importsModule('ldap') && (origin ? origin.startsWith('ldap.') : m !== 'search')) {
+  } else if (ldap && (origin ? origin.startsWith('ldap.') : m !== 'search')) {
     filter = file.argument(node, 2, 'filterstr');
     escaper = ['ldap.filter', 'escape_filter_chars'];
   } else return;

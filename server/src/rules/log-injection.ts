@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { evidence, describeSource } from '../engine/rule';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type Value } from '../engine/types';
@@ -23,7 +23,7 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),

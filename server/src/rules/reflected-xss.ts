@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 // Python helpers
@@ -19,8 +19,8 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
-    return_statement: (node, ctx) => pythonReturn(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
+    return_statement: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonReturn(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),

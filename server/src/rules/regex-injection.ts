@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix, type TextEdit, type Value } from '../engine/types';
 import { describeSource } from '../engine/rule';
@@ -24,7 +24,7 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
 // Python helpers
@@ -19,7 +19,7 @@ export default defineRule({
     languages: ['python', 'javascript'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
   javascript: {
     [ts.SyntaxKind.CallExpression]: (node: ts.CallExpression, ctx) => javascriptCall(node, ctx),
@@ -47,7 +47,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
   else if (name && PY_HTTP_MODULES.some((m) => name === `${m}.${name.split('.').pop()}` && PY_HTTP_VERBS.has(name.split('.').pop()!))) url = file.argument(node, 0, 'url');
   else if (!name) {
     const m = methodName(node);
-    const origin = m ? receiverOrigin(file, node) : undefined;
+    // the method name first: the receiver's origin asks the data flow
+    const origin = m && (PY_HTTP_VERBS.has(m) || m === 'request' || m === 'stream') ? receiverOrigin(file, node) : undefined;
     if (!m || !origin || !PY_HTTP_CLIENTS.test(origin)) return;
     if (PY_HTTP_VERBS.has(m)) url = file.argument(node, 0, 'url');
     else if (m === 'request' || m === 'stream') url = file.argument(node, 1, 'url');

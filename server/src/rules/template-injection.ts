@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
@@ -17,7 +17,7 @@ export default defineRule({
     languages: ['python'],
   },
   python: {
-    call: (node, ctx) => pythonCall(node, ctx),
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
 });
 

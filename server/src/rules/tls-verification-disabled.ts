@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type DockerfileContext, type JsContext, type KubeContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Fix } from '../engine/types';
 import { CURL_VALUED, invocation, longFlags, shortFlag, type FlagMatch, type Invocation } from '../lang/shell/commands';

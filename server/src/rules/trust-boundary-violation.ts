@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type PyContext } from '../engine/rule-types';
 import { describeSource } from '../engine/rule';
 import { OWASP } from '../engine/types';
@@ -17,8 +17,8 @@ export default defineRule({
     languages: ['python'],
   },
   python: {
-    assignment: (node, ctx) => pythonAssignment(node, ctx),
-    call: (node, ctx) => pythonCall(node, ctx),
+    assignment: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonAssignment(node, ctx); },
+    call: (node, ctx) => { if (ctx.file.mayHaveTaint()) pythonCall(node, ctx); },
   },
 });
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type TextEdit } from '../engine/types';
 import { nameWords, pyImportEdit } from './support/constants';
@@ -85,11 +85,12 @@ function flip(p: Polarity): Polarity {
 function pythonIf(node: Node, ctx: PyContext): void {
   const cond = node.childForFieldName('condition');
   if (!cond || isTestCode(ctx.file.path)) return;
+  // the enclosing handler first: the condition's polarity asks the data flow
+  const fn = node.parent ? enclosingDef(node) : undefined;
+  if (!fn || !isHandler(fn.childForFieldName('name')?.text, paramNames(fn))) return;
   const found: Node[] = [];
   const polarity = pyPolarity(cond, ctx, found);
   if (!polarity) return;
-  const fn = node.parent ? enclosingDef(node) : undefined;
-  if (!fn || !isHandler(fn.childForFieldName('name')?.text, paramNames(fn))) return;
   // the failure branch: the if body, the else body, or (no else) what follows the if
   let branch: Node[] = [];
   if (polarity === 'failure') branch = blockStatements(node.childForFieldName('consequence'));

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP, type Value } from '../engine/types';
 import { skipOuter } from '../lang/javascript/front';
@@ -75,6 +75,8 @@ function pythonCall(node: Node, ctx: PyContext): void {
 function hashUpdate(node: Node, ctx: PyContext): string | undefined {
   const f = node.childForFieldName('function');
   if (f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'update') return undefined;
+  // a `hashlib.*()` origin needs the name hashlib in the file (`dict.update` is everywhere)
+  if (!ctx.file.identifiers().has('hashlib')) return undefined;
   const origin = ctx.file.valueOf(f.childForFieldName('object')).origin;
   const m = origin ? /^(hashlib\.\w+)\(\)$/.exec(origin) : null;
   return m && PY_FAST.test(m[1]) && m[1] !== 'hashlib.new' ? `${m[1]}.update` : undefined;

@@ -57,10 +57,8 @@ export class DataFlow {
     this.buildTooling = isPyBuildTooling(file.path);
   }
 
-  private ptree?: PTree;
-
   get tree(): PTree {
-    return (this.ptree ??= new PTree(this.file.tree, this.file.text));
+    return this.file.tree;
   }
 
   get idx(): FileIndex {

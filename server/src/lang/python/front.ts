@@ -1,12 +1,16 @@
-import type { Node, Tree } from 'web-tree-sitter';
-import type { PNode } from './tree';
+import type { Tree } from 'web-tree-sitter';
+import { PTree, type PNode } from './tree';
 import { stringTemplate, type StringTemplate } from './strings';
 import type { Range, Value } from '../../engine/types';
 import { DataFlow } from './dataflow';
 import { rethrowOverBudget } from '../../engine/budget';
 import { buildRoutes, type PyRoute } from './routes';
+import { mayHaveTaint } from './taint-gate';
 
 /** What `from m import *` binds, for the modules rules care about. */
+/** The syntax node every Python detector receives. */
+type Node = PNode;
+
 const STAR_EXPORTS: Record<string, string[]> = Object.assign(Object.create(null), {
   subprocess: ['call', 'check_call', 'check_output', 'run', 'Popen', 'getoutput', 'getstatusoutput'],
   os: ['system', 'popen', 'execl', 'execle', 'execlp', 'execv', 'execve', 'execvp', 'spawnl', 'spawnv', 'environ', 'getenv', 'remove', 'unlink', 'chmod'],
@@ -32,11 +36,15 @@ export class PyFile {
   /** Modules imported with `from m import *`. */
   readonly starImports: string[] = [];
 
-  constructor(readonly path: string, readonly text: string, readonly tree: Tree) {
-    this.collectImports(tree.rootNode);
+  /** The plain copy of the syntax tree every detector reads (built once here, in one cursor walk). */
+  readonly tree: PTree;
+
+  constructor(readonly path: string, readonly text: string, tsTree: Tree) {
+    this.tree = new PTree(tsTree, text);
+    this.collectImports();
   }
 
-  range(node: Node | PNode): Range {
+  range(node: Node): Range {
     return {
       start: { line: node.startPosition.row, character: node.startPosition.column },
       end: { line: node.endPosition.row, character: node.endPosition.column },
@@ -44,8 +52,18 @@ export class PyFile {
   }
 
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
-  qualifiedName(node: Node | PNode | null | undefined): string | undefined {
-    if (!node) return undefined;
+  qualifiedName(node: Node | null | undefined): string | undefined {
+    if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
+    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor)
+    if (this.qualified.has(node.id)) return this.qualified.get(node.id);
+    const q = this.computeQualifiedName(node);
+    this.qualified.set(node.id, q);
+    return q;
+  }
+
+  private readonly qualified = new Map<number, string | undefined>();
+
+  private computeQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
       const q = this.imports.get(node.text);
       if (q || this.starImports.length === 0) return q;
@@ -65,8 +83,8 @@ export class PyFile {
   /** Comments in the file, for suppressions. */
   comments(): { line: number; text: string }[] {
     const out: { line: number; text: string }[] = [];
-    for (const node of this.tree.rootNode.descendantsOfType('comment')) {
-      if (node) out.push({ line: node.startPosition.row, text: node.text.slice(1) });
+    for (const node of this.tree.ofType('comment')) {
+      out.push({ line: node.startPosition.row, text: node.text.slice(1) });
     }
     return out;
   }
@@ -124,7 +142,7 @@ export class PyFile {
   }
 
   /** The data-flow answer for an expression: constant, tainted or unknown (flow-sensitive, memoized per file). */
-  valueOf(node: Node | PNode | null | undefined): Value {
+  valueOf(node: Node | null | undefined): Value {
     if (!node) return { kind: 'unknown' };
     try {
       return (this.flow ??= new DataFlow(this)).valueOf(node);
@@ -136,6 +154,23 @@ export class PyFile {
   }
 
   private flow?: DataFlow;
+  private taintPossible?: boolean;
+
+  private identifierSet?: Set<string>;
+
+  /** The names the file writes anywhere (every `identifier`: variables, attributes, parameters, imports). */
+  identifiers(): ReadonlySet<string> {
+    if (!this.identifierSet) {
+      this.identifierSet = new Set();
+      for (const id of this.tree.ofType('identifier')) this.identifierSet.add(id.text);
+    }
+    return this.identifierSet;
+  }
+
+  /** False when no value of the file can be tainted (no source anywhere): see taint-gate.ts. */
+  mayHaveTaint(): boolean {
+    return this.taintPossible ??= mayHaveTaint(this);
+  }
 
   /** Guard names the configuration adds (`authGuards` in .securehints.json). */
   authGuards: readonly string[] = [];
@@ -147,22 +182,21 @@ export class PyFile {
   }
 
   /** The data flow's plain copy of a node (cheap to read; accepted by every helper here). */
-  node(node: Node | PNode): PNode | undefined {
-    return (this.flow ??= new DataFlow(this)).node(node);
+  node(node: Node): PNode | undefined {
+    return node;
   }
 
   /**
    * The literal text and spliced-in expressions of a string-building expression as written
    * (f-string, `%`, `.format()`, `+`), for fix builders. Undefined for anything else.
    */
-  stringTemplate(node: Node | PNode): StringTemplate | undefined {
+  stringTemplate(node: Node): StringTemplate | undefined {
     const n = this.node(node);
     return n ? stringTemplate(n) : undefined;
   }
 
-  private collectImports(root: Node): void {
-    // descendantsOfType runs inside tree-sitter: much cheaper than visiting every node from JavaScript
-    for (const node of [...root.descendantsOfType('import_statement'), ...root.descendantsOfType('import_from_statement')]) {
+  private collectImports(): void {
+    for (const node of [...this.tree.ofType('import_statement'), ...this.tree.ofType('import_from_statement')]) {
       if (!node) continue;
       if (node.type === 'import_statement') {
         for (const child of node.namedChildren) {

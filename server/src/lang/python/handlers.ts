@@ -126,7 +126,7 @@ function safeAnnotation(file: PyFile, p: Param): boolean {
 
 interface Route { path: string; fastapiStyle: boolean }
 
-const ROUTE_METHODS = /^(route|get|post|put|delete|patch|head|options|api_route|websocket|view_functions)$/;
+export const ROUTE_METHODS = /^(route|get|post|put|delete|patch|head|options|api_route|websocket|view_functions)$/;
 
 /** `@app.route('/x/<name>')`, `@bp.get('/x')`, `@router.post("/items/{id}")`. */
 function routeDecorator(file: PyFile, fn: Node): Route | undefined {

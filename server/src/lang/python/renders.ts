@@ -4,7 +4,7 @@
  * `aiohttp_jinja2.render_template('x.html', request, {...})` and handlers decorated with
  * `@aiohttp_jinja2.template('x.html')` (the returned dict). Each variable with its data-flow level.
  */
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from './tree';
 import { level, worst, type RenderCall, type RenderValue } from '../../engine/render-types';
 import { rethrowOverBudget } from '../../engine/budget';
 import type { PyFile } from './front';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from './tree';
 import type { PyFile } from './front';
 import { levelFromName, MUTATOR_NAME, type Guard, type Level, type Write } from '../../engine/route-types';
 

@@ -7,7 +7,7 @@ import { ALL_SINKS } from './values';
  */
 
 /** Request objects: the Flask/Quart/Bottle globals and what handler parameters are bound to. */
-const REQUEST_GLOBALS = new Set(['flask.request', 'quart.request', 'bottle.request', 'sanic.request', 'werkzeug.local.request',
+export const REQUEST_GLOBALS = new Set(['flask.request', 'quart.request', 'bottle.request', 'sanic.request', 'werkzeug.local.request',
   'tornado.httputil.HTTPServerRequest']);
 export const DJANGO_REQUEST = 'django.http.HttpRequest';
 export const STARLETTE_REQUEST = 'starlette.requests.Request';

@@ -3,17 +3,26 @@ import { checkBudget } from '../../engine/budget';
 
 /**
  * A plain-JavaScript copy of the syntax tree, built once per file with one cursor walk.
- * web-tree-sitter's `Node` crosses into wasm and allocates on every property read; the data flow
- * reads the tree many times, so it works on this copy. The API mirrors the subset of `Node` it uses,
- * and `id` equals the tree-sitter node id, so rules can hand in tree-sitter nodes.
+ * web-tree-sitter's `Node` crosses into wasm and allocates on every property read; the front, the
+ * data flow and the rules' Python detectors read the tree many times, so they all work on this copy.
+ * The API mirrors the subset of `Node` they use (every child, named or not, is copied); `id` is the
+ * node's pre-order number in this copy (unique in the file, stable for the same text).
  */
+const NO_CHILDREN: PNode[] = [];
+
 export class PNode {
   parent: PNode | null = null;
-  readonly children: PNode[] = [];
+  /** Shared empty list for leaves until a first child is added (most nodes are leaves). */
+  children: PNode[] = NO_CHILDREN;
   private named?: PNode[];
+  /** Position among the parent's children. */
+  indexInParent = 0;
+  /** The pre-order number of the last node of this subtree. */
+  last = 0;
 
   constructor(
     readonly tree: PTree,
+    /** Pre-order number (the index in `tree.nodes`). */
     readonly id: number,
     readonly type: string,
     readonly isNamed: boolean,
@@ -46,6 +55,40 @@ export class PNode {
     return this.children[i] ?? null;
   }
 
+  get firstChild(): PNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): PNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
+  get nextSibling(): PNode | null {
+    return this.parent?.children[this.indexInParent + 1] ?? null;
+  }
+
+  get previousSibling(): PNode | null {
+    return this.parent?.children[this.indexInParent - 1] ?? null;
+  }
+
+  get nextNamedSibling(): PNode | null {
+    const siblings = this.parent?.children;
+    if (!siblings) return null;
+    for (let i = this.indexInParent + 1; i < siblings.length; i++) if (siblings[i].isNamed) return siblings[i];
+    return null;
+  }
+
+  get previousNamedSibling(): PNode | null {
+    const siblings = this.parent?.children;
+    if (!siblings) return null;
+    for (let i = this.indexInParent - 1; i >= 0; i--) if (siblings[i].isNamed) return siblings[i];
+    return null;
+  }
+
+  equals(other: PNode | null | undefined): boolean {
+    return !!other && other.id === this.id && other.tree === this.tree;
+  }
+
   childForFieldName(name: string): PNode | null {
     for (const c of this.children) if (c.field === name) return c;
     return null;
@@ -59,59 +102,113 @@ export class PNode {
     return this.tree.position(this.endIndex);
   }
 
-  descendantsOfType(type: string): PNode[] {
+  /** This node (when of a type asked for) and its descendants of those types, in pre-order: from the tree's index, no walk. */
+  descendantsOfType(types: string | string[]): PNode[] {
+    if (typeof types === 'string') return this.ofType(types);
     const out: PNode[] = [];
-    const stack: PNode[] = [this];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === type) out.push(n);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    for (const t of new Set(types)) out.push(...this.ofType(t));
+    return types.length > 1 ? out.sort((a, b) => a.id - b.id) : out;
+  }
+
+  private ofType(type: string): PNode[] {
+    const all = this.tree.ofType(type);
+    if (this.id === 0) return all.slice();
+    // the nodes of this subtree have pre-order numbers pre..last: binary search the first
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid].id < this.id) lo = mid + 1;
+      else hi = mid;
     }
+    const out: PNode[] = [];
+    for (let i = lo; i < all.length && all[i].id <= this.last; i++) out.push(all[i]);
     return out;
+  }
+
+  /** The smallest node that spans [start, end) (as tree-sitter's `descendantForIndex`). */
+  descendantForIndex(start: number, end = start): PNode {
+    let n: PNode = this;
+    for (let depth = 0; depth < 100_000; depth++) {
+      const next: PNode | undefined = n.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.startIndex < c.endIndex || start === end));
+      if (!next) break;
+      n = next;
+    }
+    return n;
   }
 }
 
 export class PTree {
-  readonly byId = new Map<number, PNode>();
   readonly root: PNode;
+  /** Every node in pre-order (the rules' dispatch walks this); `nodes[id]` is the node with that id. */
+  readonly nodes: PNode[] = [];
+  private readonly byType = new Map<string, PNode[]>();
   private lineStarts?: number[];
 
   constructor(tree: Tree, readonly source: string) {
     const c = tree.walk();
-    const make = (parent: PNode | null, field: string | null): PNode => {
-      const n = new PNode(this, c.nodeId, c.nodeType, c.nodeIsNamed, field, c.startIndex, c.endIndex);
+    const nodes = this.nodes;
+    const byType = this.byType;
+    const { types, fields } = tree.language;
+    // named-ness is a property of the (alias-aware) symbol: one wasm call per symbol, not per node
+    const named: boolean[] = [];
+    const make = (parent: PNode | null): PNode => {
+      const typeId = c.nodeTypeId;
+      const type = types[typeId] || 'ERROR';
+      const isNamed = named[typeId] ??= c.nodeIsNamed;
+      const field = parent ? fields[c.currentFieldId] ?? null : null;
+      const n = new PNode(this, nodes.length, type, isNamed, field, c.startIndex, c.endIndex);
       n.parent = parent;
-      this.byId.set(n.id, n);
+      nodes.push(n);
+      const list = byType.get(type);
+      if (list) list.push(n);
+      else byType.set(type, [n]);
       return n;
     };
-    this.root = make(null, null);
-    // iterative pre-order walk; punctuation and keywords without a field are not copied
+    this.root = make(null);
+    // iterative pre-order walk
     const parents: PNode[] = [];
-    let current: PNode | undefined = this.root;
+    let current: PNode = this.root;
     const visit = () => {
       checkBudget();
       const parent = parents[parents.length - 1];
-      const field = c.currentFieldName;
-      if (!c.nodeIsNamed && !field) { current = undefined; return; }
-      current = make(parent, field);
+      current = make(parent);
+      if (parent.children === NO_CHILDREN) parent.children = [];
+      current.indexInParent = parent.children.length;
       parent.children.push(current);
     };
     try {
       for (;;) {
-        if (current && c.gotoFirstChild()) {
+        if (c.gotoFirstChild()) {
           parents.push(current);
           visit();
           continue;
         }
+        current.last = nodes.length - 1;
         for (;;) {
           if (c.gotoNextSibling()) { visit(); break; }
           if (!c.gotoParent()) return;
-          parents.pop();
+          current = parents.pop()!;
+          current.last = nodes.length - 1;
         }
       }
     } finally {
       c.delete();
+      this.root.last = nodes.length - 1;
     }
+  }
+
+  /** The node with an id (its pre-order number). */
+  readonly byId = { get: (id: number): PNode | undefined => this.nodes[id] };
+
+  /** tree-sitter's name for the root (`file.tree.rootNode`). */
+  get rootNode(): PNode {
+    return this.root;
+  }
+
+  /** Every node of a type, in pre-order. */
+  ofType(type: string): PNode[] {
+    return this.byType.get(type) ?? [];
   }
 
   position(index: number): { row: number; column: number } {

@@ -4,7 +4,7 @@
  * They read the syntax around the node a rule points at (its parents); they never search source text.
  */
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../../lang/python/tree';
 import type { PyFile } from '../../lang/python/front';
 import type { JsFile } from '../../lang/javascript/front';
 import { isTestFile, jsPropName, nameWords, pyLiteral } from './constants';

@@ -4,7 +4,7 @@
  * They read the node a rule points at; they never search source text.
  */
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../../lang/python/tree';
 import type { PyFile } from '../../lang/python/front';
 import type { PNode } from '../../lang/python/tree';
 import type { JsFile } from '../../lang/javascript/front';

@@ -4,7 +4,7 @@
  * Flask view detection, and edits that add an import. They read the nodes a rule points at;
  * they never follow assignments and never search source text.
  */
-import type { Node } from 'web-tree-sitter';
+import type { PNode as Node } from '../../lang/python/tree';
 import type { PyFile } from '../../lang/python/front';
 import { evidence, type Evidence } from '../../engine/rule';
 import type { Range, SinkClass, TextEdit, Value } from '../../engine/types';
