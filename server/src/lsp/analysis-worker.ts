@@ -7,7 +7,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
 import type { Config, Finding } from '../engine/types';
-import { spawnAnalysisWorker, takeEarlyWorker, WORKER_FLAG } from './early-worker';
+import { spawnAnalysisWorker, takeEarlyWorker, WORKER_FLAG } from './worker-spawn';
 import { languageFor } from '../engine/languages';
 import { loadTypescript, needsTypescript } from '../lang/javascript/load';
 
