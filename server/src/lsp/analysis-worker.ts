@@ -68,7 +68,10 @@ export class AnalysisWorkers {
       q.resolve({ kind: 'cancelled' });
       return false;
     });
-    if (this.running?.key === key) this.stopRunning({ kind: 'cancelled' });
+    // the running job is left to finish and its result dropped: terminating the worker would make the next
+    // job wait for a new one to load the bundle (and TypeScript) and compile the analyzer again, on every
+    // keystroke that arrives during an analysis; the job's time budget still stops it
+    if (this.running?.key === key) this.running.resolve({ kind: 'cancelled' });
   }
 
   dispose(): void {
