@@ -2,6 +2,8 @@
  * The server bundle's entry: the engine for tests and embedders, and the `secure-hints`
  * command (scan, lsp) for the terminal and any editor.
  */
+// first: starts the language server's analysis worker before the rest of the bundle is evaluated
+import './lsp/early-worker';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { main } from './cli';
 import { runAnalysisWorker, WORKER_FLAG } from './lsp/analysis-worker';

@@ -24,6 +24,7 @@ import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
 import { checkBudget, checkBudgetNow, endBudget, rethrowOverBudget, startBudget, stoppedNote } from './budget';
+import { loadTypescript, needsTypescript } from '../lang/javascript/load';
 import { jsParseErrors, pythonTreeErrors } from './syntax-errors';
 import type { Config, Confidence, Finding, Language } from './types';
 import { languageFor } from './languages';
@@ -64,6 +65,8 @@ export function analyze(path: string, languageId: string | undefined, text: stri
 export function analyzeDetailed(
   path: string, languageId: string | undefined, text: string, config: Config = {}, options: AnalysisOptions = {},
 ): AnalysisResult {
+  // TypeScript loads on first use (scripts/build.mjs): before the budget starts, not inside it
+  if (options.timeBudgetMs && needsTypescript(languageFor(path, languageId))) loadTypescript();
   const saved = startBudget(options.timeBudgetMs);
   try {
     return analyzeWithin(path, languageId, text, config, options);

@@ -8,6 +8,9 @@ import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
 import type { Config, Finding } from '../engine/types';
 import type { RenderCall } from '../engine/render-types';
+import { spawnAnalysisWorker, takeEarlyWorker, WORKER_FLAG } from './worker-spawn';
+import { languageFor } from '../engine/languages';
+import { loadTypescript, needsTypescript } from '../lang/javascript/load';
 
 export interface Job {
   path: string; languageId?: string; text: string; config: Config;
@@ -26,13 +29,15 @@ export type Outcome =
 interface Pending { key: string; job: Job; budgetMs: number; urgent: boolean; resolve(o: Outcome): void }
 interface Running extends Pending { id: number; timer: NodeJS.Timeout; started: number }
 
-export const WORKER_FLAG = 'secureHintsAnalysisWorker';
+export { WORKER_FLAG };
 
 export class AnalysisWorkers {
   private worker?: Worker;
   /** The worker has loaded the engine: the time budget covers analysis, not start-up. */
   private workerReady = false;
   private failedStarts = 0;
+  /** The worker has loaded TypeScript (on first use, for a JS/TS/Vue job: Python files never pay it). */
+  private typescript: 'no' | 'loading' | 'yes' = 'no';
   private running?: Running;
   private queue: Pending[] = [];
   private nextId = 1;
@@ -66,7 +71,10 @@ export class AnalysisWorkers {
       q.resolve({ kind: 'cancelled' });
       return false;
     });
-    if (this.running?.key === key) this.stopRunning({ kind: 'cancelled' });
+    // the running job is left to finish and its result dropped: terminating the worker would make the next
+    // job wait for a new one to load the bundle (and TypeScript) and compile the analyzer again, on every
+    // keystroke that arrives during an analysis; the job's time budget still stops it
+    if (this.running?.key === key) this.running.resolve({ kind: 'cancelled' });
   }
 
   dispose(): void {
@@ -98,6 +106,14 @@ export class AnalysisWorkers {
       }).then(() => this.pump());
       return;
     }
+    if (worker && this.typescript !== 'yes' && needsTypescript(languageFor(this.queue[0].job.path, this.queue[0].job.languageId))) {
+      // TypeScript's load is start-up, not analysis: loaded before the job's time budget starts
+      if (this.typescript === 'no') {
+        this.typescript = 'loading';
+        worker.postMessage({ loadTypescript: true });
+      }
+      return; // pumped again when the worker has loaded it
+    }
     const p = this.queue.shift()!;
     if (!worker) {
       const started = performance.now();
@@ -124,9 +140,12 @@ export class AnalysisWorkers {
     if (this.worker) return this.worker;
     if (!this.script) return undefined;
     let w: Worker;
+    let readyAlready = false;
     try {
-      // stdout/stderr: true keeps the worker's output off the LSP stream
-      w = new Worker(this.script, { workerData: { [WORKER_FLAG]: true }, argv: [], execArgv: [], stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+      // the worker main.ts started first thing (early-worker.ts), else a new one
+      const early = takeEarlyWorker(this.script);
+      readyAlready = early?.ready ?? false;
+      w = early?.worker ?? spawnAnalysisWorker(this.script);
     } catch (err) {
       this.log(`Secure Hints: no analysis worker (${(err as Error).message}); analyzing on the main thread`);
       this.script = undefined;
@@ -134,7 +153,12 @@ export class AnalysisWorkers {
     }
     w.stdout.on('data', () => undefined);
     w.stderr.on('data', (d) => this.log(String(d).trimEnd()));
-    w.on('message', (m: { id: number; ready?: boolean; findings?: Finding[]; notes?: string[]; error?: string; renders?: RenderCall[] }) => {
+    w.on('message', (m: { id: number; ready?: boolean; typescript?: boolean; findings?: Finding[]; notes?: string[]; error?: string; renders?: RenderCall[] }) => {
+      if (m.typescript) {
+        if (this.worker === w) this.typescript = 'yes';
+        this.pump();
+        return;
+      }
       if (m.ready) {
         this.workerReady = true;
         this.failedStarts = 0;
@@ -169,7 +193,8 @@ export class AnalysisWorkers {
     w.on('exit', (code) => lost(`analysis worker exited (${code})`));
     w.unref();
     this.worker = w;
-    this.workerReady = false;
+    this.workerReady = readyAlready;
+    this.typescript = 'no';
     return w;
   }
 }
@@ -180,7 +205,16 @@ export function runAnalysisWorker(): void {
   void ready().then(() => port.postMessage({ ready: true }), (err) => {
     throw err;
   });
-  port.on('message', ({ id, job }: { id: number; job: Job }) => {
+  port.on('message', ({ id, job, loadTypescript: load }: { id: number; job: Job; loadTypescript?: boolean }) => {
+    if (load) {
+      try {
+        loadTypescript();
+      } catch {
+        // the job's own analysis meets the same error and reports it
+      }
+      port.postMessage({ typescript: true });
+      return;
+    }
     try {
       const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs, ...(job.renders ? { renders: job.renders } : {}) });
       port.postMessage({ id, findings: r.findings, notes: r.notes, ...(r.renders ? { renders: r.renders } : {}) });
