@@ -368,3 +368,7 @@ function dedupe(findings: Finding[]): Finding[] {
     return true;
   });
 }
+
+// ---- the same steps, for the incremental document session (engine/session.ts) ----
+export { activeRules, callHandlers, configure, dedupe, jsHandlerTable, looksMinified };
+export type { Handler, JsTable };

@@ -5,6 +5,7 @@ import { OWASP, type Fix } from '../engine/types';
 import { propertyOf, skipOuter } from '../lang/javascript/front';
 import { jsBool, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgument } from './support/constants';
 import { isTestCode, jsFunctionName } from './support/auth';
+import { fileFact } from '../engine/file-facts';
 
 /**
  * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
@@ -112,21 +113,17 @@ function hardCodedPy(keyNode: Node, ctx: PyContext): void {
 // ---- JavaScript / TypeScript ----
 
 /** Files that call jsonwebtoken's verify somewhere: there, decode is a peek at the header, not the check. */
-const verifies = new WeakMap<object, boolean>();
-
 function fileVerifies(ctx: JsContext): boolean {
-  let v = verifies.get(ctx.file);
-  if (v === undefined) {
-    v = false;
+  return fileFact(ctx.file, 'insecure-jwt:verifies', (file) => {
+    let v = false;
     const visit = (n: ts.Node): void => {
       if (v) return;
-      if (ts.isCallExpression(n) && /^jsonwebtoken\.verify$/.test(ctx.file.callName(n) ?? '')) { v = true; return; }
+      if (ts.isCallExpression(n) && /^jsonwebtoken\.verify$/.test(file.callName(n) ?? '')) { v = true; return; }
       ts.forEachChild(n, visit);
     };
-    visit(ctx.file.sourceFile);
-    verifies.set(ctx.file, v);
-  }
-  return v;
+    visit(file.sourceFile);
+    return v;
+  });
 }
 
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {
