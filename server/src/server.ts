@@ -164,7 +164,8 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       budget = prepared ? prepared.budgetMs * (isSlow ? 4 : 1) : 0;
       // a slow file's longer run stops itself at the budget with the findings so far and a note naming the
       // rule; the worker is terminated only past twice that (a parse that alone is too slow)
-      const job = prepared && { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, ...(isSlow ? { timeBudgetMs: budget } : {}) };
+      // `session`: analyzed incrementally against the document's previous version (engine/session.ts)
+      const job = prepared && { path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, session: uri, ...(isSlow ? { timeBudgetMs: budget } : {}) };
       outcome = job
         ? await workers.run(uri, job, isSlow ? budget * 2 : budget, true)
         : { kind: 'done', findings: [], notes: [], elapsedMs: 0 };
@@ -226,6 +227,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   });
   documents.onDidClose((e) => {
     workers.cancel(e.document.uri);
+    workers.forget(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     justOpened.delete(e.document.uri);

@@ -6,12 +6,15 @@
  */
 import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
+import { openDocument, type DocumentSession } from '../engine/session';
 import type { Config, Finding } from '../engine/types';
 
 export interface Job {
   path: string; languageId?: string; text: string; config: Config;
   /** The engine's own budget: it stops itself with a note and the findings so far (the timer is the backstop). */
   timeBudgetMs?: number;
+  /** An open document (its URI): analyzed incrementally against its previous version in the same session. */
+  session?: string;
 }
 
 export type Outcome =
@@ -21,7 +24,7 @@ export type Outcome =
   | { kind: 'failed'; error: string };
 
 interface Pending { key: string; job: Job; budgetMs: number; urgent: boolean; resolve(o: Outcome): void }
-interface Running extends Pending { id: number; timer: NodeJS.Timeout; started: number }
+interface Running extends Pending { id: number; timer: NodeJS.Timeout; started: number; stale?: boolean }
 
 export const WORKER_FLAG = 'secureHintsAnalysisWorker';
 
@@ -63,7 +66,22 @@ export class AnalysisWorkers {
       q.resolve({ kind: 'cancelled' });
       return false;
     });
-    if (this.running?.key === key) this.stopRunning({ kind: 'cancelled' });
+    const r = this.running;
+    if (r?.key !== key) return;
+    if (r.job.session !== undefined && !r.stale) {
+      // an incremental analysis is short and keeps every open document's session in the worker: let it
+      // finish (its result is dropped), the time budget still stops it
+      r.stale = true;
+      r.resolve({ kind: 'cancelled' });
+      return;
+    }
+    this.stopRunning({ kind: 'cancelled' });
+  }
+
+  /** Forgets an open document's incremental session (the document was closed). */
+  forget(session: string): void {
+    sessions.forget(session);
+    this.worker?.postMessage({ forget: session });
   }
 
   dispose(): void {
@@ -100,7 +118,7 @@ export class AnalysisWorkers {
       const started = performance.now();
       try {
         // on this thread nothing can stop the analysis from outside: it stops itself at the budget
-        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs });
+        const r: AnalysisResult = sessions.analyze({ ...p.job, timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs });
         p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started });
       } catch (err) {
         p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });
@@ -177,12 +195,55 @@ export function runAnalysisWorker(): void {
   void ready().then(() => port.postMessage({ ready: true }), (err) => {
     throw err;
   });
-  port.on('message', ({ id, job }: { id: number; job: Job }) => {
+  port.on('message', ({ id, job, forget }: { id: number; job: Job; forget?: string }) => {
+    if (forget !== undefined) {
+      sessions.forget(forget);
+      return;
+    }
     try {
-      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
+      const r = sessions.analyze(job);
       port.postMessage({ id, findings: r.findings, notes: r.notes });
     } catch (err) {
       port.postMessage({ id, error: String((err as Error)?.stack ?? err) });
     }
   });
 }
+
+/**
+ * The open documents' incremental sessions on this thread (the worker's, or the main thread's in the
+ * fallback), by URI. A session is reopened when the document's path, language or configuration changes;
+ * the least recently analyzed ones are dropped past MAX_SESSIONS (each holds its parse trees).
+ */
+class Sessions {
+  private readonly open = new Map<string, { session: DocumentSession; key: string }>();
+
+  analyze(job: Job): AnalysisResult {
+    if (job.session === undefined) return analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
+    const key = JSON.stringify([job.path, job.languageId, job.config]);
+    const known = this.open.get(job.session);
+    this.open.delete(job.session);
+    let session = known?.key === key ? known.session : undefined;
+    if (known && !session) known.session.dispose();
+    let result: AnalysisResult;
+    if (session) result = session.update(job.text, { timeBudgetMs: job.timeBudgetMs });
+    else {
+      session = openDocument(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
+      result = session.result();
+    }
+    this.open.set(job.session, { session, key });
+    for (const [uri, s] of this.open) {
+      if (this.open.size <= MAX_SESSIONS) break;
+      s.session.dispose();
+      this.open.delete(uri);
+    }
+    return result;
+  }
+
+  forget(uri: string): void {
+    this.open.get(uri)?.session.dispose();
+    this.open.delete(uri);
+  }
+}
+
+const MAX_SESSIONS = 20;
+const sessions = new Sessions();
