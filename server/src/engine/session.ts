@@ -57,7 +57,11 @@ export function openDocument(path: string, languageId: string | undefined, text:
 }
 
 /** Findings of one unit, per rule (the rule's index in the session's rule list). */
-interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; depthHit: boolean }
+/**
+ * `movable`: every position the findings hold is inside the unit (they move with it); otherwise they are
+ * reused only where they were, for edits after `lastLine`, the last line they mention.
+ */
+interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean }
 
 interface UnitRef { key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number }
 
@@ -134,6 +138,8 @@ class Session implements DocumentSession {
   private incremental(text: string): AnalysisResult {
     const change = this.text === undefined ? undefined : changedSpan(this.text, text);
     const rules = activeRules(this.language!, this.config);
+    // the first line the edit touches (in both versions): positions before it did not move
+    const changeLine = change ? positionAt(this.text!, change.start).row : -1;
     const notes: string[] = [];
     let out: AnalysisResult;
     if (this.language === 'python') {
@@ -151,10 +157,12 @@ class Session implements DocumentSession {
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
       const units = tree.rootNode.children.filter((c): c is Node => !!c).map((node) => this.unit(text, node.startIndex, node.endIndex,
         node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
-      const facts = `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}`;
-      out = this.run(rules.filter((r) => r.python), units, facts, notes, pyDispatcher(file, rules.filter((r) => r.python), notes));
+      // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
+      const moduleCode = units.filter((u) => !PY_DECLARATIONS.has(u.node!.type)).map((u) => u.text).join('\u0000');
+      const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
+      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine);
       out = this.finish(out, text, () => file.comments(), notes);
-      this.facts = `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}`;
+      this.facts = facts();
     } else {
       const sf = this.sourceFile && change
         ? ts.updateSourceFile(this.sourceFile, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start })
@@ -179,8 +187,9 @@ class Session implements DocumentSession {
         return this.unit(text, s.pos, s.end, { row: start.line, column: start.character }, last, () => jsUnitNames(file, s, from, to), { from, to });
       });
       const table = jsHandlerTable(rules);
-      const facts = () => `${JSON.stringify([...file.imports])}|${file.mayHaveTaint()}|${file.mayHaveServerTaint()}|${factsFingerprint(file)}`;
-      out = this.run(table.rules, units, facts(), notes, jsDispatcher(file, table, end));
+      const moduleCode = statements.filter((st) => !jsDeclarationOrCall(st)).map((st) => st.getText(file.sourceFile)).join('\u0000');
+      const facts = () => `${JSON.stringify([...file.imports])}|${file.mayHaveTaint()}|${file.mayHaveServerTaint()}|${factsFingerprint(file)}|${moduleCode}`;
+      out = this.run(table.rules, units, facts(), notes, jsDispatcher(file, table, end), changeLine);
       out = this.finish(out, text, () => file.comments(), notes);
       this.facts = facts();
     }
@@ -197,7 +206,7 @@ class Session implements DocumentSession {
   }
 
   /** Findings per unit: the cached ones where still valid, the others from the rules. */
-  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher): AnalysisResult {
+  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number): AnalysisResult {
     if (facts !== this.facts) this.cache = new Map();
     // keys: a unit's text and which occurrence of that text it is
     const seen = new Map<string, number>();
@@ -230,10 +239,11 @@ class Session implements DocumentSession {
     units.forEach((u, i) => {
       let c = stale[i] ? undefined : this.cache.get(u.key);
       if (c && (c.line !== u.line || c.character !== u.character)) c = c.movable ? moved(c, u) : undefined;
+      else if (c && !c.movable && changeLine <= c.lastLine) c = undefined;
       if (!c) {
         analyzed++;
         const r = dispatch.unit(u);
-        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), depthHit: r.depthHit };
+        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit };
       }
       if (notes.length > 0) throw new Fallback();
       cache.set(u.key, c);
@@ -258,6 +268,17 @@ class Session implements DocumentSession {
     applySuppressions(findings, parseSuppressions(text.includes('secure-hints:') ? comments() : []));
     return { findings: configure(dedupe(findings), this.config), notes };
   }
+}
+
+/** Top-level Python nodes that are not module code run as one block: definitions, imports, comments. */
+const PY_DECLARATIONS = new Set(['function_definition', 'class_definition', 'decorated_definition', 'import_statement',
+  'import_from_statement', 'future_import_statement', 'comment']);
+
+/** JS/TS top-level statements outside the module's own flow of values: declarations and calls (`app.get(...)`). */
+function jsDeclarationOrCall(st: ts.Statement): boolean {
+  if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)
+    || ts.isImportDeclaration(st) || ts.isEmptyStatement(st)) return true;
+  return ts.isExpressionStatement(st) && ts.isCallExpression(st.expression);
 }
 
 interface Segment { byRule: Finding[][]; depthHit: boolean }
@@ -363,25 +384,36 @@ function positionAt(text: string, offset: number): { row: number; column: number
   return { row, column: offset - lineStart };
 }
 
-const LINE_NUMBER_IN_TEXT = /\bline\s+\d/i;
+const LINE_NUMBERS = /\bline\s+(\d{1,9})/gi;
 
-/**
- * A unit's findings can move with it when every position they hold lies inside the unit and no text
- * mentions a line number (a message naming the source's line would go stale).
- */
+/** The 0-based lines a text names ("`request.args` (line 12)"). */
+function linesIn(text: string | undefined): number[] {
+  if (!text) return [];
+  return [...text.matchAll(LINE_NUMBERS)].map((m) => Number(m[1]) - 1);
+}
+
+/** Every text of a finding that may name a line. */
+function textsOf(f: Finding): string[] {
+  return [f.message, f.details ?? '', f.properties ? JSON.stringify(f.properties) : '', ...(f.dataPath ?? []).map((s) => s.description),
+    ...f.fixes.flatMap((fix) => [fix.title, ...fix.edits.map((e) => e.newText)])];
+}
+
+/** Every line a finding mentions: its range, its fixes' edits, its data path, line numbers in its texts. */
+function linesOf(f: Finding): number[] {
+  return [f.range.start.line, f.range.end.line, ...f.fixes.flatMap((fix) => fix.edits.flatMap((e) => [e.range.start.line, e.range.end.line])),
+    ...(f.dataPath ?? []).map((s) => s.line), ...textsOf(f).flatMap(linesIn)];
+}
+
+function lastLine(byRule: Finding[][]): number {
+  let last = -1;
+  for (const found of byRule) for (const f of found) for (const l of linesOf(f)) if (l > last) last = l;
+  return last;
+}
+
+/** A unit's findings can move with it when every line they mention lies inside the unit. */
 function movable(byRule: Finding[][], u: UnitRef): boolean {
-  const inside = (p: Position) => p.line >= u.line && p.line <= u.endLine;
   for (const found of byRule) {
-    for (const f of found) {
-      if (!inside(f.range.start) || !inside(f.range.end)) return false;
-      for (const fix of f.fixes) {
-        if (LINE_NUMBER_IN_TEXT.test(fix.title)) return false;
-        for (const e of fix.edits) if (!inside(e.range.start) || !inside(e.range.end) || LINE_NUMBER_IN_TEXT.test(e.newText)) return false;
-      }
-      for (const s of f.dataPath ?? []) if (s.line < u.line || s.line > u.endLine || LINE_NUMBER_IN_TEXT.test(s.description)) return false;
-      if (LINE_NUMBER_IN_TEXT.test(f.message) || (f.details && LINE_NUMBER_IN_TEXT.test(f.details))) return false;
-      if (f.properties && LINE_NUMBER_IN_TEXT.test(JSON.stringify(f.properties))) return false;
-    }
+    for (const f of found) for (const l of linesOf(f)) if (l < u.line || l > u.endLine) return false;
   }
   return true;
 }
@@ -392,11 +424,15 @@ function moved(c: Cached, u: UnitRef): Cached {
   const dc = u.character - c.character;
   const pos = (p: Position): Position => ({ line: p.line + dl, character: p.line === c.line ? p.character + dc : p.character });
   const range = (r: { start: Position; end: Position }) => ({ start: pos(r.start), end: pos(r.end) });
+  const text = (t: string) => (dl === 0 ? t : t.replace(LINE_NUMBERS, (m, n: string) => m.slice(0, m.length - n.length) + String(Number(n) + dl)));
   const byRule = c.byRule.map((found) => found.map((f): Finding => ({
     ...f,
     range: range(f.range),
-    fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
-    ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ ...s, line: s.line + dl })) } : {}),
+    message: text(f.message),
+    fixes: f.fixes.map((fix) => ({ ...fix, title: text(fix.title), edits: fix.edits.map((e) => ({ ...e, range: range(e.range), newText: text(e.newText) })) })),
+    ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ ...s, line: s.line + dl, description: text(s.description) })) } : {}),
+    ...(f.details !== undefined ? { details: text(f.details) } : {}),
+    ...(f.properties ? { properties: JSON.parse(text(JSON.stringify(f.properties))) as Record<string, unknown> } : {}),
   })));
-  return { line: u.line, character: u.character, byRule, movable: true, depthHit: c.depthHit };
+  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit };
 }
