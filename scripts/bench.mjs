@@ -425,3 +425,11 @@ console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} M
   if (packed && packed.status === 0 && existsSync(vsix)) console.log(`.vsix: ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB (budget 5 MB)`);
   else console.log('.vsix: vsce package failed');
 }
+
+// ---- Incremental edit (engine/session.ts): a one-line change in the middle of the generated 10,000-line files ----
+{
+  const { incrementalEditFigures, sessionMemory } = await import('./incremental-bench.mjs');
+  console.log('\nIncremental edit: CPU of a one-line change in the middle, analyzed against the previous version (fresh = analyze from scratch)');
+  incrementalEditFigures(engine, [['python', 'bench.py'], ['typescript', 'bench.ts']].map(([language, path]) => ({ label: `generated ${language}`, path, text: generate(language, 10000) })));
+  sessionMemory(engine, 'bench.py', generate('python', 1000), { edits: 10000 });
+}
