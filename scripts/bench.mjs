@@ -431,5 +431,6 @@ console.log(`\nPeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} M
   const { incrementalEditFigures, sessionMemory } = await import('./incremental-bench.mjs');
   console.log('\nIncremental edit: CPU of a one-line change in the middle, analyzed against the previous version (fresh = analyze from scratch)');
   incrementalEditFigures(engine, [['python', 'bench.py'], ['typescript', 'bench.ts']].map(([language, path]) => ({ label: `generated ${language}`, path, text: generate(language, 10000) })));
-  sessionMemory(engine, 'bench.py', generate('python', 1000), { edits: 10000 });
+  // 2,000 analyzed edits (a 10,000-edit language-server session: node scripts/incremental-bench.mjs FILE --memory 10000)
+  sessionMemory(engine, 'bench.py', generate('python', 1000), { edits: 2000 });
 }
