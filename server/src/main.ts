@@ -16,6 +16,7 @@ import { parsePython } from './lang/python/parser';
 import { parseTerraform } from './lang/cloud/hcl-parser';
 
 export { analyze, analyzeDetailed, ready } from './engine/analyze';
+export { openDocument, type DocumentSession } from './engine/session';
 export { syntaxErrors } from './engine/syntax-errors';
 export { languageFor } from './engine/languages';
 export { rules } from './rules';

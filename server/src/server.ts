@@ -168,8 +168,9 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
       // a slow file's longer run stops itself at the budget with the findings so far and a note naming the
       // rule; the worker is terminated only past twice that (a parse that alone is too slow)
       const isTemplate = prepared && languageFor(prepared.path, document.languageId) === 'template';
+      // `session`: analyzed incrementally against the document's previous version (engine/session.ts)
       const job = prepared && {
-        path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, ...(isSlow ? { timeBudgetMs: budget } : {}),
+        path: prepared.path, languageId: document.languageId, text: document.getText(), config: prepared.config, session: uri, ...(isSlow ? { timeBudgetMs: budget } : {}),
         ...(isTemplate && renderFacts.size > 0 ? { renders: [...renderFacts.values()].flat() } : {}),
       };
       outcome = job
@@ -250,6 +251,7 @@ export function startServer(transport: 'stdio' | 'ipc'): Connection {
   });
   documents.onDidClose((e) => {
     workers.cancel(e.document.uri);
+    workers.forget(e.document.uri);
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     justOpened.delete(e.document.uri);

@@ -194,7 +194,7 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
 }
 
 /** Render calls are looked for only in files that mention rendering (a cheap test before a walk). */
-function mayRender(text: string): boolean {
+export function mayRender(text: string): boolean {
   return text.includes('render') || text.includes('aiohttp_jinja2') || text.includes('TemplateResponse');
 }
 
@@ -395,3 +395,7 @@ function dedupe(findings: Finding[]): Finding[] {
     return true;
   });
 }
+
+// ---- the same steps, for the incremental document session (engine/session.ts) ----
+export { activeRules, callHandlers, configure, dedupe, jsHandlerTable, looksMinified };
+export type { Handler, JsTable };

@@ -1,11 +1,12 @@
 /**
  * Analysis off the server's main thread, so hovers and code actions stay responsive while a large
- * file is analyzed. One worker thread runs one job at a time; a job over its time budget, or made
- * stale by a newer version of its document, is stopped by terminating the worker (the next job
- * starts a fresh one). Without a worker (e.g. not running from the bundle) jobs run in-thread.
+ * file is analyzed. One worker thread runs one job at a time; a job over its time budget is stopped by
+ * terminating the worker (the next job starts a fresh one); a job made stale by a newer version of its
+ * document finishes and its result is dropped. The worker keeps an incremental session per open document. Without a worker (e.g. not running from the bundle) jobs run in-thread.
  */
 import { parentPort, Worker } from 'node:worker_threads';
 import { analyzeDetailed, ready, type AnalysisResult } from '../engine/analyze';
+import { openDocument, type DocumentSession } from '../engine/session';
 import type { Config, Finding } from '../engine/types';
 import type { RenderCall } from '../engine/render-types';
 import { spawnAnalysisWorker, takeEarlyWorker, WORKER_FLAG } from './worker-spawn';
@@ -18,6 +19,8 @@ export interface Job {
   timeBudgetMs?: number;
   /** For a template: the render calls known in this session (from the code files analyzed). */
   renders?: RenderCall[];
+  /** An open document (its URI): analyzed incrementally against its previous version in the same session. */
+  session?: string;
 }
 
 export type Outcome =
@@ -72,9 +75,16 @@ export class AnalysisWorkers {
       return false;
     });
     // the running job is left to finish and its result dropped: terminating the worker would make the next
-    // job wait for a new one to load the bundle (and TypeScript) and compile the analyzer again, on every
-    // keystroke that arrives during an analysis; the job's time budget still stops it
+    // job wait for a new one to load the bundle (and TypeScript) and compile the analyzer again, and lose every
+    // open document's incremental session, on every keystroke that arrives during an analysis; the job's time
+    // budget still stops it
     if (this.running?.key === key) this.running.resolve({ kind: 'cancelled' });
+  }
+
+  /** Forgets an open document's incremental session (the document was closed). */
+  forget(session: string): void {
+    sessions.forget(session);
+    this.worker?.postMessage({ forget: session });
   }
 
   dispose(): void {
@@ -119,7 +129,7 @@ export class AnalysisWorkers {
       const started = performance.now();
       try {
         // on this thread nothing can stop the analysis from outside: it stops itself at the budget
-        const r: AnalysisResult = analyzeDetailed(p.job.path, p.job.languageId, p.job.text, p.job.config, { timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs, ...(p.job.renders ? { renders: p.job.renders } : {}) });
+        const r: AnalysisResult = sessions.analyze({ ...p.job, timeBudgetMs: p.job.timeBudgetMs ?? p.budgetMs });
         p.resolve({ kind: 'done', findings: r.findings, notes: r.notes, elapsedMs: performance.now() - started, ...(r.renders ? { renders: r.renders } : {}) });
       } catch (err) {
         p.resolve({ kind: 'failed', error: String((err as Error)?.stack ?? err) });
@@ -205,7 +215,11 @@ export function runAnalysisWorker(): void {
   void ready().then(() => port.postMessage({ ready: true }), (err) => {
     throw err;
   });
-  port.on('message', ({ id, job, loadTypescript: load }: { id: number; job: Job; loadTypescript?: boolean }) => {
+  port.on('message', ({ id, job, loadTypescript: load, forget }: { id: number; job: Job; loadTypescript?: boolean; forget?: string }) => {
+    if (forget !== undefined) {
+      sessions.forget(forget);
+      return;
+    }
     if (load) {
       try {
         loadTypescript();
@@ -216,10 +230,52 @@ export function runAnalysisWorker(): void {
       return;
     }
     try {
-      const r = analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs, ...(job.renders ? { renders: job.renders } : {}) });
+      const r = sessions.analyze(job);
       port.postMessage({ id, findings: r.findings, notes: r.notes, ...(r.renders ? { renders: r.renders } : {}) });
     } catch (err) {
       port.postMessage({ id, error: String((err as Error)?.stack ?? err) });
     }
   });
 }
+
+/**
+ * The open documents' incremental sessions on this thread (the worker's, or the main thread's in the
+ * fallback), by URI. A session is reopened when the document's path, language or configuration changes;
+ * the least recently analyzed ones are dropped past MAX_SESSIONS (each holds its parse trees).
+ */
+class Sessions {
+  private readonly open = new Map<string, { session: DocumentSession; key: string }>();
+
+  analyze(job: Job): AnalysisResult {
+    // templates join the render calls of the other open files: analyzed afresh each time
+    if (job.session === undefined || job.renders) {
+      return analyzeDetailed(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs, ...(job.renders ? { renders: job.renders } : {}) });
+    }
+    const key = JSON.stringify([job.path, job.languageId, job.config]);
+    const known = this.open.get(job.session);
+    this.open.delete(job.session);
+    let session = known?.key === key ? known.session : undefined;
+    if (known && !session) known.session.dispose();
+    let result: AnalysisResult;
+    if (session) result = session.update(job.text, { timeBudgetMs: job.timeBudgetMs });
+    else {
+      session = openDocument(job.path, job.languageId, job.text, job.config, { timeBudgetMs: job.timeBudgetMs });
+      result = session.result();
+    }
+    this.open.set(job.session, { session, key });
+    for (const [uri, s] of this.open) {
+      if (this.open.size <= MAX_SESSIONS) break;
+      s.session.dispose();
+      this.open.delete(uri);
+    }
+    return result;
+  }
+
+  forget(uri: string): void {
+    this.open.get(uri)?.session.dispose();
+    this.open.delete(uri);
+  }
+}
+
+const MAX_SESSIONS = 20;
+const sessions = new Sessions();

@@ -5,6 +5,7 @@ import { OWASP, type Severity, type Value } from '../engine/types';
 import { skipOuter } from '../lang/javascript/front';
 import { jsPropName, nameWords, pyBool, pyLiteral } from './support/constants';
 import { isTestCode, jsFunctionName, pyFunctionName } from './support/auth';
+import { fileFact } from '../engine/file-facts';
 
 /**
  * An authorization decision taken from data the client sets: a role, an admin flag or permissions read from a
@@ -280,19 +281,13 @@ function pyDecision(ctx: PyContext, atom: Node): Decision | undefined {
 
 const PY_WEB_MODULES = ['flask', 'django', 'rest_framework', 'fastapi', 'starlette', 'quart', 'sanic', 'bottle', 'aiohttp',
   'tornado', 'falcon', 'pyramid', 'litestar', 'jwt', 'jose', 'werkzeug'];
-const pyWebFiles = new WeakMap<object, boolean>();
 
 /** Only files of a web framework (or that decode tokens) can read a request: skip the data flow elsewhere. */
 function pyReady(ctx: PyContext): boolean {
-  let v = pyWebFiles.get(ctx.file);
-  if (v === undefined) {
-    v = !isTestCode(ctx.file.path) && (PY_WEB_MODULES.some((m) => ctx.file.importsModule(m))
-      || ctx.file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')))
-      // every finding is a tainted value or a token decoded without verification (pyUnverifiedToken)
-      && (ctx.file.mayHaveTaint() || ctx.file.identifiers().has('jwt') || ctx.file.identifiers().has('jose'));
-    pyWebFiles.set(ctx.file, v);
-  }
-  return v;
+  return fileFact(ctx.file, 'client-controlled-authorization:py-web', (file) => !isTestCode(file.path) && (PY_WEB_MODULES.some((m) => file.importsModule(m))
+    || file.tree.rootNode.namedChildren.some((c) => c?.type === 'function_definition' && /^(lambda_handler|handler)$/.test(c.childForFieldName('name')?.text ?? '')))
+    // every finding is a tainted value or a token decoded without verification (pyUnverifiedToken)
+    && (file.mayHaveTaint() || file.identifiers().has('jwt') || file.identifiers().has('jose')));
 }
 
 /** Calls that ask the server whether the user may act: the client value only chose which question to ask. */

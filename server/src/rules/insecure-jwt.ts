@@ -7,6 +7,7 @@ import { jsBoolValue, jsString, pyBool, pyImportEdit, pyLiteral, pyRemoveArgumen
 import { isTestCode, jsFunctionName } from './support/auth';
 import { jsOptions, jsResolve } from '../lang/javascript/options';
 import { pyCallOptions, pyOptions, pyResolve } from '../lang/python/options';
+import { fileFact } from '../engine/file-facts';
 
 /**
  * JSON Web Tokens accepted without a verified signature, with the `none` algorithm, signed with a secret written
@@ -117,21 +118,17 @@ function hardCodedPy(keyNode: Node, ctx: PyContext): void {
 // ---- JavaScript / TypeScript ----
 
 /** Files that call jsonwebtoken's verify somewhere: there, decode is a peek at the header, not the check. */
-const verifies = new WeakMap<object, boolean>();
-
 function fileVerifies(ctx: JsContext): boolean {
-  let v = verifies.get(ctx.file);
-  if (v === undefined) {
-    v = false;
+  return fileFact(ctx.file, 'insecure-jwt:verifies', (file) => {
+    let v = false;
     const visit = (n: ts.Node): void => {
       if (v) return;
-      if (ts.isCallExpression(n) && /^jsonwebtoken\.verify$/.test(ctx.file.callName(n) ?? '')) { v = true; return; }
+      if (ts.isCallExpression(n) && /^jsonwebtoken\.verify$/.test(file.callName(n) ?? '')) { v = true; return; }
       ts.forEachChild(n, visit);
     };
-    visit(ctx.file.sourceFile);
-    verifies.set(ctx.file, v);
-  }
-  return v;
+    visit(file.sourceFile);
+    return v;
+  });
 }
 
 /** A string, or a name that says secret/key/certificate: what a verification key looks like. */

@@ -8,6 +8,7 @@ import { removePair } from '../lang/kube/edits';
 import { boolOf } from '../lang/kube/values';
 import { pairOf } from '../lang/kube/yaml';
 import { jsBool, jsBoolValue, jsPropName, jsRemoveMember, jsRemoveStatement, jsString, pyBool, pyLiteral, pyRemoveArgument, skipTestsJs, skipTestsPy } from './support/constants';
+import { fileFact } from '../engine/file-facts';
 
 export default defineRule({
   meta: {
@@ -115,21 +116,13 @@ function isSetting(node: Node): boolean {
   return false;
 }
 
-const ownHostnameCheck = new WeakMap<object, boolean>();
-
 /** A module that calls `match_hostname`/`check_hostname(...)` itself turns the context's check off on purpose. */
 function matchesHostnamesItself(ctx: PyContext): boolean {
-  const f = ctx.file;
-  let known = ownHostnameCheck.get(f);
-  if (known === undefined) {
-    known = f.tree.rootNode.descendantsOfType('call').some((c) => {
-      const fn = c?.childForFieldName('function');
-      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-      return !!name && /^_?(match_hostname|check_hostname|verify_hostname)$/.test(name);
-    });
-    ownHostnameCheck.set(f, known);
-  }
-  return known;
+  return fileFact(ctx.file, 'tls-verification-disabled:own-hostname-check', (f) => f.tree.rootNode.descendantsOfType('call').some((c) => {
+    const fn = c?.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    return !!name && /^_?(match_hostname|check_hostname|verify_hostname)$/.test(name);
+  }));
 }
 
 function isSelfDefault(node: Node): boolean {

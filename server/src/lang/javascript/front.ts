@@ -37,11 +37,12 @@ export class JsFile {
    */
   readonly kinds: Uint16Array;
 
-  constructor(readonly path: string, readonly text: string) {
+  /** `sourceFile`: this text's tree when the caller has it already (an incremental `ts.updateSourceFile`). */
+  constructor(readonly path: string, readonly text: string, sourceFile?: ts.SourceFile) {
     if (bracketsNestedOver(text, MAX_BRACKET_NESTING)) {
       throw new RangeError(`brackets nested more than ${MAX_BRACKET_NESTING} deep: maximum call stack size exceeded`);
     }
-    this.sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+    this.sourceFile = sourceFile ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
     ({ nodes: this.nodes, kinds: this.kinds } = linkNodes(this.sourceFile));
     this.collectImports();
   }

@@ -78,11 +78,14 @@ function typeText(p: ts.ParameterDeclaration): string {
   return ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
 }
 
-const memo = new WeakMap<ts.Node, HandlerKind | null>();
+// per file, then per function node: an incremental parse hands the same node objects to the next version's file
+const memo = new WeakMap<JsFile, WeakMap<ts.Node, HandlerKind | null>>();
 
 function handlerKind(file: JsFile, fn: ts.SignatureDeclaration): HandlerKind | undefined {
-  let k = memo.get(fn);
-  if (k === undefined) memo.set(fn, k = computeKind(file, fn) ?? null);
+  let ofFile = memo.get(file);
+  if (!ofFile) memo.set(file, ofFile = new WeakMap());
+  let k = ofFile.get(fn);
+  if (k === undefined) ofFile.set(fn, k = computeKind(file, fn) ?? null);
   return k ?? undefined;
 }
 

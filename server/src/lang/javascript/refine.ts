@@ -350,17 +350,21 @@ function prefixGuard(flow: Flow, resolved: ts.Expression, root: ts.Expression | 
   }
 }
 
-const predicates = new WeakMap<ts.Node, Map<boolean, SinkClass[][]>>();
+// per data flow (one per file), then per function node: an incremental parse hands the same node objects to
+// the next version's file, whose answer may differ
+const predicates = new WeakMap<Flow, WeakMap<ts.Node, Map<boolean, SinkClass[][]>>>();
 
 /**
  * What a local function that returns a condition proves about each of its parameters when it returns
  * `truth`: `const isColumn = (c) => COLUMNS.includes(c)`, `function inside(p) { return path.resolve(ROOT, p).startsWith(ROOT); }`.
  */
 export function predicate(flow: Flow, fn: ts.Node, truth: boolean): SinkClass[][] {
-  let byTruth = predicates.get(fn);
+  let ofFlow = predicates.get(flow);
+  if (!ofFlow) predicates.set(flow, ofFlow = new WeakMap());
+  let byTruth = ofFlow.get(fn);
   const known = byTruth?.get(truth);
   if (known) return known;
-  if (!byTruth) predicates.set(fn, byTruth = new Map());
+  if (!byTruth) ofFlow.set(fn, byTruth = new Map());
   byTruth.set(truth, []);
   const f = fn as ts.FunctionLikeDeclaration;
   if (!(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !f.body || flow.inProgress(fn)) return [];

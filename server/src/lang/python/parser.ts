@@ -29,9 +29,10 @@ export function initPython(): Promise<void> {
   return loading;
 }
 
-export function parsePython(text: string): Tree {
+/** `old`: the previous tree of the same document, already `edit()`ed to the change (incremental parse). */
+export function parsePython(text: string, old?: Tree): Tree {
   if (!parser) throw new Error('Python parser not initialised: await initPython() first');
-  const tree = parser.parse(text);
+  const tree = parser.parse(text, old);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -1,0 +1,441 @@
+/**
+ * Incremental analysis of one open document: `openDocument(...)` analyzes it once, `update(text)`
+ * analyzes a new version reusing what the previous one computed, with the same findings and notes as a
+ * fresh `analyzeDetailed` of the same text.
+ *
+ * - The parse is reused: tree-sitter's `tree.edit` + `parse(text, oldTree)` for Python, TypeScript's
+ *   `updateSourceFile` for JS/TS (the change is the span between the versions' common prefix and suffix).
+ * - Rules run again only on the top-level statements ("units", engine/units.ts) an edit can affect: a
+ *   changed unit, the units that mention what it binds, and what those mention (callers, callees,
+ *   module constants and imports). Every other unit's findings are the previous version's, moved with the
+ *   unit when lines were inserted or removed above it.
+ * - File-wide facts invalidate everything when they change: the imports, the front's gates
+ *   (`mayHaveTaint`...) and every rule's file-wide fact (engine/file-facts.ts).
+ * - Handlers on the file's root node (route inventories: missing-authorization, rate limits, IDOR,
+ *   settings modules) run on every version.
+ * - Anything unusual (a rule that throws, the time budget, a parse that overflows) falls back to a fresh
+ *   analysis and starts the cache over; other languages always take the fresh path.
+ */
+import ts from 'typescript';
+import { Edit, type Tree } from 'web-tree-sitter';
+import type { PNode as Node } from '../lang/python/tree';
+import { JsFile } from '../lang/javascript/front';
+import { PyFile } from '../lang/python/front';
+import { parsePython } from '../lang/python/parser';
+import { pythonRenderCalls } from '../lang/python/renders';
+import { jsRenderCalls } from '../lang/javascript/renders';
+import type { RenderCall } from './render-types';
+import { vendoredFile } from '../lang/deps/vendored';
+import {
+  activeRules, analyzeDetailed, mayRender, callHandlers, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
+  type AnalysisOptions, type AnalysisResult, type Handler,
+} from './analyze';
+import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
+import { factsFingerprint, fileFact } from './file-facts';
+import { languageFor } from './languages';
+import { Reporter } from './rule';
+import type { Rule } from './rule-types';
+import { applySuppressions, parseSuppressions } from './suppress';
+import type { Config, Finding, Language, Position } from './types';
+import { jsUnitNames, pythonUnitNames, staleUnits, type UnitNames } from './units';
+import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
+
+export interface DocumentSession {
+  readonly path: string;
+  /** Analyzes a new version of the document (the changed span is found by comparing it with the last one). */
+  update(text: string, options?: AnalysisOptions): AnalysisResult;
+  /** The last version's result. */
+  result(): AnalysisResult;
+  findings(): Finding[];
+  /** What the last update reused: units in the file, and how many of them ran again. */
+  stats(): { units: number; analyzed: number; incremental: boolean };
+  /** Frees the parse tree (tree-sitter memory is not garbage-collected). */
+  dispose(): void;
+}
+
+/** Opens a document for incremental analysis and analyzes its first version. */
+export function openDocument(path: string, languageId: string | undefined, text: string, config: Config = {}, options: AnalysisOptions = {}): DocumentSession {
+  const s = new Session(path, languageId, config);
+  s.update(text, options);
+  return s;
+}
+
+/** Findings of one unit, per rule (the rule's index in the session's rule list). */
+/**
+ * `movable`: every position the findings hold is inside the unit (they move with it); otherwise they are
+ * reused only where they were, for edits after `lastLine`, the last line they mention.
+ */
+interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean }
+
+interface UnitRef { key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number }
+
+class Fallback extends Error {}
+
+class Session implements DocumentSession {
+  private readonly language: Language | undefined;
+  private last: AnalysisResult = { findings: [], notes: [] };
+  private text?: string;
+  private tree?: Tree;
+  private sourceFile?: ts.SourceFile;
+  private cache = new Map<string, Cached>();
+  private names = new Map<string, UnitNames>();
+  private previous: UnitRef[] = [];
+  private facts = '';
+  private lastStats = { units: 0, analyzed: 0, incremental: false };
+
+  constructor(readonly path: string, private readonly languageId: string | undefined, private readonly config: Config) {
+    this.language = languageFor(path, languageId);
+  }
+
+  result(): AnalysisResult { return this.last; }
+  findings(): Finding[] { return this.last.findings; }
+  stats() { return this.lastStats; }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  update(text: string, options: AnalysisOptions = {}): AnalysisResult {
+    // the same normalisation as analyze: a lone CR is a line end, as LF of the same length
+    if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
+    if (!this.eligible(text)) {
+      this.reset();
+      this.lastStats = { units: 0, analyzed: 0, incremental: false };
+      return this.last = analyzeDetailed(this.path, this.languageId, text, this.config, options);
+    }
+    const saved = startBudget(options.timeBudgetMs);
+    try {
+      return this.last = this.incremental(text);
+    } catch (err) {
+      if (!(err instanceof Fallback)) rethrowOverBudget(err);
+    } finally {
+      endBudget(saved);
+    }
+    // a rule failed, the budget ran out or the parse overflowed: the fresh analysis says so the same way
+    this.reset();
+    this.lastStats = { units: 0, analyzed: 0, incremental: false };
+    return this.last = analyzeDetailed(this.path, this.languageId, text, this.config, options);
+  }
+
+  private reset(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.sourceFile = undefined;
+    this.text = undefined;
+    this.cache = new Map();
+    this.names = new Map();
+    this.previous = [];
+    this.facts = '';
+  }
+
+  /** The texts `analyze` analyzes fully as Python or JS (not skipped, not vendored, not minified). */
+  private eligible(text: string): boolean {
+    const lang = this.language;
+    if (lang !== 'python' && lang !== 'javascript') return false;
+    if (text.length > maxFileBytesFor(lang, this.config) || text.includes('\u0000')) return false;
+    if (lang === 'javascript') {
+      if (/\.d\.[cm]?ts$/i.test(this.path) || vendoredFile(this.path, text) || looksMinified(text)) return false;
+    }
+    return true;
+  }
+
+  private incremental(text: string): AnalysisResult {
+    const change = this.text === undefined ? undefined : changedSpan(this.text, text);
+    const rules = activeRules(this.language!, this.config);
+    // the first line the edit touches (in both versions): positions before it did not move
+    const changeLine = change ? positionAt(this.text!, change.start).row : -1;
+    const notes: string[] = [];
+    let out: AnalysisResult;
+    if (this.language === 'python') {
+      let tree: Tree;
+      if (this.tree && change) {
+        this.tree.edit(new Edit({
+          startIndex: change.start, oldEndIndex: change.oldEnd, newEndIndex: change.newEnd,
+          startPosition: positionAt(this.text!, change.start), oldEndPosition: positionAt(this.text!, change.oldEnd), newEndPosition: positionAt(text, change.newEnd),
+        }));
+        tree = parsePython(text, this.tree);
+      } else tree = parsePython(text);
+      this.tree?.delete();
+      this.tree = tree;
+      const file = new PyFile(this.path, text, tree);
+      if (this.config.authGuards) file.authGuards = this.config.authGuards;
+      const units = file.tree.rootNode.children.map((node) => this.unit(text, node.startIndex, node.endIndex,
+        node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
+      // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
+      const moduleCode = units.filter((u) => !PY_DECLARATIONS.has(u.node!.type)).map((u) => u.text).join('\u0000');
+      const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
+      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine);
+      out = this.finish(out, text, () => file.comments(), notes);
+      out = withRenders(out, text, () => pythonRenderCalls(file));
+      this.facts = facts();
+    } else {
+      const sf = this.sourceFile && change
+        ? ts.updateSourceFile(this.sourceFile, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start })
+        : undefined;
+      let file: JsFile;
+      try {
+        file = new JsFile(this.path, text, sf);
+      } catch {
+        throw new Fallback(); // nested too deeply: the fresh analysis's note
+      }
+      this.sourceFile = file.sourceFile;
+      if (this.config.authGuards) file.authGuards = this.config.authGuards;
+      const sqlText = JsFile.prototype.hasSqlText;
+      file.hasSqlText = (test) => fileFact(file, 'javascript:sql-text', (f: JsFile) => sqlText.call(f, test));
+      const statements = file.sourceFile.statements;
+      const end = (file.sourceFile.endOfFileToken as { id?: number }).id ?? file.nodes.length;
+      const units = statements.map((s, i) => {
+        const from = (s as { id?: number }).id!;
+        const to = i + 1 < statements.length ? (statements[i + 1] as { id?: number }).id! : end;
+        const start = file.sourceFile.getLineAndCharacterOfPosition(s.pos);
+        const last = file.sourceFile.getLineAndCharacterOfPosition(s.end).line;
+        return this.unit(text, s.pos, s.end, { row: start.line, column: start.character }, last, () => jsUnitNames(file, s, from, to), { from, to });
+      });
+      const table = jsHandlerTable(rules);
+      const moduleCode = statements.filter((st) => !jsDeclarationOrCall(st)).map((st) => st.getText(file.sourceFile)).join('\u0000');
+      const facts = () => `${JSON.stringify([...file.imports])}|${file.mayHaveTaint()}|${file.mayHaveServerTaint()}|${factsFingerprint(file)}|${moduleCode}`;
+      out = this.run(table.rules, units, facts(), notes, jsDispatcher(file, table, end), changeLine);
+      out = this.finish(out, text, () => file.comments(), notes);
+      out = withRenders(out, text, () => jsRenderCalls(file));
+      this.facts = facts();
+    }
+    this.text = text;
+    return out;
+  }
+
+  private unit(text: string, start: number, end: number, at: { row: number; column: number }, endLine: number,
+    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }): UnitRef {
+    const t = text.slice(start, end);
+    let n = this.names.get(t);
+    if (!n) this.names.set(t, n = names());
+    return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where };
+  }
+
+  /** Findings per unit: the cached ones where still valid, the others from the rules. */
+  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number): AnalysisResult {
+    if (facts !== this.facts) this.cache = new Map();
+    // keys: a unit's text and which occurrence of that text it is
+    const seen = new Map<string, number>();
+    for (const u of units) {
+      const k = seen.get(u.text) ?? 0;
+      seen.set(u.text, k + 1);
+      u.key = `${u.text}\u0000${k}`;
+    }
+    const now = new Set(units.map((u) => u.key));
+    const before = new Set(this.previous.map((u) => u.key));
+    const lost = { bound: new Set<string>(), refs: new Set<string>() };
+    const top = new Set<string>();
+    for (const u of [...units, ...this.previous]) for (const b of u.names.bound) top.add(b);
+    for (const u of this.previous) {
+      if (now.has(u.key)) continue;
+      for (const b of u.names.bound) lost.bound.add(b);
+      for (const a of u.names.assigned) if (top.has(a)) lost.bound.add(a);
+      for (const r of u.names.refs) lost.refs.add(r);
+    }
+    const changed: number[] = [];
+    units.forEach((u, i) => { if (!before.has(u.key) || !this.cache.has(u.key)) changed.push(i); });
+    const stale = staleUnits(units.map((u) => u.names), changed, lost);
+
+    const byRule: Finding[][] = rules.map(() => []);
+    const root = dispatch.root();
+    let depthHit = root.depthHit;
+    const cache = new Map<string, Cached>();
+    const segments: Finding[][][] = [root.byRule];
+    let analyzed = 0;
+    units.forEach((u, i) => {
+      let c = stale[i] ? undefined : this.cache.get(u.key);
+      if (c && (c.line !== u.line || c.character !== u.character)) c = c.movable ? moved(c, u) : undefined;
+      else if (c && !c.movable && changeLine <= c.lastLine) c = undefined;
+      if (!c) {
+        analyzed++;
+        const r = dispatch.unit(u);
+        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit };
+      }
+      if (notes.length > 0) throw new Fallback();
+      cache.set(u.key, c);
+      depthHit ||= c.depthHit;
+      segments.push(c.byRule);
+    });
+    const tail = dispatch.tail();
+    segments.push(tail.byRule);
+    if (notes.length > 0) throw new Fallback();
+    depthHit ||= tail.depthHit;
+    for (const seg of segments) seg.forEach((found, r) => { for (const f of found) byRule[r].push(f); });
+    this.cache = cache;
+    this.previous = units.map((u) => ({ ...u, node: undefined }));
+    for (const t of [...this.names.keys()]) if (!seen.has(t)) this.names.delete(t);
+    this.lastStats = { units: units.length, analyzed, incremental: this.text !== undefined };
+    if (depthHit) notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
+    return { findings: byRule.flat(), notes };
+  }
+
+  private finish(out: AnalysisResult, text: string, comments: () => { line: number; text: string }[], notes: string[]): AnalysisResult {
+    const findings = out.findings.map((f) => ({ ...f }));
+    applySuppressions(findings, parseSuppressions(text.includes('secure-hints:') ? comments() : []));
+    return { findings: configure(dedupe(findings), this.config), notes };
+  }
+}
+
+/** The render calls a code file makes (templates join them), as `analyze` reports them. */
+function withRenders(out: AnalysisResult, text: string, renders: () => RenderCall[]): AnalysisResult {
+  if (!mayRender(text)) return out;
+  const found = renders();
+  return found.length ? { ...out, renders: found } : out;
+}
+
+/** Top-level Python nodes that are not module code run as one block: definitions, imports, comments. */
+const PY_DECLARATIONS = new Set(['function_definition', 'class_definition', 'decorated_definition', 'import_statement',
+  'import_from_statement', 'future_import_statement', 'comment']);
+
+/** JS/TS top-level statements outside the module's own flow of values: declarations and calls (`app.get(...)`). */
+function jsDeclarationOrCall(st: ts.Statement): boolean {
+  if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)
+    || ts.isImportDeclaration(st) || ts.isEmptyStatement(st)) return true;
+  return ts.isExpressionStatement(st) && ts.isCallExpression(st.expression);
+}
+
+interface Segment { byRule: Finding[][]; depthHit: boolean }
+interface Dispatcher { root(): Segment; unit(u: UnitRef): Segment; tail(): Segment }
+
+/** Python: the rules' visitors by node type, run over the root node or one unit's subtree. */
+function pyDispatcher(file: PyFile, rules: Rule[], notes: string[]): Dispatcher {
+  let reporters: Reporter[] = [];
+  const contexts = rules.map((_, i) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) }));
+  const byType = new Map<string, Handler<Node, typeof contexts[number]>[]>();
+  rules.forEach((rule, i) => {
+    for (const [type, fn] of Object.entries(rule.python!)) {
+      if (!fn) continue;
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type)!.push({ rule: rule.meta.id, fn, ctx: contexts[i] });
+    }
+  });
+  const failed = new Set<string>();
+  const segment = (walk: () => void): Segment => {
+    reporters = rules.map((r) => new Reporter(r.meta));
+    walk();
+    return { byRule: reporters.map((r) => r.findings), depthHit: false };
+  };
+  return {
+    root: () => segment(() => {
+      checkBudget();
+      const handlers = byType.get(file.tree.rootNode.type);
+      if (handlers) callHandlers(handlers, file.tree.rootNode, failed, notes);
+    }),
+    unit: (u) => segment(() => {
+      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last
+      const nodes = file.tree.nodes;
+      for (let i = u.node!.id; i <= u.node!.last; i++) {
+        checkBudget();
+        const handlers = byType.get(nodes[i].type);
+        if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+      }
+    }),
+    tail: () => ({ byRule: rules.map(() => []), depthHit: false }),
+  };
+}
+
+/** JS/TS: the rules' visitors by node kind over a range of the file's nodes (document order). */
+function jsDispatcher(file: JsFile, table: ReturnType<typeof jsHandlerTable>, end: number): Dispatcher {
+  let reporters: Reporter[] = [];
+  const contexts = table.rules.map((_, i) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) }));
+  const range = (from: number, to: number): Segment => {
+    reporters = table.rules.map((r) => new Reporter(r.meta));
+    const before = file.flowDepthLimitHit;
+    const { nodes, kinds } = file;
+    const byKind = table.byKind;
+    for (let i = from; i < to; i++) {
+      if ((i & 255) === 0) checkBudgetNow();
+      const handlers = byKind[kinds[i]];
+      if (!handlers) continue;
+      for (const h of handlers) {
+        try {
+          h.fn(nodes[i], contexts[h.index]);
+        } catch (err) {
+          rethrowOverBudget(err, table.rules[h.index].meta.id);
+          throw new Fallback(); // the fresh analysis switches the rule off for the rest of the file, with a note
+        }
+      }
+    }
+    return { byRule: reporters.map((r) => r.findings), depthHit: !before && file.flowDepthLimitHit };
+  };
+  return {
+    root: () => range(0, 1),
+    unit: (u) => range(u.from!, u.to!),
+    tail: () => range(end, file.nodes.length),
+  };
+}
+
+/** The span where two versions differ: common prefix and suffix, as one replaced range. */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } | undefined {
+  if (before === after) return { start: 0, oldEnd: 0, newEnd: 0 };
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+/** Row and column (UTF-16 code units, as web-tree-sitter counts for a JS string) of an offset. */
+function positionAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+const LINE_NUMBERS = /\bline\s+(\d{1,9})/gi;
+
+/** The 0-based lines a text names ("`request.args` (line 12)"). */
+function linesIn(text: string | undefined): number[] {
+  if (!text) return [];
+  return [...text.matchAll(LINE_NUMBERS)].map((m) => Number(m[1]) - 1);
+}
+
+/** Every text of a finding that may name a line. */
+function textsOf(f: Finding): string[] {
+  return [f.message, f.details ?? '', f.properties ? JSON.stringify(f.properties) : '', ...(f.dataPath ?? []).map((s) => s.description),
+    ...f.fixes.flatMap((fix) => [fix.title, ...fix.edits.map((e) => e.newText)])];
+}
+
+/** Every line a finding mentions: its range, its fixes' edits, its data path, line numbers in its texts. */
+function linesOf(f: Finding): number[] {
+  return [f.range.start.line, f.range.end.line, ...f.fixes.flatMap((fix) => fix.edits.flatMap((e) => [e.range.start.line, e.range.end.line])),
+    ...(f.dataPath ?? []).map((s) => s.line), ...textsOf(f).flatMap(linesIn)];
+}
+
+function lastLine(byRule: Finding[][]): number {
+  let last = -1;
+  for (const found of byRule) for (const f of found) for (const l of linesOf(f)) if (l > last) last = l;
+  return last;
+}
+
+/** A unit's findings can move with it when every line they mention lies inside the unit. */
+function movable(byRule: Finding[][], u: UnitRef): boolean {
+  for (const found of byRule) {
+    for (const f of found) for (const l of linesOf(f)) if (l < u.line || l > u.endLine) return false;
+  }
+  return true;
+}
+
+/** The cached findings of a unit that moved to `u`'s position (lines above it added or removed). */
+function moved(c: Cached, u: UnitRef): Cached {
+  const dl = u.line - c.line;
+  const dc = u.character - c.character;
+  const pos = (p: Position): Position => ({ line: p.line + dl, character: p.line === c.line ? p.character + dc : p.character });
+  const range = (r: { start: Position; end: Position }) => ({ start: pos(r.start), end: pos(r.end) });
+  const text = (t: string) => (dl === 0 ? t : t.replace(LINE_NUMBERS, (m, n: string) => m.slice(0, m.length - n.length) + String(Number(n) + dl)));
+  const byRule = c.byRule.map((found) => found.map((f): Finding => ({
+    ...f,
+    range: range(f.range),
+    message: text(f.message),
+    fixes: f.fixes.map((fix) => ({ ...fix, title: text(fix.title), edits: fix.edits.map((e) => ({ ...e, range: range(e.range), newText: text(e.newText) })) })),
+    ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ ...s, line: s.line + dl, description: text(s.description) })) } : {}),
+    ...(f.details !== undefined ? { details: text(f.details) } : {}),
+    ...(f.properties ? { properties: JSON.parse(text(JSON.stringify(f.properties))) as Record<string, unknown> } : {}),
+  })));
+  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit };
+}

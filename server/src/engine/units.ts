@@ -1,0 +1,197 @@
+/**
+ * The pieces an incremental analysis caches results for: the top-level statements of a Python or
+ * JS/TS file ("units"), each with the names it binds at module level and the names it mentions, and
+ * the closure that decides which units an edit makes stale.
+ *
+ * A unit's findings may depend on the units it mentions (callees' summaries, module constants, imports:
+ * "down") and on the units that mention it (callers' arguments, route registrations: "up"), so a unit is
+ * stale when a changed unit lies in Down*(Up*(unit)): computed the other way round, from the changed
+ * units, in two linear passes (`staleUnits`): the ancestors of the changed units (who mentions them,
+ * transitively), then everything those mention, transitively.
+ */
+import ts from 'typescript';
+import type { PNode as Node } from '../lang/python/tree';
+import type { JsFile } from '../lang/javascript/front';
+
+/** What a unit binds and mentions (by the unit's text: cached across versions). */
+export interface UnitNames {
+  /** Names the unit binds at module level (declarations, imports, top-level assignment targets). */
+  bound: string[];
+  /** Identifiers that are written to anywhere in the unit (a function assigning a module variable). */
+  assigned: string[];
+  /** Every identifier the unit mentions, except the names its own declarations introduce. */
+  refs: string[];
+}
+
+const PY_SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
+
+/** Python: one top-level node of the module. */
+export function pythonUnitNames(unit: Node): UnitNames {
+  const bound = new Set<string>();
+  const assigned = new Set<string>();
+  const declSites = new Set<number>();
+  const def = unit.type === 'decorated_definition' ? unit.childForFieldName('definition') : unit;
+  const addIds = (n: Node | null, to: Set<string>) => {
+    if (!n) return;
+    if (n.type === 'identifier') to.add(n.text);
+    else for (const id of n.descendantsOfType('identifier')) if (id) to.add(id.text);
+  };
+  for (const d of unit.descendantsOfType(['function_definition', 'class_definition'])) {
+    const name = d?.childForFieldName('name');
+    if (name) declSites.add(name.startIndex);
+  }
+  if (def && (def.type === 'function_definition' || def.type === 'class_definition')) {
+    addIds(def.childForFieldName('name'), bound);
+    if (def.type === 'class_definition') {
+      // methods and class-level attributes: `obj.method()` elsewhere mentions them
+      for (const child of def.childForFieldName('body')?.namedChildren ?? []) {
+        const member = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+        if (member?.type === 'function_definition' || member?.type === 'class_definition') addIds(member.childForFieldName('name'), bound);
+        else if (member?.type === 'expression_statement') {
+          for (const a of member.namedChildren) if (a?.type === 'assignment') addIds(a.childForFieldName('left'), bound);
+        }
+      }
+    }
+  } else if (unit.type === 'import_statement' || unit.type === 'import_from_statement' || unit.type === 'future_import_statement') {
+    addIds(unit, bound);
+  } else {
+    // module-level code: what it binds outside any function or class inside it
+    for (const n of unit.descendantsOfType(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern', 'named_expression',
+      'function_definition', 'class_definition', 'import_statement', 'import_from_statement'])) {
+      if (!n || insidePyScope(n, unit)) continue;
+      if (n.type === 'function_definition' || n.type === 'class_definition') addIds(n.childForFieldName('name'), bound);
+      else if (n.type === 'import_statement' || n.type === 'import_from_statement') addIds(n, bound);
+      else if (n.type === 'as_pattern') addIds(n.childForFieldName('alias'), bound);
+      else if (n.type === 'named_expression') addIds(n.childForFieldName('name'), bound);
+      else addIds(n.childForFieldName('left'), bound);
+    }
+  }
+  // what the unit may change outside itself: names declared `global`, and containers and objects written
+  // through (`CACHE[k] = v`, `obj.attr = v`); a plain `name = v` in a function binds a local
+  for (const n of unit.descendantsOfType(['assignment', 'augmented_assignment', 'global_statement', 'delete_statement'])) {
+    if (!n) continue;
+    if (n.type === 'global_statement' || n.type === 'delete_statement') { addIds(n, assigned); continue; }
+    const left = n.childForFieldName('left');
+    if (!left) continue;
+    const through = left.type === 'subscript' || left.type === 'attribute' ? [left] : left.descendantsOfType(['subscript', 'attribute']);
+    for (const t of through) addIds(t, assigned);
+  }
+  const refs = new Set<string>();
+  for (const id of unit.type === 'identifier' ? [unit] : unit.descendantsOfType('identifier')) {
+    if (id && !declSites.has(id.startIndex)) refs.add(id.text);
+  }
+  return { bound: [...bound], assigned: [...assigned], refs: [...refs] };
+}
+
+function insidePyScope(n: Node, unit: Node): boolean {
+  for (let p = n.parent; p && p.startIndex >= unit.startIndex && p.id !== unit.id; p = p.parent) {
+    if (PY_SCOPES.has(p.type)) return true;
+  }
+  return false;
+}
+
+const K = ts.SyntaxKind;
+
+/** JS/TS: one top-level statement, whose nodes are `file.nodes[from..to)` (document order). */
+export function jsUnitNames(file: JsFile, stmt: ts.Statement, from: number, to: number): UnitNames {
+  const bound = new Set<string>();
+  const assigned = new Set<string>();
+  const refs = new Set<string>();
+  const { nodes, kinds } = file;
+  const ids = (n: ts.Node | undefined, to: Set<string>) => {
+    if (!n) return;
+    if (ts.isIdentifier(n)) { to.add(n.text); return; }
+    n.forEachChild((c) => { ids(c, to); });
+  };
+  const named = stmt as ts.Node as { name?: ts.Node };
+  if (ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt)
+    || ts.isEnumDeclaration(stmt) || ts.isModuleDeclaration(stmt)) {
+    ids(named.name, bound);
+    if (ts.isClassDeclaration(stmt)) for (const m of stmt.members) if (m.name && ts.isIdentifier(m.name)) bound.add(m.name.text);
+  } else if (ts.isImportDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt)) {
+    ids(stmt, bound);
+  }
+  for (let i = from; i < to; i++) {
+    const k = kinds[i];
+    const n = nodes[i];
+    if (k === K.Identifier) {
+      const p = n.parent as ts.Node & { name?: ts.Node };
+      if (p?.name === n && isDeclarationSite(p)) continue;
+      refs.add((n as ts.Identifier).text);
+    } else if (k === K.BinaryExpression) {
+      const b = n as ts.BinaryExpression;
+      const op = b.operatorToken.kind;
+      if (op >= K.FirstAssignment && op <= K.LastAssignment) {
+        ids(b.left, assigned);
+        if (!insideJsFunction(n, stmt)) ids(b.left, bound);
+      }
+    } else if (k === K.PrefixUnaryExpression || k === K.PostfixUnaryExpression) {
+      const u = n as ts.PrefixUnaryExpression;
+      if (u.operator === K.PlusPlusToken || u.operator === K.MinusMinusToken) ids(u.operand, assigned);
+    } else if (k === K.VariableDeclaration || k === K.FunctionDeclaration || k === K.ClassDeclaration) {
+      // module-level bindings inside top-level blocks (`if`, `try`, `export const`)
+      if (!insideJsFunction(n, stmt)) ids((n as ts.VariableDeclaration).name, bound);
+    } else if (k === K.ImportDeclaration || k === K.ImportEqualsDeclaration) {
+      ids(n, bound);
+    }
+  }
+  return { bound: [...bound], assigned: [...assigned], refs: [...refs] };
+}
+
+function isDeclarationSite(p: ts.Node): boolean {
+  switch (p.kind) {
+    case K.FunctionDeclaration: case K.ClassDeclaration: case K.MethodDeclaration: case K.PropertyDeclaration:
+    case K.GetAccessor: case K.SetAccessor: case K.InterfaceDeclaration: case K.TypeAliasDeclaration:
+    case K.EnumDeclaration: case K.PropertySignature: case K.MethodSignature:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function insideJsFunction(n: ts.Node, stmt: ts.Node): boolean {
+  for (let p = n.parent; p && p !== stmt.parent; p = p.parent) if (ts.isFunctionLike(p)) return true;
+  return false;
+}
+
+/**
+ * The units to analyze again: `changed` are units new in this version (their text was not there before),
+ * `lost` the names units of the previous version bound and mentioned that are gone with them.
+ * A unit U is stale when some W mentions (transitively) both U and a changed unit.
+ */
+export function staleUnits(names: UnitNames[], changed: number[], lost: { bound: Set<string>; refs: Set<string> }): boolean[] {
+  const n = names.length;
+  const top = new Set<string>();
+  for (const u of names) for (const b of u.bound) top.add(b);
+  const definers = new Map<string, number[]>();
+  const mentioners = new Map<string, number[]>();
+  const defs: string[][] = names.map((u) => {
+    const d = new Set(u.bound);
+    for (const a of u.assigned) if (top.has(a)) d.add(a);
+    return [...d];
+  });
+  defs.forEach((d, i) => { for (const name of d) (definers.get(name) ?? definers.set(name, []).get(name)!).push(i); });
+  names.forEach((u, i) => { for (const name of u.refs) (mentioners.get(name) ?? mentioners.set(name, []).get(name)!).push(i); });
+  // W is an "ancestor" of X when W mentions (transitively) a name X defines
+  const ancestor = new Array<boolean>(n).fill(false);
+  const queue: number[] = [];
+  const push = (i: number) => { if (!ancestor[i]) { ancestor[i] = true; queue.push(i); } };
+  for (const i of changed) push(i);
+  // the units that mentioned what a removed unit bound, and those whose names it mentioned (it called them)
+  for (const name of lost.bound) for (const i of mentioners.get(name) ?? []) push(i);
+  for (let q = 0; q < queue.length; q++) {
+    for (const name of defs[queue[q]]) for (const i of mentioners.get(name) ?? []) push(i);
+  }
+  // stale: everything an ancestor mentions, transitively
+  const stale = new Array<boolean>(n).fill(false);
+  const down: number[] = [];
+  for (let i = 0; i < n; i++) if (ancestor[i]) { stale[i] = true; down.push(i); }
+  // what a removed unit mentioned (it called them: their parameters may have had its arguments)
+  for (const name of lost.refs) for (const i of definers.get(name) ?? []) if (!stale[i]) { stale[i] = true; down.push(i); }
+  for (let q = 0; q < down.length; q++) {
+    for (const name of names[down[q]].refs) {
+      for (const i of definers.get(name) ?? []) if (!stale[i]) { stale[i] = true; down.push(i); }
+    }
+  }
+  return stale;
+}
