@@ -64,7 +64,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (options.timeBudgetMs !== undefined) config.timeBudgetMs = options.timeBudgetMs;
   const excluded = excludeMatcher(loaded.root, config.exclude);
   const { files, missing } = collectFiles(paths, { excluded });
-  const jobs = options.jobs ?? defaultJobs();
+  const jobs = options.jobs ?? defaultJobs(files, config);
   const script = bundlePath();
   let results: FileResult[];
   if (jobs > 1 && files.length >= PARALLEL_THRESHOLD && script) {
