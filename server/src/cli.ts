@@ -6,6 +6,7 @@
  * Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage or internal error.
  */
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { scan, UsageError, type ScanResult } from './cli/scan';
 import { toSarif } from './cli/sarif';
 import { formatText } from './cli/text';
@@ -31,7 +32,7 @@ Scan options:
   --fail-on error|warning|none
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
-  --jobs N                   worker threads for large scans (default: CPU count, at most 4)
+  --jobs N                   worker threads (default: from the files' count and size, at most 4)
   --time-budget MS           stop analyzing a file after MS milliseconds, with a note (default: the
                              config's timeBudgetMs, else 10000; 0: no budget)
   -h, --help                 show this help
@@ -151,8 +152,19 @@ function parseScanArgs(args: string[]): ScanArgs {
   return out;
 }
 
+/**
+ * A scan parses one file after another, each tree garbage once its file is done. By default V8 lets the
+ * heap grow to about four times what survived the last full collection before collecting again, and a
+ * large file's tree survives the collections during its own analysis: on large trees the scan's peak
+ * memory was mostly such headroom (live heap after a full collection ~60 MB, peak resident 390-430 MB on
+ * node_modules/). A growth of 50% keeps the peak near 290 MB at the same CPU (measured). Process-wide,
+ * so set by the command only, never by the engine or the language server.
+ */
+const SCAN_HEAP_GROWING_PERCENT = 50;
+
 async function runScan(args: ScanArgs): Promise<number> {
   if (args.fixDependencies && !args.fix) throw new UsageError('--fix-dependencies works with --fix');
+  setFlagsFromString(`--heap-growing-percent=${SCAN_HEAP_GROWING_PERCENT}`);
   const result = await scan({ paths: args.paths, fix: args.fix, fixDependencies: args.fixDependencies, configFile: args.config, jobs: args.jobs, timeBudgetMs: args.timeBudgetMs });
   if (result.missing.length > 0) {
     throw new UsageError(result.missing.map((p) => `no such file or directory: ${p}`).join('\n'));

@@ -25,6 +25,7 @@ export { applyEdits, applyPreferredFixes } from './engine/edits';
 export { loadProjectConfig, loadConfigFile, parseConfig, mergeConfigs } from './engine/config';
 export { scan } from './cli/scan';
 export { collectFiles } from './cli/walk';
+export { defaultJobs } from './cli/parallel';
 /** For the benchmark and probes: the JS/TS front itself. */
 export { JsFile };
 export { toSarif } from './cli/sarif';

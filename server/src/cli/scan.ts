@@ -71,7 +71,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // templates are analyzed after the code that renders them: their findings depend on the render calls found
   const files = collected.files.filter((f) => languageFor(f) !== 'template');
   const templates = collected.files.filter((f) => languageFor(f) === 'template');
-  const jobs = options.jobs ?? defaultJobs();
+  const jobs = options.jobs ?? defaultJobs(files, config);
   const script = bundlePath();
   let results: FileResult[];
   if (jobs > 1 && files.length >= PARALLEL_THRESHOLD && script) {

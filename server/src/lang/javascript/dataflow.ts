@@ -218,7 +218,8 @@ export class Flow {
    * server, like its log files.
    */
   mayHaveServerTaint(): boolean {
-    return this.serverTaintPossible ??= this.scanForSources(true);
+    // a server source is a source: a file without any (most library code) needs no second scan
+    return this.serverTaintPossible ??= this.mayHaveTaint() && this.scanForSources(true);
   }
 
   private scanForSources(serverOnly: boolean): boolean {
@@ -229,6 +230,8 @@ export class Flow {
     for (let i = 0; i < kinds.length; i++) {
       const k = kinds[i];
       if (k === K.Identifier) {
+        // globals (`location`, `process.argv`...) are never what a server receives
+        if (serverOnly) continue;
         const id = nodes[i] as ts.Identifier;
         const marker = GLOBALS[id.text];
         if (!marker || serverOnly || isPropertyName(id) || this.scopes.isDeclaredAt(id)) continue;

@@ -273,15 +273,26 @@ export function isNextConfig(path: string): boolean {
 /** Names longer than this are not split into words (no real variable name is; keeps the work bounded). */
 const MAX_NAME_LENGTH = 256;
 
+/** Names already split (rules ask about the same few names many times per file); bounded, cleared when full. */
+const wordsOfName = new Map<string, string[]>();
+const MAX_CACHED_NAMES = 20_000;
+
 export function nameWords(name: string): string[] {
   if (name.length > MAX_NAME_LENGTH) return [];
-  // HTTPServer -> HTTP_Server with a lookahead: `([A-Z]+)([A-Z][a-z])` backtracks quadratically on capitals
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  let words = wordsOfName.get(name);
+  if (!words) {
+    // HTTPServer -> HTTP_Server with a lookahead: `([A-Z]+)([A-Z][a-z])` backtracks quadratically on capitals
+    words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    if (wordsOfName.size >= MAX_CACHED_NAMES) wordsOfName.clear();
+    wordsOfName.set(name, words);
+  }
+  // a copy: callers may extend their list (two words that name one thing)
+  return words.slice();
 }
 
 /** `secretKey` -> `SECRET_KEY`, for environment variable names. */
