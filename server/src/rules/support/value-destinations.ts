@@ -27,6 +27,7 @@ const MAX_REFS = 100;
 
 const PY_KEEPS = new Set(['binary_operator', 'parenthesized_expression', 'interpolation', 'string', 'concatenated_string',
   'argument_list', 'attribute', 'call', 'subscript', 'conditional_expression', 'keyword_argument', 'format_expression']);
+const PY_DROPS = new Set(['len', 'bool', 'isinstance', 'hasattr', 'type', 'id', 'hash', 'print', 'range', 'enumerate', 'sleep', 'seed']);
 const PY_COOKIE_METHODS = new Set(['set_cookie', 'set_signed_cookie']);
 
 /** The first security destination a Python expression's value reaches, or undefined. */
@@ -43,13 +44,16 @@ export function pyDestination(file: PyFile, node: Node, hops = 0): Destination |
     }
     if (p.type === 'comparison_operator') {
       const ops = p.children.filter((c) => !!c && !c.isNamed).map((c) => c!.text);
-      if (ops.some((o) => o === '==' || o === '!=')) return 'comparison';
+      // a token checked against another value; `x % 5 == 0` or `n == 6` compares a number, not a secret
+      const numeric = p.namedChildren.some((c) => c?.type === 'integer' || c?.type === 'float');
+      if (!numeric && ops.some((o) => o === '==' || o === '!=')) return 'comparison';
       return undefined;
     }
     if (p.type === 'call') {
       const f = p.childForFieldName('function');
       if (f && f.equals(n)) continue; // `x.hexdigest()`: the receiver's value
       const method = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+      if (method && PY_DROPS.has(method)) return undefined; // `len(token)`: the result no longer carries the value
       const q = file.callName(p) ?? '';
       if (method && PY_COOKIE_METHODS.has(method) && arg && isCookieValueArg(p, arg)) return 'cookie';
       if (q === 'hmac.compare_digest' || q === 'secrets.compare_digest') return 'comparison';
@@ -106,7 +110,10 @@ export function jsDestination(file: JsFile, node: ts.Node, hops = 0): Destinatio
     if (ts.isBinaryExpression(p)) {
       const op = p.operatorToken.kind;
       if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken
-        || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return 'comparison';
+        || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) {
+        const other = skipOuter(p.left === n ? p.right : p.left);
+        return ts.isNumericLiteral(other) ? undefined : 'comparison';
+      }
       if (op === ts.SyntaxKind.PlusToken) {
         const l = skipOuter(p.left);
         if (ts.isStringLiteralLike(l) && isLink(`'${l.text}`)) return 'url';
@@ -135,6 +142,7 @@ export function jsDestination(file: JsFile, node: ts.Node, hops = 0): Destinatio
       if (p.initializer === n && ts.isIdentifier(p.name) && hops < MAX_HOPS) return jsLocalUses(file, p.name, hops + 1);
       return undefined;
     }
+    if (ts.isPropertyAccessExpression(p) && p.name.text === 'length') return undefined;
     if (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isParenthesizedExpression(p)
       || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isAwaitExpression(p)) continue;
     return undefined;
