@@ -13,6 +13,8 @@ import { StatusShield } from './status';
 const LANGUAGES = [
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'vue', 'xml',
   'yaml', 'dockercompose', 'dockerfile', 'json', 'jsonc', 'terraform', 'dotenv', 'shellscript', 'pip-requirements', 'toml',
+  // server-side templates (`html`: the server reads only HTML files under a template folder)
+  'jinja-html', 'django-html', 'jinja', 'nunjucks', 'handlebars', 'mustache', 'pug', 'jade', 'ejs', 'html',
 ];
 
 /**
@@ -22,6 +24,8 @@ const LANGUAGES = [
 const FILE_PATTERNS = [
   '**/*.vue', '**/*.tf', '**/{Dockerfile,Containerfile}', '**/{Dockerfile,Containerfile}.*', '**/*.{dockerfile,Dockerfile,containerfile}',
   '**/.env', '**/.env.*', '**/{requirements,constraints}*.{txt,in}', '**/{yarn.lock,poetry.lock,uv.lock,Pipfile.lock,pyproject.toml}',
+  // server-side templates, whatever language extension (if any) names them
+  '**/*.{ejs,hbs,handlebars,mustache,pug,jade,njk,nunjucks,swig,jinja,jinja2,j2,djhtml}',
 ];
 
 let client: LanguageClient | undefined;

@@ -18,7 +18,7 @@ import { vendoredFile } from '../lang/deps/vendored';
 import { TemplateFile } from '../lang/template/front';
 import { pythonRenderCalls } from '../lang/python/renders';
 import { jsRenderCalls } from '../lang/javascript/renders';
-import { rendersOf, type RenderCall } from './render-types';
+import { mayRender, rendersOf, type RenderCall } from './render-types';
 import { rules } from '../rules';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
@@ -191,11 +191,6 @@ function analyzeWithin(path: string, languageId: string | undefined, text: strin
   }
   applySuppressions(findings, parseSuppressions(comments));
   return { findings: configure(dedupe(findings), config), notes, ...(errors ? { syntaxErrors: errors } : {}), ...(renders?.length ? { renders } : {}) };
-}
-
-/** Render calls are looked for only in files that mention rendering (a cheap test before a walk). */
-export function mayRender(text: string): boolean {
-  return text.includes('render') || text.includes('aiohttp_jinja2') || text.includes('TemplateResponse');
 }
 
 /** The size limit for a file: manifests and lockfiles (often large) get at least LOCKFILE_MAX_BYTES. */

@@ -93,3 +93,8 @@ export function worst(a: RenderValue | undefined, b: RenderValue): RenderValue {
   return !a || RANK[b.level] > RANK[a.level] ? b : a;
 }
 
+
+/** Render calls are looked for only in code that mentions rendering (a cheap test before a walk). */
+export function mayRender(text: string): boolean {
+  return text.includes('render') || text.includes('aiohttp_jinja2') || text.includes('TemplateResponse');
+}

@@ -24,10 +24,10 @@ import { PyFile } from '../lang/python/front';
 import { parsePython } from '../lang/python/parser';
 import { pythonRenderCalls } from '../lang/python/renders';
 import { jsRenderCalls } from '../lang/javascript/renders';
-import type { RenderCall } from './render-types';
+import { mayRender, type RenderCall } from './render-types';
 import { vendoredFile } from '../lang/deps/vendored';
 import {
-  activeRules, analyzeDetailed, mayRender, callHandlers, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
+  activeRules, analyzeDetailed, callHandlers, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
   type AnalysisOptions, type AnalysisResult, type Handler,
 } from './analyze';
 import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
