@@ -31,8 +31,9 @@ export default defineRule({
 // ---- Python ----
 
 import type { PyFile } from '../lang/python/front';
+import type { PNode } from '../lang/python/tree';
 import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
-import { importModule as pyImportModule, methodName as pyMethodName, pieces as pyPieces, receiverOrigin as pyReceiverOrigin } from './support/python-sinks';
+import { importModule as pyImportModule, methodName as pyMethodName, receiverOrigin as pyReceiverOrigin } from './support/python-sinks';
 
 /** Builtins that run a string as code: name -> what it does, for the message. */
 const PY_CODE: Record<string, string> = Object.assign(Object.create(null), { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' });
@@ -159,13 +160,14 @@ function pyCodeFileWrite(node: Node, ctx: PyContext): void {
   if (m !== 'write' && m !== 'writelines' && m !== 'write_text') return;
   const recv = node.childForFieldName('function')?.childForFieldName('object');
   const data = f.argument(node, 0, m === 'write_text' ? 'data' : undefined);
-  if (!recv || !data) return;
+  const r = recv ? f.node(recv) : undefined;
+  if (!r || !data) return;
+  // the file first (plain-tree reads): most writes go to data files, and those need no data flow
+  const opened = m === 'write_text' ? pyPathCall(f, r) : pyOpenCall(f, r);
+  const text = opened ? pyPathText(f, opened) : undefined;
+  if (!text || !CODE_FILE.test(text)) return;
   const value = f.valueOf(data);
   if (pyEvidence(value, 'code') !== 'tainted') return;
-  const opened = m === 'write_text' ? pyPathCall(f, recv) : pyOpenCall(f, recv);
-  const path = opened && f.valueOf(opened);
-  const text = path?.kind === 'constant' ? path.value : path ? pyConstantTail(f, opened!) : undefined;
-  if (!text || !CODE_FILE.test(text)) return;
   ctx.report({
     range: f.range(node),
     message: `${pyDescribe(value)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next import or render runs it as code. Store the data as data (JSON, a database row) instead.`,
@@ -173,44 +175,59 @@ function pyCodeFileWrite(node: Node, ctx: PyContext): void {
   });
 }
 
-/** The path argument of the `open()` call a file object comes from (the call itself, or a name bound to it). */
-function pyOpenCall(f: PyFile, recv: Node): Node | undefined {
-  const isOpen = (c: Node | null | undefined): boolean => !!c && c.type === 'call' && /^(open|io\.open|codecs\.open)$/.test(f.callName(c) ?? builtinName(f, c) ?? '');
-  const pathOf = (c: Node): Node | undefined => {
-    const mode = f.argument(c, 1, 'mode');
+/** The front's plain nodes have the structural reads PyFile's argument helpers use. */
+const asNode = (n: PNode): Node => n as unknown as Node;
+
+/** The path argument of the `open()` call a file object comes from (the call itself, or the nearest binding of the name before the write). */
+function pyOpenCall(f: PyFile, recv: PNode): PNode | undefined {
+  const isOpen = (c: PNode | null | undefined): c is PNode => !!c && c.type === 'call'
+    && /^(open|io\.open|codecs\.open)$/.test(f.qualifiedName(c.childForFieldName('function')) ?? builtinName(f, c) ?? '');
+  const pathOf = (c: PNode): PNode | undefined => {
+    const mode = f.argument(asNode(c), 1, 'mode');
     const mv = mode ? f.valueOf(mode) : undefined;
-    return mv?.kind === 'constant' && typeof mv.value === 'string' && /[wax]/.test(mv.value) ? f.argument(c, 0, 'file') : undefined;
+    const path = mv?.kind === 'constant' && typeof mv.value === 'string' && /[wax]/.test(mv.value) ? f.argument(asNode(c), 0, 'file') : undefined;
+    return path as unknown as PNode | undefined;
   };
   if (recv.type === 'call') return isOpen(recv) ? pathOf(recv) : undefined;
   if (recv.type !== 'identifier') return undefined;
-  const scope = f.enclosingFunction(recv) ?? recv.tree.rootNode;
-  // the nearest binding of the name before the write
-  let seen = 0;
-  let last: Node | undefined;
-  for (const item of scope.descendantsOfType(['as_pattern', 'assignment'])) {
-    if (!item || ++seen > 200 || item.startIndex > recv.startIndex) break;
-    const value = item.type === 'as_pattern' ? item.namedChildren[0] : item.childForFieldName('right');
-    const target = item.type === 'as_pattern' ? item.childForFieldName('alias')?.namedChildren[0] ?? item.namedChildren[1] : item.childForFieldName('left');
-    if (target?.text === recv.text) last = value && isOpen(value) ? value : undefined;
+  let scope: PNode | null = recv.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return undefined;
+  let last: PNode | undefined;
+  const stack: PNode[] = [scope];
+  for (let seen = 0; stack.length && seen < 20000; seen++) {
+    const n = stack.pop()!;
+    if (n.startIndex > recv.startIndex) continue;
+    if (n.type === 'as_pattern' || n.type === 'assignment') {
+      const value = n.type === 'as_pattern' ? n.namedChildren[0] : n.childForFieldName('right');
+      const alias = n.type === 'as_pattern' ? n.childForFieldName('alias') : null;
+      const target = n.type === 'as_pattern' ? alias?.namedChildren[0] ?? alias ?? n.namedChildren[1] : n.childForFieldName('left');
+      if (target?.text === recv.text && (!last || n.startIndex > last.startIndex)) last = n;
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
   }
-  return last ? pathOf(last) : undefined;
+  const value = last?.type === 'as_pattern' ? last.namedChildren[0] : last?.childForFieldName('right');
+  return isOpen(value) ? pathOf(value) : undefined;
 }
 
 /** `Path('x.py')` / `pathlib.Path(...)` as the receiver of `.write_text()`. */
-function pyPathCall(f: PyFile, recv: Node): Node | undefined {
-  return recv.type === 'call' && /^pathlib\.(Pure)?(Posix)?Path$/.test(f.callName(recv) ?? '') ? f.argument(recv, 0) : undefined;
+function pyPathCall(f: PyFile, recv: PNode): PNode | undefined {
+  if (recv.type !== 'call' || !/^pathlib\.(Pure)?(Posix)?Path$/.test(f.qualifiedName(recv.childForFieldName('function')) ?? '')) return undefined;
+  return f.argument(asNode(recv), 0) as unknown as PNode | undefined;
 }
 
-function builtinName(f: PyFile, call: Node): string | undefined {
+function builtinName(f: PyFile, call: PNode): string | undefined {
   const fn = call.childForFieldName('function');
   return fn?.type === 'identifier' && !f.imports.has(fn.text) ? fn.text : undefined;
 }
 
-/** The constant text a path ends with: `'.py'` in `'plugins/' + name + '.py'` or `f"plugins/{name}.py"`. */
-function pyConstantTail(f: PyFile, node: Node): string | undefined {
-  const ps = pyPieces(f, node);
-  const last = ps?.[ps.length - 1];
-  return last && 'text' in last ? last.text : undefined;
+/** The path's constant text, or the constant text it ends with: `'.py'` in `'plugins/' + name + '.py'` or `f"plugins/{name}.py"`. */
+function pyPathText(f: PyFile, path: PNode): string | undefined {
+  const v = f.valueOf(path);
+  if (v.kind === 'constant' && typeof v.value === 'string') return v.value;
+  const parts = f.stringTemplate(path)?.parts;
+  const last = parts?.[parts.length - 1];
+  return last?.kind === 'text' ? last.text : undefined;
 }
 
 // ---- JavaScript / TypeScript ----
@@ -351,12 +368,15 @@ function jsCodeFileWrite(node: ts.CallExpression | ts.NewExpression, name: strin
   const file = ctx.file;
   const [target, data] = node.arguments ?? [];
   if (!target || !data || ts.isSpreadElement(data) || !file.mayHaveTaint()) return true;
+  // the path first, without the data flow when it is written out: most writes are data files
+  let text = file.literalText(target);
+  if (text === undefined) {
+    const parts = file.stringParts(target);
+    text = parts?.[parts.length - 1]?.text ?? (file.valueOf(target) as { value?: string }).value;
+  }
+  if (!text || !CODE_FILE.test(text)) return true;
   const v = file.valueOf(data);
   if (jsEvidence(v, 'code') !== 'tainted') return true;
-  const pv = file.valueOf(target);
-  const parts = file.stringParts(target);
-  const text = pv.kind === 'constant' ? pv.value : parts?.[parts.length - 1]?.text;
-  if (!text || !CODE_FILE.test(text)) return true;
   ctx.report({
     range: file.range(data),
     message: `${jsDescribe(v)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next require or render runs it as code. Store the data as data (JSON, a database row) instead.`,
