@@ -218,10 +218,17 @@ export function binary(op: string, a: PV, b: PV): PV {
     // `%d`, `%f`, `%x`... format numbers: those arguments cannot carry text into the result
     const convs = [...a.lit.matchAll(/%(\(([^)]{0,256})\))?[-+ #0]*([1-9]\d*|\*)?(\.\d+)?([a-zA-Z%])/g)].filter((m) => m[5] !== '%');
     const numeric = (m: RegExpMatchArray | undefined) => !!m && /^[dixXeEfFgGoc]$/.test(m[5]);
+    // a value proved free of the quote that opens the literal it goes into (see quotedParts)
+    const fmt = a.lit;
+    const quoted = (v: PV, m: RegExpMatchArray | undefined): PV => {
+      if (!v.noChars || !m || m.index === undefined) return v;
+      const q = quoteState(fmt.slice(0, m.index), '');
+      return q && v.noChars.includes(q) ? clear(v, ['xpath']) : v;
+    };
     let parts: PV[];
-    if (b.seq && b.elems) parts = [...b.elems.values()].map((v, i) => (numeric(convs[i]) ? clear(v, ALL_SINKS) : v));
+    if (b.seq && b.elems) parts = [...b.elems.values()].map((v, i) => (numeric(convs[i]) ? clear(v, ALL_SINKS) : quoted(v, convs[i])));
     else if (b.elems && !b.seq) parts = [...b.elems].map(([k, v]) => (numeric(convs.find((m) => m[2] === k)) ? clear(v, ALL_SINKS) : v)).concat(b.rest ? [b.rest] : []);
-    else parts = [convs.length === 1 && numeric(convs[0]) ? clear(b, ALL_SINKS) : b];
+    else parts = [convs.length === 1 && numeric(convs[0]) ? clear(b, ALL_SINKS) : convs.length === 1 ? quoted(b, convs[0]) : b];
     const out = parts.reduce<PV>((acc, p) => join(acc, plain(p)), constant());
     return out.kind === 'constant' ? constant() : { ...out, built: true, template };
   }
