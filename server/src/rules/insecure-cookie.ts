@@ -377,6 +377,7 @@ const PY_SESSION_STORAGES = /^aiohttp_session\.(cookie_storage\.)?(EncryptedCook
 
 function pySessionStorage(node: Node, ctx: PyContext): boolean {
   const file = ctx.file;
+  if (!file.importsModule('aiohttp_session')) return false;
   const name = file.callName(node);
   if (!name || !PY_SESSION_STORAGES.test(name)) return false;
   if (isTestCode(file.path)) return true;
