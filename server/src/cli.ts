@@ -32,7 +32,7 @@ Scan options:
   --fail-on error|warning|none
                              exit 1 when a finding at or above this severity remains (default: error)
   --config FILE              configuration file (default: the nearest .securehints.json)
-  --jobs N                   worker threads (default: from the files' count and size, at most 4)
+  --jobs N                   worker threads (default: from the work size, at most CPUs - 1 and 4)
   --time-budget MS           stop analyzing a file after MS milliseconds, with a note (default: the
                              config's timeBudgetMs, else 10000; 0: no budget)
   -h, --help                 show this help
