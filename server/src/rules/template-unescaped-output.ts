@@ -30,6 +30,12 @@ const REQUEST_MEMBERS = new Set([
   'path', 'full_path', 'url', 'query_params', 'query', 'body', 'params',
 ]);
 
+/**
+ * Form and model metadata the developer writes in code (`field.help_text|safe` is how Django's own admin
+ * renders the links in password help texts): raw output of it is no user input.
+ */
+const DEVELOPER_TEXT = /\.(help_text|verbose_name|verbose_name_plural)$/;
+
 interface Verdict { value: RenderValue; render?: RenderCall; name?: string }
 
 const RANK = { constant: 0, unknown: 1, tainted: 2 };
@@ -44,6 +50,7 @@ function check(ctx: TemplateContext): void {
   for (const out of file.outputs) {
     if (out.quiet || out.roots.length === 0) continue;
     if (plainTextMail && out.how === '{% autoescape false %}') continue;
+    if (DEVELOPER_TEXT.test(out.expr.trim())) continue;
     // an escaped output of a value the render call wrapped in Markup()/mark_safe()/SafeString is raw too
     const markup = !out.raw && renders ? out.roots.filter((r) => renders.some((c) => c.vars[r.name]?.markup)) : [];
     if (!out.raw && markup.length === 0) continue;
