@@ -8,18 +8,7 @@ const os = require('os');
 const path = require('path');
 const { engine, ready } = require('./helpers/engine');
 const { LspClient } = require('./helpers/lsp-client');
-
-/** A small seeded generator (mulberry32): the same edits on every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { random } = require('./helpers/fuzz');
 
 const SNIPPETS = {
   python: ['\n', ' ', 'x', '(', ')', ':', '\n    ', '"', '#', '\nimport os\n', '\nos.system(request.args["c"])\n',

@@ -227,14 +227,7 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
   if (withVisitors.length === 0) return;
   const reporters = withVisitors.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
-  const byType = new Map<string, Handler<PNode, typeof contexts[number]>[]>();
-  withVisitors.forEach((rule, i) => {
-    for (const [type, fn] of Object.entries(rule.python!)) {
-      if (!fn) continue;
-      if (!byType.has(type)) byType.set(type, []);
-      byType.get(type)!.push({ rule: rule.meta.id, fn, ctx: contexts[i] });
-    }
-  });
+  const byType = pyHandlerTable(withVisitors, contexts);
   const failed = new Set<string>();
   // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node
   const nodes = file.tree.nodes;
@@ -248,6 +241,19 @@ function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]
     // what the rules found before an early stop (time budget) is kept
     for (const r of reporters) out.push(...r.findings);
   }
+}
+
+/** The Python rules' visitors by node type, each with its rule's context (`contexts[i]` for `rules[i]`). */
+export function pyHandlerTable<C>(rules: Rule[], contexts: C[]): Map<string, Handler<PNode, C>[]> {
+  const byType = new Map<string, Handler<PNode, C>[]>();
+  rules.forEach((rule, i) => {
+    for (const [type, fn] of Object.entries(rule.python!)) {
+      if (!fn) continue;
+      if (!byType.has(type)) byType.set(type, []);
+      byType.get(type)!.push({ rule: rule.meta.id, fn: fn as Handler<PNode, C>['fn'], ctx: contexts[i] });
+    }
+  });
+  return byType;
 }
 
 function runJavaScript(file: JsFile, active: Rule[], out: Finding[], notes: string[]): void {

@@ -27,8 +27,8 @@ import { jsRenderCalls } from '../lang/javascript/renders';
 import { mayRender, type RenderCall } from './render-types';
 import { vendoredFile } from '../lang/deps/vendored';
 import {
-  activeRules, analyzeDetailed, callHandlers, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
-  type AnalysisOptions, type AnalysisResult, type Handler,
+  activeRules, analyzeDetailed, callHandlers, pyHandlerTable, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
+  type AnalysisOptions, type AnalysisResult,
 } from './analyze';
 import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
 import { factsFingerprint, fileFact } from './file-facts';
@@ -301,14 +301,7 @@ interface Dispatcher { root(): Segment; unit(u: UnitRef): Segment; tail(): Segme
 function pyDispatcher(file: PyFile, rules: Rule[], notes: string[]): Dispatcher {
   let reporters: Reporter[] = [];
   const contexts = rules.map((_, i) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) }));
-  const byType = new Map<string, Handler<Node, typeof contexts[number]>[]>();
-  rules.forEach((rule, i) => {
-    for (const [type, fn] of Object.entries(rule.python!)) {
-      if (!fn) continue;
-      if (!byType.has(type)) byType.set(type, []);
-      byType.get(type)!.push({ rule: rule.meta.id, fn, ctx: contexts[i] });
-    }
-  });
+  const byType = pyHandlerTable(rules, contexts);
   const failed = new Set<string>();
   const segment = (walk: () => void): Segment => {
     reporters = rules.map((r) => new Reporter(r.meta));
