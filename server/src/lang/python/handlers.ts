@@ -82,11 +82,13 @@ const VIEW_DECORATORS = /(^|\.)(api_view|action|require_http_methods|require_GET
 
 /** A Django/DRF view: in a views module, a class-based view's HTTP method, or wearing a view decorator. */
 function looksLikeView(file: PyFile, fn: Node): boolean {
-  if (/(^|[\/])(views?|viewsets|api)(\.py$|[\/])/.test(file.path)) return true;
   const inClass = fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition'
     || fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition';
   const name = fn.childForFieldName('name')?.text ?? '';
   if (inClass && HTTP_METHODS.test(name)) return true;
+  // a class-based view dispatches only to its HTTP-method handlers: other methods (`__init__(self, request,
+  // exc_type, exc_value, tb)` of an exception reporter in views/debug.py) are called by code, whatever the file
+  if (!inClass && /(^|[\/])(views?|viewsets|api)(\.py$|[\/])/.test(file.path)) return true;
   return decoratorsOf(fn).some((d) => {
     const expr = d.namedChildren[0];
     const callee = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
