@@ -421,6 +421,11 @@ export class Run {
           if (url && pathOf(url)) bindTarget(url, clear(evalExpression(url, f), ['redirect', 'url']), f);
           return;
         }
+        if (q && VALUE_VALIDATORS.has(q) && args[0] && args[0].type !== 'keyword_argument' && pathOf(args[0])) {
+          // true only for a value from a fixed set (a language code Django ships): nothing of the request is left
+          bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
+          return;
+        }
         if (q === 'isinstance' && args.length === 2 && pathOf(args[0]) && numericTypes(args[1])) {
           bindTarget(args[0], clear(evalExpression(args[0], f), ALL_SINKS), f);
           return;
@@ -443,6 +448,9 @@ export class Run {
 }
 
 const HOST_PARTS = new Set(['netloc', 'hostname']);
+
+/** Library predicates that hold only for a value of a fixed, known set. */
+const VALUE_VALIDATORS = new Set(['django.utils.translation.check_for_language']);
 
 /** Names of the project's own URL allow-list predicates (`_allow_redirect`, `is_safe_url`, `is_trusted_host`). */
 const ALLOW_CHECK = /^_*(?:is_)?(?:allow(?:ed)?|safe|trusted|permitted|whitelisted|allowlisted)_(?:redirect|url|next|host|target|origin|domain|return_url)s?$|^_*is_(?:redirect|url|next|host|target|origin|domain)_(?:allowed|safe|trusted|permitted|whitelisted|allowlisted)$/;
