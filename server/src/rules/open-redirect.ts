@@ -2,8 +2,12 @@ import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-// Python helpers
-import { describeSource } from '../engine/rule';
+import { describeSource, evidence } from '../engine/rule';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import {
+  capitalized, chainRoot, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
+  startsWithPageUrl, fromPageAddress, type FlowPolicy,
+} from './support/javascript-web';
 import { fromLocalUser, fromOwnUrl, isTextPiece, pieces, pinnedUrl, sinkValue } from './support/python-sinks';
 
 export default defineRule({
@@ -67,12 +71,6 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
-import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
-import {
-  capitalized, chainRoot, isResponseObject, leadingConstant, memberName, memberObject, methodCall, pinsDestination, reportFlow,
-  startsWithPageUrl, fromPageAddress, type FlowPolicy,
-} from './support/javascript-web';
 
 /** Server-side redirect functions by qualified name (after import resolution). */
 const JS_REDIRECTS = new Set(['next/navigation.redirect', 'next/navigation.permanentRedirect', 'next/server.NextResponse.redirect',
@@ -131,6 +129,8 @@ function jsTarget(ctx: JsContext, at: ts.Node, target: ts.Expression, where: str
   if (jsOwnHost(file, target)) return;
   // location.href.replace('/-/', '/#/'): the page's own address
   if (startsWithPageUrl(file, target, 0)) return;
+  // urlRoot + '/login?next=' + location.pathname: the untrusted part only fills the query or the fragment
+  if (onlyAfterQuery(file, target)) return;
   const value = file.valueOf(target);
   if (fromPageAddress(value)) return;
   reportFlow(ctx, at, value, 'redirect',
@@ -148,6 +148,20 @@ function jsOnRequest(target: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return false;
   const root = chainRoot(e);
   return ts.isIdentifier(root) && ['req', 'request', 'ctx', 'context'].includes(root.text);
+}
+
+/** Is every tainted piece of the URL after a constant `?` or `#`, with nothing tainted before it? */
+function onlyAfterQuery(file: JsFile, target: ts.Expression): boolean {
+  const parts = file.stringParts(target);
+  if (!parts) return false;
+  for (const p of parts) {
+    if (p.text !== undefined) {
+      if (/[?#]/.test(p.text)) return true;
+      continue;
+    }
+    if (!p.expr || evidence(p.value ?? file.valueOf(p.expr), 'redirect') === 'tainted') return false;
+  }
+  return false;
 }
 
 /** A URL made of a scheme, the request's own Host header and anything after it. */
