@@ -27,9 +27,10 @@ import { jsRenderCalls } from '../lang/javascript/renders';
 import { mayRender, type RenderCall } from './render-types';
 import { vendoredFile } from '../lang/deps/vendored';
 import {
-  activeRules, analyzeDetailed, callHandlers, pyHandlerTable, configure, dedupe, jsHandlerTable, looksMinified, maxFileBytesFor,
-  type AnalysisOptions, type AnalysisResult,
+  activeRules, analyzeDetailed, configure, dedupe, looksMinified, maxFileBytesFor, type AnalysisOptions, type AnalysisResult,
 } from './analyze';
+import { callHandlers, jsHandlerTable, pyHandlerTable } from './dispatch';
+import { changedSpan, lastLine, linesOf, positionAt, shiftLineNumbers } from './text-spans';
 import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
 import { factsFingerprint, fileFact } from './file-facts';
 import { languageFor } from './languages';
@@ -358,54 +359,6 @@ function jsDispatcher(file: JsFile, table: ReturnType<typeof jsHandlerTable>, en
   };
 }
 
-/** The span where two versions differ: common prefix and suffix, as one replaced range. */
-export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } | undefined {
-  if (before === after) return { start: 0, oldEnd: 0, newEnd: 0 };
-  const max = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let suffix = 0;
-  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
-}
-
-/** Row and column (UTF-16 code units, as web-tree-sitter counts for a JS string) of an offset. */
-function positionAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-const LINE_NUMBERS = /\bline\s+(\d{1,9})/gi;
-
-/** The 0-based lines a text names ("`request.args` (line 12)"). */
-function linesIn(text: string | undefined): number[] {
-  if (!text) return [];
-  return [...text.matchAll(LINE_NUMBERS)].map((m) => Number(m[1]) - 1);
-}
-
-/** Every text of a finding that may name a line. */
-function textsOf(f: Finding): string[] {
-  return [f.message, f.details ?? '', f.properties ? JSON.stringify(f.properties) : '', ...(f.dataPath ?? []).map((s) => s.description),
-    ...f.fixes.flatMap((fix) => [fix.title, ...fix.edits.map((e) => e.newText)])];
-}
-
-/** Every line a finding mentions: its range, its fixes' edits, its data path, line numbers in its texts. */
-function linesOf(f: Finding): number[] {
-  return [f.range.start.line, f.range.end.line, ...f.fixes.flatMap((fix) => fix.edits.flatMap((e) => [e.range.start.line, e.range.end.line])),
-    ...(f.dataPath ?? []).map((s) => s.line), ...textsOf(f).flatMap(linesIn)];
-}
-
-function lastLine(byRule: Finding[][]): number {
-  let last = -1;
-  for (const found of byRule) for (const f of found) for (const l of linesOf(f)) if (l > last) last = l;
-  return last;
-}
-
 /** A unit's findings can move with it when every line they mention lies inside the unit. */
 function movable(byRule: Finding[][], u: UnitRef): boolean {
   for (const found of byRule) {
@@ -420,7 +373,7 @@ function moved(c: Cached, u: UnitRef): Cached {
   const dc = u.character - c.character;
   const pos = (p: Position): Position => ({ line: p.line + dl, character: p.line === c.line ? p.character + dc : p.character });
   const range = (r: { start: Position; end: Position }) => ({ start: pos(r.start), end: pos(r.end) });
-  const text = (t: string) => (dl === 0 ? t : t.replace(LINE_NUMBERS, (m, n: string) => m.slice(0, m.length - n.length) + String(Number(n) + dl)));
+  const text = (t: string) => shiftLineNumbers(t, dl);
   const byRule = c.byRule.map((found) => found.map((f): Finding => ({
     ...f,
     range: range(f.range),
