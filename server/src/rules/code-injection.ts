@@ -158,9 +158,8 @@ function pyCodeFileWrite(node: Node, ctx: PyContext): void {
   const f = ctx.file;
   const m = pyMethodName(node);
   if (m !== 'write' && m !== 'writelines' && m !== 'write_text') return;
-  const recv = node.childForFieldName('function')?.childForFieldName('object');
+  const r = node.childForFieldName('function')?.childForFieldName('object');
   const data = f.argument(node, 0, m === 'write_text' ? 'data' : undefined);
-  const r = recv ? f.node(recv) : undefined;
   if (!r || !data) return;
   // the file first (plain-tree reads): most writes go to data files, and those need no data flow
   const opened = m === 'write_text' ? pyPathCall(f, r) : pyOpenCall(f, r);

@@ -53,8 +53,7 @@ function message(m: Match): string {
 function pythonString(node: Node, ctx: PyContext): void {
   const value = pyLiteral(node);
   if (!value || value.length < 6) return;
-  // the data flow's copy of the tree has cheap parents (tree-sitter's walk down from the root)
-  const parent = ctx.file.node(node)?.parent;
+  const parent = node.parent;
   if (parent?.type === 'expression_statement') return; // docstrings
   if (parent?.type === 'concatenated_string') return;
   const name = pyBindingName(ctx.file, node) ?? pyDefaultName(ctx.file, node);
@@ -72,7 +71,7 @@ function pythonString(node: Node, ctx: PyContext): void {
 
 /** `def connect(password="...")` */
 function pyDefaultName(file: PyFile, node: Node): string | undefined {
-  const p = file.node(node)?.parent;
+  const p = node.parent;
   if (p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.childForFieldName('value')?.id === node.id) {
     return p.childForFieldName('name')?.text;
   }

@@ -7,10 +7,10 @@ import { rethrowOverBudget } from '../../engine/budget';
 import { buildRoutes, type PyRoute } from './routes';
 import { mayHaveTaint } from './taint-gate';
 
-/** What `from m import *` binds, for the modules rules care about. */
 /** The syntax node every Python detector receives. */
 type Node = PNode;
 
+/** What `from m import *` binds, for the modules rules care about. */
 const STAR_EXPORTS: Record<string, string[]> = Object.assign(Object.create(null), {
   subprocess: ['call', 'check_call', 'check_output', 'run', 'Popen', 'getoutput', 'getstatusoutput'],
   os: ['system', 'popen', 'execl', 'execle', 'execlp', 'execv', 'execve', 'execvp', 'spawnl', 'spawnv', 'environ', 'getenv', 'remove', 'unlink', 'chmod'],
@@ -181,18 +181,12 @@ export class PyFile {
     return this.routeModel ??= buildRoutes(this, this.authGuards);
   }
 
-  /** The data flow's plain copy of a node (cheap to read; accepted by every helper here). */
-  node(node: Node): PNode | undefined {
-    return node;
-  }
-
   /**
    * The literal text and spliced-in expressions of a string-building expression as written
    * (f-string, `%`, `.format()`, `+`), for fix builders. Undefined for anything else.
    */
   stringTemplate(node: Node): StringTemplate | undefined {
-    const n = this.node(node);
-    return n ? stringTemplate(n) : undefined;
+    return stringTemplate(node);
   }
 
   private collectImports(): void {

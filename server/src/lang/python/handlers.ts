@@ -168,9 +168,8 @@ export function registeredHandlers(file: PyFile): Registrations {
   registrations.set(file, r);
   if (!file.importsModule('aiohttp') && !file.importsModule('starlette') && !file.importsModule('xmlrpc')
     && !file.importsModule('SimpleXMLRPCServer')) return r;
-  const root = file.node(file.tree.rootNode);
   let seen = 0;
-  for (const call of root?.descendantsOfType('call') ?? []) {
+  for (const call of file.tree.ofType('call')) {
     if (!call || ++seen > 20000) break;
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : '';
@@ -213,7 +212,7 @@ export function frameworkClass(file: PyFile, cls: Node, depth = 0): 'tornado' | 
     kind = HANDLER_BASES[q] ?? (/^graphene\.(ObjectType|Mutation)$/.test(q) ? 'graphene' : undefined);
     // a base class of the same file: `class BaseHandler(RequestHandler)`, then `class H(BaseHandler)`
     if (!kind && b.type === 'identifier' && depth < 5) {
-      const top = file.node(file.tree.rootNode)?.namedChildren ?? [];
+      const top = file.tree.rootNode.namedChildren;
       const local = top.map((c) => (c.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
         .find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === b.text);
       if (local && local.id !== cls.id) kind = frameworkClass(file, local, depth + 1);

@@ -89,7 +89,7 @@ export function pyInt(file: PyFile, node: Node | null | undefined): number | und
  * for each of 30,000 concatenated strings, that is quadratic).
  */
 export function pyBindingName(file: PyFile, node: Node): string | undefined {
-  const parent = file.node(node)?.parent;
+  const parent = node.parent;
   if (!parent) return undefined;
   if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
     return pyTargetName(parent.childForFieldName('left'));
