@@ -1,11 +1,11 @@
 import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
-// JavaScript helpers
-import type { Fix as JsFix } from '../engine/types';
-import { describeSource as jsDescribe, evidence as jsEvidence } from '../engine/rule';
+import { OWASP, type Fix as JsFix } from '../engine/types';
+import { describeSource, evidence } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
+import type { PyFile } from '../lang/python/front';
+import { importModule as pyImportModule, methodName as pyMethodName, receiverOrigin as pyReceiverOrigin } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -29,11 +29,6 @@ export default defineRule({
 });
 
 // ---- Python ----
-
-import type { PyFile } from '../lang/python/front';
-import type { PNode } from '../lang/python/tree';
-import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
-import { importModule as pyImportModule, methodName as pyMethodName, receiverOrigin as pyReceiverOrigin } from './support/python-sinks';
 
 /** Builtins that run a string as code: name -> what it does, for the message. */
 const PY_CODE: Record<string, string> = Object.assign(Object.create(null), { eval: 'evaluates', exec: 'runs', compile: 'compiles', execfile: 'runs' });
@@ -65,10 +60,10 @@ function pythonCall(node: Node, ctx: PyContext): void {
     const arg = file.argument(node, 0, 'name');
     if (!arg) return;
     const value = file.valueOf(arg);
-    if (pyEvidence(value, 'code') !== 'tainted') return;
+    if (evidence(value, 'code') !== 'tainted') return;
     ctx.report({
       range: file.range(node),
-      message: `${pyDescribe(value)} chooses the module \`${name}\` imports; importing runs the module's code. Map allowed names to modules instead.`,
+      message: `${describeSource(value)} chooses the module \`${name}\` imports; importing runs the module's code. Map allowed names to modules instead.`,
       value,
     });
     return;
@@ -78,12 +73,12 @@ function pythonCall(node: Node, ctx: PyContext): void {
   const arg = file.argument(node, 0, name === 'compile' ? 'source' : undefined);
   if (!arg) return;
   const value = file.valueOf(arg);
-  const ev = pyEvidence(value, 'code');
+  const ev = evidence(value, 'code');
   if (ev === 'safe') return;
   // `exec(compile(src, ...))`: the compile() call is the finding
   if (value.kind === 'unknown' && value.origin === 'compile()') return;
   const message = ev === 'tainted'
-    ? `${pyDescribe(value)} reaches \`${name}()\`, which ${verb} it as Python code.`
+    ? `${describeSource(value)} reaches \`${name}()\`, which ${verb} it as Python code.`
     : `\`${name}()\` ${verb} a value of unknown origin as Python code.`;
   const fixes = name === 'eval' ? pyLiteralEvalFix(file, node) : [];
   ctx.report({ range: file.range(node), message, value, fixes });
@@ -139,10 +134,10 @@ function pyEvaluatorMethod(node: Node, ctx: PyContext): void {
 function pyReportEvaluator(ctx: PyContext, node: Node, arg: Node | undefined, what: string): void {
   if (!arg) return;
   const value = ctx.file.valueOf(arg);
-  if (pyEvidence(value, 'code') !== 'tainted') return;
+  if (evidence(value, 'code') !== 'tainted') return;
   ctx.report({
     range: ctx.file.range(node),
-    message: `${pyDescribe(value)} is the expression \`${what}()\` evaluates: these evaluators have let crafted expressions reach Python objects and run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
+    message: `${describeSource(value)} is the expression \`${what}()\` evaluates: these evaluators have let crafted expressions reach Python objects and run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
     value,
   });
 }
@@ -166,39 +161,38 @@ function pyCodeFileWrite(node: Node, ctx: PyContext): void {
   const text = opened ? pyPathText(f, opened) : undefined;
   if (!text || !CODE_FILE.test(text)) return;
   const value = f.valueOf(data);
-  if (pyEvidence(value, 'code') !== 'tainted') return;
+  if (evidence(value, 'code') !== 'tainted') return;
   ctx.report({
     range: f.range(node),
-    message: `${pyDescribe(value)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next import or render runs it as code. Store the data as data (JSON, a database row) instead.`,
+    message: `${describeSource(value)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next import or render runs it as code. Store the data as data (JSON, a database row) instead.`,
     value,
   });
 }
 
 /** The front's plain nodes have the structural reads PyFile's argument helpers use. */
-const asNode = (n: PNode): Node => n as unknown as Node;
+const asNode = (n: Node): Node => n as unknown as Node;
 
 /** The path argument of the `open()` call a file object comes from (the call itself, or the nearest binding of the name before the write). */
-function pyOpenCall(f: PyFile, recv: PNode): PNode | undefined {
-  const isOpen = (c: PNode | null | undefined): c is PNode => !!c && c.type === 'call'
+function pyOpenCall(f: PyFile, recv: Node): Node | undefined {
+  const isOpen = (c: Node | null | undefined): c is Node => !!c && c.type === 'call'
     && /^(open|io\.open|codecs\.open)$/.test(f.qualifiedName(c.childForFieldName('function')) ?? builtinName(f, c) ?? '');
-  const pathOf = (c: PNode): PNode | undefined => {
+  const pathOf = (c: Node): Node | undefined => {
     const mode = f.argument(asNode(c), 1, 'mode');
     const mv = mode ? f.valueOf(mode) : undefined;
     const path = mv?.kind === 'constant' && typeof mv.value === 'string' && /[wax]/.test(mv.value) ? f.argument(asNode(c), 0, 'file') : undefined;
-    return path as unknown as PNode | undefined;
+    return path as unknown as Node | undefined;
   };
   if (recv.type === 'call') return isOpen(recv) ? pathOf(recv) : undefined;
   if (recv.type !== 'identifier') return undefined;
-  let scope: PNode | null = recv.parent;
+  let scope: Node | null = recv.parent;
   while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
   if (!scope) return undefined;
-  let last: PNode | undefined;
-  const stack: PNode[] = [scope];
+  let last: Node | undefined;
+  const stack: Node[] = [scope];
   for (let seen = 0; stack.length && seen < 20000; seen++) {
     const n = stack.pop()!;
     if (n.startIndex > recv.startIndex) continue;
     if (n.type === 'as_pattern' || n.type === 'assignment') {
-      const value = n.type === 'as_pattern' ? n.namedChildren[0] : n.childForFieldName('right');
       const alias = n.type === 'as_pattern' ? n.childForFieldName('alias') : null;
       const target = n.type === 'as_pattern' ? alias?.namedChildren[0] ?? alias ?? n.namedChildren[1] : n.childForFieldName('left');
       if (target?.text === recv.text && (!last || n.startIndex > last.startIndex)) last = n;
@@ -210,18 +204,18 @@ function pyOpenCall(f: PyFile, recv: PNode): PNode | undefined {
 }
 
 /** `Path('x.py')` / `pathlib.Path(...)` as the receiver of `.write_text()`. */
-function pyPathCall(f: PyFile, recv: PNode): PNode | undefined {
+function pyPathCall(f: PyFile, recv: Node): Node | undefined {
   if (recv.type !== 'call' || !/^pathlib\.(Pure)?(Posix)?Path$/.test(f.qualifiedName(recv.childForFieldName('function')) ?? '')) return undefined;
-  return f.argument(asNode(recv), 0) as unknown as PNode | undefined;
+  return f.argument(asNode(recv), 0) as unknown as Node | undefined;
 }
 
-function builtinName(f: PyFile, call: PNode): string | undefined {
+function builtinName(f: PyFile, call: Node): string | undefined {
   const fn = call.childForFieldName('function');
   return fn?.type === 'identifier' && !f.imports.has(fn.text) ? fn.text : undefined;
 }
 
 /** The path's constant text, or the constant text it ends with: `'.py'` in `'plugins/' + name + '.py'` or `f"plugins/{name}.py"`. */
-function pyPathText(f: PyFile, path: PNode): string | undefined {
+function pyPathText(f: PyFile, path: Node): string | undefined {
   const v = f.valueOf(path);
   if (v.kind === 'constant' && typeof v.value === 'string') return v.value;
   const parts = f.stringTemplate(path)?.parts;
@@ -248,7 +242,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     // only tainted module names are reported: files with no source skip the data flow
     const v = args[0] && file.mayHaveTaint() ? file.valueOf(args[0]) : undefined;
     if (v?.kind === 'tainted' && !v.cleared.includes('code')) {
-      ctx.report({ range: file.range(args[0]), message: `${jsDescribe(v)} chooses the module to load, and loading a module runs its code.`, value: v });
+      ctx.report({ range: file.range(args[0]), message: `${describeSource(v)} chooses the module to load, and loading a module runs its code.`, value: v });
     }
     return;
   }
@@ -264,7 +258,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     if (!reached) return;
     ctx.report({
       range: file.range(args[0]),
-      message: `${name} runs a string argument as code, and this one ${reached.kind === 'tainted' ? `carries ${jsDescribe(reached)}` : 'is built from a value of unknown origin'}. Pass a function instead.`,
+      message: `${name} runs a string argument as code, and this one ${reached.kind === 'tainted' ? `carries ${describeSource(reached)}` : 'is built from a value of unknown origin'}. Pass a function instead.`,
       value: reached,
     });
     return;
@@ -275,7 +269,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   const code = index < 0 ? args[args.length - 1] : args[index];
   if (!code || ts.isSpreadElement(code)) return;
   const v = file.valueOf(code);
-  if (jsEvidence(v, 'code') === 'safe') return;
+  if (evidence(v, 'code') === 'safe') return;
   const reached = file.sinkValue(code, 'code') ?? v;
   // evaluating serialize-javascript output is the deserialization rule's finding
   if (file.stringParts(code)?.some((p) => p.value?.origin === 'serialize-javascript()') || v.origin === 'serialize-javascript()') return;
@@ -283,7 +277,7 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   ctx.report({
     range: file.range(code),
     message: reached.kind === 'tainted'
-      ? `${jsDescribe(reached)} reaches ${what}, which runs it as code.`
+      ? `${describeSource(reached)} reaches ${what}, which runs it as code.`
       : `${what} runs a value of unknown origin as code.`,
     value: reached,
     fixes: name === 'eval' && ts.isCallExpression(node) ? jsJsonParseFix(node, ctx) : [],
@@ -350,10 +344,10 @@ function jsReportEvaluator(ctx: JsContext, arg: ts.Expression, what: string): vo
   const file = ctx.file;
   if (!file.mayHaveTaint()) return;
   const v = file.sinkValue(arg, 'code') ?? file.valueOf(arg);
-  if (jsEvidence(v, 'code') !== 'tainted') return;
+  if (evidence(v, 'code') !== 'tainted') return;
   ctx.report({
     range: file.range(arg),
-    message: `${jsDescribe(v)} is the expression \`${what}()\` evaluates: evaluator sandboxes have been escaped to run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
+    message: `${describeSource(v)} is the expression \`${what}()\` evaluates: evaluator sandboxes have been escaped to run code, and any expression can stall the server. Accept numbers or names from an allow-list instead.`,
     value: v,
   });
 }
@@ -375,10 +369,10 @@ function jsCodeFileWrite(node: ts.CallExpression | ts.NewExpression, name: strin
   }
   if (!text || !CODE_FILE.test(text)) return true;
   const v = file.valueOf(data);
-  if (jsEvidence(v, 'code') !== 'tainted') return true;
+  if (evidence(v, 'code') !== 'tainted') return true;
   ctx.report({
     range: file.range(data),
-    message: `${jsDescribe(v)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next require or render runs it as code. Store the data as data (JSON, a database row) instead.`,
+    message: `${describeSource(v)} is written into \`${text.slice(text.lastIndexOf('/') + 1)}\`, a file the application runs or renders: the next require or render runs it as code. Store the data as data (JSON, a database row) instead.`,
     value: v,
   });
   return true;

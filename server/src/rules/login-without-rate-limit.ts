@@ -5,7 +5,7 @@ import { OWASP, type Severity } from '../engine/types';
 import type { Route } from '../engine/route-types';
 import { skipOuter } from '../lang/javascript/front';
 import { nameWords } from './support/constants';
-import { AUTH_METHODS, JS_AUTH_CALLS, PY_AUTH_CALLS, isTestCode, jsIsBarePassword, pyMentionsPassword } from './support/auth';
+import { AUTH_METHODS, JS_AUTH_CALLS, PY_AUTH_CALLS, isTestCode, pyMentionsPassword } from './support/auth';
 
 /**
  * A public route that verifies a password with nothing limiting how often it can be tried: no rate-limit

@@ -1,11 +1,11 @@
 import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
-// Python helpers
-import type { Fix } from '../engine/types';
-import { describeSource } from '../engine/rule';
+import { OWASP, type Fix } from '../engine/types';
+import { describeSource, evidence } from '../engine/rule';
 import { builtinCall, fromLocalUser, importModule, methodName, receiverOrigin, sinkValue, wrapEdits } from './support/python-sinks';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import { capitalized, ensureDefaultImport, fromCommandLine, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
 
 export default defineRule({
   meta: {
@@ -92,11 +92,6 @@ function pythonBasenameFix(arg: Node, ctx: PyContext): Fix[] {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
-import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
-import type { Fix as JsFix } from '../engine/types';
-import { evidence as jsEvidence } from '../engine/rule';
-import { capitalized, ensureDefaultImport, fromCommandLine, isResponseObject, methodCall, reportFlow } from './support/javascript-web';
 
 /** File-system functions: which arguments are paths. */
 const JS_FS_PATH_ARGS: Record<string, number[]> = {};
@@ -259,14 +254,14 @@ function jsPath(ctx: JsContext, at: ts.Node, pathArg: ts.Expression, what: strin
 }
 
 /** `path.join(dir, name)` with request data as the last segment: keep only its file name. */
-function jsBasenameFix(file: JsFile, pathArg: ts.Expression): JsFix[] {
+function jsBasenameFix(file: JsFile, pathArg: ts.Expression): Fix[] {
   const e = jsSkipOuter(pathArg);
   if (!ts.isCallExpression(e)) return [];
   const name = file.callName(e);
   if (name !== 'path.join' && name !== 'path.resolve' || e.arguments.length < 2) return [];
   const last = e.arguments[e.arguments.length - 1];
   if (ts.isSpreadElement(last)) return [];
-  if (jsEvidence(file.valueOf(last), 'path') !== 'tainted') return [];
+  if (evidence(file.valueOf(last), 'path') !== 'tainted') return [];
   for (const a of e.arguments.slice(0, -1)) if (file.valueOf(a).kind === 'tainted') return [];
   const local = [...file.imports].find(([, q]) => q === 'path')?.[0];
   const imp = local ? { name: local, edits: [] } : ensureDefaultImport(file, 'path', 'path', [], true);

@@ -1,10 +1,14 @@
 import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
-// Python helpers
-import { describeSource } from '../engine/rule';
+import { OWASP, type Fix as JsFix } from '../engine/types';
+import { describeSource, evidence } from '../engine/rule';
 import { boundInFunction, dynamicParts, flaskView, importName, isBuiltString, isContainer, pieces, sinkValue, wrapEdits } from './support/python-sinks';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import {
+  capitalized, chainRoot, contentTypeSetBefore, declaredContentType, ensureDefaultImport, isNonHtmlType,
+  isResponseObject, methodCall, reportFlow,
+} from './support/javascript-web';
 
 export default defineRule({
   meta: {
@@ -142,14 +146,6 @@ function pyTypeSetAfter(file: PyCtxFile, call: Node): boolean {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
-import { evidence } from '../engine/rule';
-import type { Fix as JsFix } from '../engine/types';
-import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
-import {
-  capitalized, chainRoot, contentTypeSetBefore, declaredContentType, ensureDefaultImport, isNonHtmlType,
-  isResponseObject, methodCall, reportFlow,
-} from './support/javascript-web';
 
 /** Express/Node `res.send|write|end(html)`, Fastify `reply.send(html)`: strings are served as HTML. */
 function javascriptCall(node: ts.CallExpression, ctx: JsContext): void {

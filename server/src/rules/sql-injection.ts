@@ -9,7 +9,6 @@ import { inValuePosition, leadingText, looksLikeSql, parameterize, type Paramete
 import { JS_CANDIDATE_METHODS, JS_GENERIC_METHODS, JS_RAW_METHODS, JS_SQL_METHODS, jsDriver, jsDriverFromType, jsImportsDriver, pyInferStyle, pyStyle, type JsDriver, type PyStyle } from './support/sql-drivers';
 import { pythonLiteral } from '../lang/python/strings';
 import type { PyFile } from '../lang/python/front';
-import type { PNode } from '../lang/python/tree';
 
 export default defineRule({
   meta: {
@@ -218,7 +217,7 @@ function countQuotes(s: string): number {
   return n;
 }
 
-function paramName(n: Node | PNode): string {
+function paramName(n: Node): string {
   let name = 'param';
   if (n.type === 'identifier') name = n.text;
   else if (n.type === 'attribute') name = n.childForFieldName('attribute')?.text ?? name;

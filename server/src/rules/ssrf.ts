@@ -2,9 +2,10 @@ import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-// Python helpers
 import { describeSource } from '../engine/rule';
 import { fromLocalUser, methodName, pinnedUrl, receiverOrigin, sinkValue } from './support/python-sinks';
+import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
+import { capitalized, fromCommandLine, leadingConstant, methodCall, pinsDestination, reportFlow } from './support/javascript-web';
 
 export default defineRule({
   meta: {
@@ -66,9 +67,6 @@ function pythonCall(node: Node, ctx: PyContext): void {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
-import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
-import { capitalized, fromCommandLine, leadingConstant, methodCall, pinsDestination, reportFlow } from './support/javascript-web';
 
 /** HTTP clients by qualified name: the argument that holds the URL (or a config object with `url`/`host`). */
 const JS_CLIENTS: Record<string, number> = {

@@ -4,7 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { OWASP, type TextEdit } from '../engine/types';
 import { nameWords, pyImportEdit } from './support/constants';
 import {
-  AUTH_METHODS, JS_AUTH_CALLS, PY_AUTH_CALLS, jsIsLogCall, pyFunctionName, pyIsLogCall, pyModuleLogger, isTestCode,
+  AUTH_METHODS, JS_AUTH_CALLS, PY_AUTH_CALLS, jsIsLogCall, pyIsLogCall, pyModuleLogger, isTestCode,
 } from './support/auth';
 
 /**

@@ -1,13 +1,12 @@
 import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
-import { OWASP } from '../engine/types';
-// JavaScript helpers
-import type { Fix as JsFix } from '../engine/types';
-import { describeSource as jsDescribe, evidence as jsEvidence } from '../engine/rule';
+import { OWASP, type Fix as JsFix } from '../engine/types';
+import { describeSource, evidence } from '../engine/rule';
 import { skipOuter } from '../lang/javascript/front';
 import { jsOptions, jsResolve } from '../lang/javascript/options';
 import { pyResolve } from '../lang/python/options';
+import { importName as pyImportName } from './support/python-sinks';
 
 export default defineRule({
   meta: {
@@ -31,10 +30,6 @@ export default defineRule({
 });
 
 // ---- Python ----
-
-import type { PyFile } from '../lang/python/front';
-import { describeSource as pyDescribe, evidence as pyEvidence } from '../engine/rule';
-import { importName as pyImportName } from './support/python-sinks';
 
 /** Loaders that build arbitrary objects from the data: qualified name -> keyword of the data argument. */
 const PY_PICKLE: Record<string, string> = Object.create(null);
@@ -131,10 +126,10 @@ function pointBefore(end: { line: number; character: number }) {
 function pyDeserReport(ctx: PyContext, node: Node, data: Node, q: string, what: string, fixes: JsFix[]): void {
   const file = ctx.file;
   const value = file.valueOf(data);
-  const ev = pyEvidence(value, 'deserialization');
+  const ev = evidence(value, 'deserialization');
   if (ev === 'safe') return;
   const message = ev === 'tainted'
-    ? `${what}; ${pyDescribe(value)} reaches it.`
+    ? `${what}; ${describeSource(value)} reaches it.`
     : `${what}; only load data this program wrote itself.`;
   void q;
   ctx.report({ range: file.range(node), message, value, fixes });
@@ -158,12 +153,12 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
   if (index !== undefined) {
     const data = args[index];
     const v = file.valueOf(data);
-    if (jsEvidence(v, 'deserialization') === 'safe') return;
+    if (evidence(v, 'deserialization') === 'safe') return;
     const lib = name.slice(0, name.indexOf('.'));
     ctx.report({
       range: file.range(data),
       message: v.kind === 'tainted'
-        ? `${jsDescribe(v)} is deserialized with ${lib}, which can rebuild functions and run code.`
+        ? `${describeSource(v)} is deserialized with ${lib}, which can rebuild functions and run code.`
         : `${lib} deserializes data of unknown origin and can rebuild functions that run code.`,
       value: v,
       fixes: name === 'node-serialize.unserialize' && ts.isCallExpression(node) ? [{
@@ -180,10 +175,10 @@ function javascriptCall(node: ts.CallExpression | ts.NewExpression, ctx: JsConte
     const schema = entry ? jsResolve(file, entry.value) ?? entry.value : undefined;
     if (!schema || !jsUnsafeSchema(file, schema)) return;
     const v = file.valueOf(args[0]);
-    if (jsEvidence(v, 'deserialization') === 'safe') return;
+    if (evidence(v, 'deserialization') === 'safe') return;
     ctx.report({
       range: file.range(node),
-      message: `js-yaml with ${file.textOf(schema)} builds JavaScript functions and regexps from the document${v.kind === 'tainted' ? `, here from ${jsDescribe(v)}` : ''}. Use the default (safe) schema.`,
+      message: `js-yaml with ${file.textOf(schema)} builds JavaScript functions and regexps from the document${v.kind === 'tainted' ? `, here from ${describeSource(v)}` : ''}. Use the default (safe) schema.`,
       value: v,
       fixes: entry!.value === schema ? jsYamlFix(node, schema, ctx) : [],
     });

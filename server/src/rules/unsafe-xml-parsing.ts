@@ -2,13 +2,14 @@ import ts from 'typescript';
 import type { PNode as Node } from '../lang/python/tree';
 import { defineRule, type JsContext, type PyContext } from '../engine/rule-types';
 import { OWASP } from '../engine/types';
-// Python helpers
 import type { Fix, TextEdit } from '../engine/types';
 import { describeSource } from '../engine/rule';
 import { hasSplat, importModule, methodName, sinkValue } from './support/python-sinks';
 import { jsOptions, jsResolve } from '../lang/javascript/options';
 import { pyCallOptions, pyResolve } from '../lang/python/options';
 import { pyBool } from './support/constants';
+import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
+import { capitalized, reportFlow } from './support/javascript-web';
 
 
 export default defineRule({
@@ -146,10 +147,7 @@ function pythonLxmlParserFix(node: Node, ctx: PyContext): Fix[] {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
 // xml2js (sax) and fast-xml-parser never load external entities: they are not reported.
-import { skipOuter as jsSkipOuter, type JsFile } from '../lang/javascript/front';
-import { capitalized, reportFlow } from './support/javascript-web';
 
 /** libxmljs / libxmljs2 parse functions (options are the second argument). */
 const JS_LIBXMLJS = /^(libxmljs2?|libxmljs-mt)\.(parseXml|parseXmlString|parseXmlAsync|Document\.fromXml|parseXmlFile)$/;

@@ -4,6 +4,7 @@ import { defineRule, type JsContext, type PyContext } from '../engine/rule-types
 import { describeSource, evidence } from '../engine/rule';
 import { OWASP, type Fix, type TextEdit } from '../engine/types';
 import { isBuiltString, isTextPiece, methodName, pieces, pyQuote, sinkValue } from './support/python-sinks';
+import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
 
 export default defineRule({
   meta: {
@@ -92,8 +93,6 @@ function variablesFix(call: Node, expr: Node, ctx: PyContext): Fix[] {
 }
 
 // ---- JavaScript / TypeScript ----
-// (imports of this section; ES imports are hoisted)
-import { skipOuter as jsSkipOuter } from '../lang/javascript/front';
 
 /** XPath functions of the `xpath` npm package (and its `useNamespaces(...)` selector): the expression is argument 0. */
 const JS_XPATH = new Set(['xpath.select', 'xpath.select1', 'xpath.evaluate', 'xpath.parse', 'xpath.default.select', 'xpath.default.select1']);

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { valid as pepValid } from '@renovatebot/pep440';
 import { lineStartsOf, positionAt } from '../../engine/edits';
 import { readNeighbour } from './files';
-import { normalizePyName, type DepEntry, type DepInventory } from './model';
+import { normalizePyName, type DepInventory } from './model';
 import { parseRequirement, pyVersionOf } from './pep508';
 
 const INCLUDE_LIMIT = 2_000_000;

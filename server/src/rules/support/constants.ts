@@ -6,7 +6,6 @@
 import ts from 'typescript';
 import type { PNode as Node } from '../../lang/python/tree';
 import type { PyFile } from '../../lang/python/front';
-import type { PNode } from '../../lang/python/tree';
 import type { JsFile } from '../../lang/javascript/front';
 import type { Range, TextEdit } from '../../engine/types';
 import type { JsVisitors, PyVisitors } from '../../engine/rule-types';
@@ -14,7 +13,7 @@ import type { JsVisitors, PyVisitors } from '../../engine/rule-types';
 // ---- Python ----
 
 /** The text of a plain (non-f) string literal, or of an implicitly concatenated one. */
-export function pyLiteral(node: Node | PNode | null | undefined): string | undefined {
+export function pyLiteral(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;
   if (node.type === 'concatenated_string') {
     let out = '';
@@ -103,7 +102,7 @@ export function pyBindingName(file: PyFile, node: Node): string | undefined {
   return undefined;
 }
 
-export function pyTargetName(target: Node | PNode | null | undefined): string | undefined {
+export function pyTargetName(target: Node | null | undefined): string | undefined {
   if (!target) return undefined;
   if (target.type === 'identifier') return target.text;
   if (target.type === 'attribute') return target.childForFieldName('attribute')?.text;
