@@ -11,10 +11,26 @@ function wasmDir(): string {
 
 let runtime: Promise<void> | undefined;
 
+/**
+ * The Emscripten module object of the tree-sitter runtime: Emscripten's factory fills the options object
+ * it is given with the runtime (its exported wasm functions, its memory views), so this is the object
+ * passed to `Parser.init`. Only the fast tree copy (tree-walk.ts) reads it, behind its own checks.
+ */
+let binding: Record<string, unknown> | undefined;
+
 /** Initialises the tree-sitter runtime once (shared by every grammar: Python, Terraform). */
 export function initTreeSitter(): Promise<void> {
-  runtime ??= Parser.init({ locateFile: (name: string) => path.join(wasmDir(), name) });
+  runtime ??= (async () => {
+    const options: Record<string, unknown> = { locateFile: (name: string) => path.join(wasmDir(), name) };
+    await Parser.init(options);
+    binding = options;
+  })();
   return runtime;
+}
+
+/** The runtime's module object once initialised (see `binding`). */
+export function treeSitterBinding(): Record<string, unknown> | undefined {
+  return binding;
 }
 
 /** Loads tree-sitter and the Python grammar once. Every shell awaits this before the first analysis. */

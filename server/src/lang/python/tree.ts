@@ -1,5 +1,6 @@
 import type { Tree } from 'web-tree-sitter';
 import { checkBudget } from '../../engine/budget';
+import { openCursor } from './tree-walk';
 
 /**
  * A plain-JavaScript copy of the syntax tree, built once per file with one cursor walk.
@@ -146,18 +147,18 @@ export class PTree {
   private lineStarts?: number[];
 
   constructor(tree: Tree, readonly source: string) {
-    const c = tree.walk();
+    const c = openCursor(tree);
     const nodes = this.nodes;
     const byType = this.byType;
     const { types, fields } = tree.language;
     // named-ness is a property of the (alias-aware) symbol: one wasm call per symbol, not per node
     const named: boolean[] = [];
     const make = (parent: PNode | null): PNode => {
-      const typeId = c.nodeTypeId;
+      const typeId = c.typeId();
       const type = types[typeId] || 'ERROR';
-      const isNamed = named[typeId] ??= c.nodeIsNamed;
-      const field = parent ? fields[c.currentFieldId] ?? null : null;
-      const n = new PNode(this, nodes.length, type, isNamed, field, c.startIndex, c.endIndex);
+      const isNamed = named[typeId] ??= c.isNamed();
+      const field = parent ? fields[c.fieldId()] ?? null : null;
+      const n = new PNode(this, nodes.length, type, isNamed, field, c.start(), c.end());
       n.parent = parent;
       nodes.push(n);
       const list = byType.get(type);
@@ -179,21 +180,21 @@ export class PTree {
     };
     try {
       for (;;) {
-        if (c.gotoFirstChild()) {
+        if (c.firstChild()) {
           parents.push(current);
           visit();
           continue;
         }
         current.last = nodes.length - 1;
         for (;;) {
-          if (c.gotoNextSibling()) { visit(); break; }
-          if (!c.gotoParent()) return;
+          if (c.nextSibling()) { visit(); break; }
+          if (!c.parent()) return;
           current = parents.pop()!;
           current.last = nodes.length - 1;
         }
       }
     } finally {
-      c.delete();
+      c.close();
       this.root.last = nodes.length - 1;
     }
   }
