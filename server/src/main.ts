@@ -33,6 +33,10 @@ export { toSarif } from './cli/sarif';
 export { loadIndex, recognizeVendoredLibrary, resetIndexCache } from './deps/advisories';
 export { buildAdvisories } from './cli/advisories';
 export { main };
+/** For tests and benchmarks: the Python tree copy, its update path and its cursors. */
+export { PTree as PythonTreeCopy } from './lang/python/tree';
+export { parsePython };
+export { useFastCursor, fastCursorInUse } from './lang/python/tree-walk';
 
 /**
  * Parses a file without analyzing it: benchmarks use it to report the parse's share of the time.
