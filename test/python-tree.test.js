@@ -121,10 +121,10 @@ describe('Python tree copy', function () {
       }
     });
     assert.ok(edits > 500, `${edits} edits`);
-    assert.ok(reused > edits, `${reused} statements reused over ${edits} edits`);
+    assert.ok(reused > 100 * edits, `${reused} nodes reused over ${edits} edits`);
   });
 
-  it('a one-line edit in a long module copies only the statement it is in', function () {
+  it('a one-line edit in a long module copies only the path to the edit', function () {
     let text = 'import os\n\n';
     for (let i = 0; i < 300; i++) text += `def f${i}(a):\n    return os.path.join(a, "${i}")\n\n`;
     const tree = parsePython(text);
@@ -135,7 +135,8 @@ describe('Python tree copy', function () {
     const next = parsePython(after, tree);
     try {
       const updated = PTree.update(copy, tree, next, after);
-      assert.deepStrictEqual(updated.stats, { copied: 1, reused: 300 });
+      // the path from the root to the edited string is built again, everything else is taken over
+      assert.ok(updated.stats.copied < 20 && updated.stats.reused > 0.99 * updated.nodes.length, JSON.stringify(updated.stats));
       assert.strictEqual(signature(updated), signature(new PTree(next, after)));
     } finally {
       tree.delete();

@@ -18,7 +18,7 @@
  */
 import ts from 'typescript';
 import { Edit, type Tree } from 'web-tree-sitter';
-import type { PNode as Node } from '../lang/python/tree';
+import { PTree, type PNode as Node } from '../lang/python/tree';
 import { JsFile } from '../lang/javascript/front';
 import { PyFile } from '../lang/python/front';
 import { parsePython } from '../lang/python/parser';
@@ -77,6 +77,8 @@ class Session implements DocumentSession {
   private last: AnalysisResult = { findings: [], notes: [] };
   private text?: string;
   private tree?: Tree;
+  /** The tree copy of `tree` (Python), the base of the next edit's copy. */
+  private copy?: PTree;
   private sourceFile?: ts.SourceFile;
   private cache = new Map<string, Cached>();
   private names = new Map<string, UnitNames>();
@@ -121,6 +123,7 @@ class Session implements DocumentSession {
   private reset(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.copy = undefined;
     this.sourceFile = undefined;
     this.text = undefined;
     this.cache = new Map();
@@ -149,16 +152,21 @@ class Session implements DocumentSession {
     let out: AnalysisResult;
     if (this.language === 'python') {
       let tree: Tree;
+      let copy: PTree | undefined;
       if (this.tree && change) {
         this.tree.edit(new Edit({
           startIndex: change.start, oldEndIndex: change.oldEnd, newEndIndex: change.newEnd,
           startPosition: positionAt(this.text!, change.start), oldEndPosition: positionAt(this.text!, change.oldEnd), newEndPosition: positionAt(text, change.newEnd),
         }));
         tree = parsePython(text, this.tree);
+        // the tree copy of the statements the edit did not reach is taken over (lang/python/tree.ts)
+        if (this.copy) copy = PTree.update(this.copy, this.tree, tree, text, change);
       } else tree = parsePython(text);
+      this.copy = undefined;
       this.tree?.delete();
       this.tree = tree;
-      const file = new PyFile(this.path, text, tree);
+      const file = new PyFile(this.path, text, tree, copy);
+      this.copy = file.tree;
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
       const units = file.tree.rootNode.children.map((node) => this.unit(text, node.startIndex, node.endIndex,
         node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));

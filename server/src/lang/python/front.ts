@@ -39,8 +39,9 @@ export class PyFile {
   /** The plain copy of the syntax tree every detector reads (built once here, in one cursor walk). */
   readonly tree: PTree;
 
-  constructor(readonly path: string, readonly text: string, tsTree: Tree) {
-    this.tree = new PTree(tsTree, text);
+  /** `copy`: the tree copy of `tsTree` when the caller has it already (an edit's `PTree.update`). */
+  constructor(readonly path: string, readonly text: string, tsTree: Tree, copy?: PTree) {
+    this.tree = copy ?? new PTree(tsTree, text);
     this.collectImports();
   }
 
