@@ -39,13 +39,8 @@ export class Copier {
 
   /** A PNode for the node under the cursor, the next child of `parent`. */
   node(parent: PNode | null): PNode {
-    const c = this.c;
-    const typeId = c.typeId();
-    const isNamed = this.named[typeId] ??= c.isNamed();
-    const n = new PNode(this.home, this.count++, this.types[typeId] || 'ERROR', isNamed, parent ? this.fields[c.fieldId()] ?? null : null, c.start(), c.end());
-    this.out.push(n);
+    const n = this.make(parent);
     if (parent) {
-      n.parent = parent;
       if (parent.children === NO_CHILDREN) parent.children = [];
       n.indexInParent = parent.children.length;
       parent.children.push(n);
@@ -53,29 +48,55 @@ export class Copier {
     return n;
   }
 
-  /** Copies the subtree under the cursor (an iterative pre-order walk); the cursor ends where it started. */
+  /** A PNode for the node under the cursor, not yet in `parent`'s children. */
+  private make(parent: PNode | null): PNode {
+    const c = this.c;
+    const typeId = c.typeId();
+    const isNamed = this.named[typeId] ??= c.isNamed();
+    const n = new PNode(this.home, this.count++, this.types[typeId] || 'ERROR', isNamed, parent ? this.fields[c.fieldId()] ?? null : null, c.start(), c.end());
+    n.parent = parent;
+    this.out.push(n);
+    return n;
+  }
+
+  /**
+   * Copies the subtree under the cursor (an iterative pre-order walk); the cursor ends where it started.
+   * The children of a node gather on one stack and get their own array, of their exact size, when the
+   * node is done (an array grown by pushes holds room for 17: most of a copy's memory, and of its GC).
+   */
   subtree(parent: PNode | null): PNode {
     const c = this.c;
     const top = this.node(parent);
-    const parents: PNode[] = [];
+    const open: PNode[] = [];
+    const marks: number[] = [];
+    const kids: PNode[] = [];
+    let count = 0;
     let current = top;
     for (;;) {
       if (c.firstChild()) {
         checkBudget();
-        parents.push(current);
-        current = this.node(current);
+        open.push(current);
+        marks.push(count);
+        current = this.make(current);
+        kids[count++] = current;
         continue;
       }
       current.last = this.count - 1;
       for (;;) {
-        if (parents.length === 0) return top;
+        if (open.length === 0) return top;
+        const mark = marks[marks.length - 1];
         if (c.nextSibling()) {
           checkBudget();
-          current = this.node(parents[parents.length - 1]);
+          current = this.make(open[open.length - 1]);
+          current.indexInParent = count - mark;
+          kids[count++] = current;
           break;
         }
         c.parent();
-        current = parents.pop()!;
+        marks.pop();
+        current = open.pop()!;
+        current.children = kids.slice(mark, count);
+        count = mark;
         current.last = this.count - 1;
       }
     }
