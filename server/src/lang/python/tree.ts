@@ -85,7 +85,7 @@ export class PTree {
     return this.root;
   }
 
-  /** Every node of a type, in pre-order. */
+  /** Every node of a type, in pre-order: the index's own list (read it, never change it; `update` keeps it). */
   ofType(type: string): PNode[] {
     return this.byType().get(type) ?? [];
   }
