@@ -124,6 +124,23 @@ describe('Python tree copy', function () {
     assert.ok(reused > 100 * edits, `${reused} nodes reused over ${edits} edits`);
   });
 
+  it('an edit that does not describe the two texts gives a fresh copy', function () {
+    const before = 'import os\n\ndef f(a):\n    return a\n\ndef g(b):\n    return b\n';
+    const after = before.replace('return b', 'return os.system(b)');
+    const tree = parsePython(before);
+    const copy = new PTree(tree, before);
+    const next = parsePython(after);
+    try {
+      // a wrong span (the change is in g, not in f)
+      const updated = PTree.update(copy, tree, next, after, { start: 10, oldEnd: 12, newEnd: 12 + after.length - before.length });
+      assert.deepStrictEqual(updated.stats, { copied: updated.nodes.length, reused: 0 });
+      assert.strictEqual(signature(updated), signature(new PTree(next, after)));
+    } finally {
+      tree.delete();
+      next.delete();
+    }
+  });
+
   it('a one-line edit in a long module copies only the path to the edit', function () {
     let text = 'import os\n\n';
     for (let i = 0; i < 300; i++) text += `def f${i}(a):\n    return os.path.join(a, "${i}")\n\n`;

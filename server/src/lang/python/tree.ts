@@ -67,6 +67,9 @@ export class PTree {
     if (prev.consumed) return undefined;
     const edit = previous.edit ?? textEdit(prev.source, this.source);
     if (prev.source.length + edit.newEnd - edit.oldEnd !== this.source.length || edit.start > edit.oldEnd || edit.start > edit.newEnd) return undefined;
+    // the edit must describe these two texts: everything outside it the same (a caller's stale copy is a fresh copy)
+    if (prev.source.slice(0, edit.start) !== this.source.slice(0, edit.start)
+      || prev.source.slice(edit.oldEnd) !== this.source.slice(edit.newEnd)) return undefined;
     let changed: { startIndex: number; endIndex: number }[];
     try {
       changed = previous.oldTree.getChangedRanges(tree);
