@@ -334,7 +334,7 @@ export class DataFlow {
         for (const [k, v] of bound) entry.set(k, v);
         run.execBlock(info.body, entry.freeze());
         result = run.returns ?? constant(null);
-        if (isGenerator(fn) && result.kind === 'constant' && !result.elems) result = { ...result, elems: new Map(), rest: result };
+        if (result.kind === 'constant' && !result.elems && this.isGenerator(fn)) result = { ...result, elems: new Map(), rest: result };
       } finally {
         this.summaryStack.pop();
       }
@@ -342,6 +342,15 @@ export class DataFlow {
     }
     const name = fn.childForFieldName('name')?.text ?? 'function';
     return step(result, `returned by \`${name}()\``, call.startPosition.row);
+  }
+
+  private readonly generators = new Map<number, boolean>();
+
+  /** Does a function's own body (not nested ones) yield? Once per function. */
+  private isGenerator(fn: Node): boolean {
+    let g = this.generators.get(fn.id);
+    if (g === undefined) this.generators.set(fn.id, g = isGenerator(fn));
+    return g;
   }
 
   private readonly classWrites = new Map<number, Map<string, Node[]>>();

@@ -137,8 +137,22 @@ export class PyFile {
 
   /** True when the file imports the module or one of its submodules (`xml` matches `xml.etree.ElementTree`). */
   importsModule(module: string): boolean {
-    for (const q of this.imports.values()) if (q === module || q.startsWith(module + '.')) return true;
-    return this.starImports.some((m) => m === module || m.startsWith(module + '.'));
+    // rules ask the same few modules for every call of the file: answered once per module (the imports are
+    // fixed after the constructor)
+    let known = this.importedModules.get(module);
+    if (known === undefined) {
+      known = this.computeImportsModule(module);
+      this.importedModules.set(module, known);
+    }
+    return known;
+  }
+
+  private readonly importedModules = new Map<string, boolean>();
+
+  private computeImportsModule(module: string): boolean {
+    const prefix = module + '.';
+    for (const q of this.imports.values()) if (q === module || q.startsWith(prefix)) return true;
+    return this.starImports.some((m) => m === module || m.startsWith(prefix));
   }
 
   /** The data-flow answer for an expression: constant, tainted or unknown (flow-sensitive, memoized per file). */
