@@ -19,14 +19,18 @@ export function runPython(file: PyFile, active: Rule[], out: Finding[], notes: s
   const reporters = table.rules.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
   let byType = table.byType;
-  // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node
+  // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node. The nodes
+  // of the types that have visitors come from the tree's index by type, marked by pre-order number, so that
+  // the walk reads an array slot per node rather than hashing its type
   const nodes = file.tree.nodes;
+  let marked = markNodes(file, byType);
   try {
     for (let i = 0; i < nodes.length; i++) {
       checkBudget();
+      const slot = marked.slots[i];
+      if (slot === 0) continue;
+      const handlers = marked.lists[slot]!;
       const node = nodes[i];
-      const handlers = byType.get(node.type);
-      if (!handlers) continue;
       for (let j = 0; j < handlers.length; j++) {
         const h = handlers[j];
         try {
@@ -40,6 +44,7 @@ export function runPython(file: PyFile, active: Rule[], out: Finding[], notes: s
           const without = new Map<string, PyHandler[]>();
           for (const [type, list] of byType) without.set(type, list.filter((x) => x.index !== h.index));
           byType = without;
+          marked = markNodes(file, byType);
         }
       }
     }
@@ -47,6 +52,20 @@ export function runPython(file: PyFile, active: Rule[], out: Finding[], notes: s
     // what the rules found before an early stop (time budget) is kept
     for (const r of reporters) out.push(...r.findings);
   }
+}
+
+/**
+ * The visitors of each node by pre-order number: `lists[slots[id]]`, slot 0 (no list) for the nodes of types
+ * no visitor asks for. A typed array: a plain one this long would fall back to a dictionary.
+ */
+function markNodes(file: PyFile, byType: Map<string, PyHandler[]>): { slots: Uint16Array; lists: (PyHandler[] | undefined)[] } {
+  const slots = new Uint16Array(file.tree.nodes.length);
+  const lists: (PyHandler[] | undefined)[] = [undefined];
+  for (const [type, handlers] of byType) {
+    const slot = lists.push(handlers) - 1;
+    for (const n of file.tree.ofType(type)) slots[n.id] = slot;
+  }
+  return { slots, lists };
 }
 
 type PyHandler = { index: number; fn: (n: PNode, c: { file: PyFile; report: Reporter['report'] }) => void };

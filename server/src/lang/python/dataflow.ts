@@ -400,13 +400,14 @@ function isStatic(fn: Node): boolean {
 function isGenerator(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body) return false;
-  const stack = [...body.namedChildren];
+  const stack: Node[] = [];
+  pushNamedChildren(body, stack);
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
     if (n.type === 'yield') return true;
     if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
-    stack.push(...n.namedChildren);
+    pushNamedChildren(n, stack);
   }
   return false;
 }
@@ -422,7 +423,8 @@ function hasArgumentFor(call: Node, p: Param, params: Param[]): boolean {
 /** Value nodes written to `self.<attr>` in a method (assignments, augmented assignments, appends). */
 function selfWrites(method: Node, self: string, out: Map<string, Node[]>): void {
   const body = method.childForFieldName('body');
-  const stack = body ? [...body.namedChildren] : [];
+  const stack: Node[] = [];
+  if (body) pushNamedChildren(body, stack);
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
@@ -436,6 +438,11 @@ function selfWrites(method: Node, self: string, out: Map<string, Node[]>): void 
         out.get(attr)!.push(right);
       }
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
+    pushNamedChildren(n, stack);
   }
+}
+
+/** Pushes a node's named children in order (read from `children`: walks of whole bodies make no filtered copies). */
+function pushNamedChildren(n: Node, stack: Node[]): void {
+  for (const c of n.children) if (c.isNamed) stack.push(c);
 }
