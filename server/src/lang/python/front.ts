@@ -54,14 +54,16 @@ export class PyFile {
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
   qualifiedName(node: Node | null | undefined): string | undefined {
     if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
-    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor)
-    if (this.qualified.has(node.id)) return this.qualified.get(node.id);
+    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor);
+    // `null` remembers "no name", so that a hit is one lookup
+    const hit = this.qualified.get(node.id);
+    if (hit !== undefined) return hit ?? undefined;
     const q = this.computeQualifiedName(node);
-    this.qualified.set(node.id, q);
+    this.qualified.set(node.id, q ?? null);
     return q;
   }
 
-  private readonly qualified = new Map<number, string | undefined>();
+  private readonly qualified = new Map<number, string | null>();
 
   private computeQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
