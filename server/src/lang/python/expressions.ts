@@ -456,7 +456,6 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
   const { positional, keywords, all } = argNodes(n);
   const argValues = () => all.map((a) => ev(a));
   const joinArgs = (vs: PV[]) => vs.reduce<PV>((acc, v) => join(acc, plain(elementsOrSelf(v))), constant());
-  const line = n.startPosition.row;
 
   // local functions, methods and classes
   const local = localTarget(fn, f, ev);
@@ -474,7 +473,7 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
   const q = qualifiedIn(fn, f);
   if (q) {
     if (f.flow.buildTooling && ENVIRONMENT_READS.has(q)) return unknown(q, ALL_SINKS);
-    if (SOURCE_CALLS[q]) return tainted({ description: SOURCE_CALLS[q], line });
+    if (SOURCE_CALLS[q]) return tainted({ description: SOURCE_CALLS[q], line: n.startPosition.row });
     const san = SANITIZERS[q];
     if (san) {
       const a = positional.length ? ev(positional[0]) : constant();
@@ -581,13 +580,12 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   const m = fn.childForFieldName('attribute')?.text ?? '';
   const args = positional.map((a) => ev(a));
   const kw = new Map([...keywords].map(([k, v]) => [k, ev(v)] as const));
-  const line = n.startPosition.row;
   if (recv.def?.type === 'class_definition' && TORNADO_METHODS.has(m) && frameworkClass(f.flow.file, recv.def) === 'tornado') {
-    return tainted({ description: compact(n.text), line });
+    return tainted({ description: compact(n.text), line: n.startPosition.row });
   }
   if (isRequestObject(recv.origin)) {
     if (REQUEST_METHODS.has(m)) {
-      const t = tainted({ description: compact(n.text), line });
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row });
       // the path of this very request: attacker-chosen text, but on this site
       return m === 'get_full_path' || m === 'get_full_path_info' ? clear(t, ['redirect']) : t;
     }
@@ -595,7 +593,7 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   }
   if (recv.kind === 'tainted' && recv.srcObj) {
     if (/^(get|getlist|getone|getall|get_all|pop|getAll|get_list|getvalue|getfirst|__getitem__)$/.test(m)) {
-      const t = tainted({ description: compact(n.text), line });
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row });
       const d = kw.get('default') ?? args[1];
       if (kw.get('type')) return clear(t, ALL_SINKS);
       return d && d.kind !== 'constant' ? join(t, d) : t;
