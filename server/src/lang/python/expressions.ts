@@ -16,10 +16,9 @@ import {
 /** The value of an expression in a frame. Walrus targets are bound in the frame as a side effect. */
 export function evalExpression(n: Node, f: Frame, depth = 0): PV {
   if (depth > 150) return UNKNOWN;
-  const ev = (c: Node | null | undefined): PV => (c ? evalExpression(c, f, depth + 1) : UNKNOWN);
+  // leaves first: most expressions evaluated are names and literals, which need no closure over the frame
   switch (n.type) {
     case 'string': return evalString(n, f, depth);
-    case 'concatenated_string': return concat(n.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map(ev));
     case 'integer': case 'float': {
       const v = parseNumber(n.text);
       return v === undefined ? constant() : constant(v);
@@ -29,6 +28,10 @@ export function evalExpression(n: Node, f: Frame, depth = 0): PV {
     case 'none': return constant(null);
     case 'ellipsis': case 'slice': return constant();
     case 'identifier': return lookup(n.text, f, n);
+  }
+  const ev = (c: Node | null | undefined): PV => (c ? evalExpression(c, f, depth + 1) : UNKNOWN);
+  switch (n.type) {
+    case 'concatenated_string': return concat(n.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map(ev));
     case 'parenthesized_expression': case 'await': case 'type': case 'expression_statement':
       return ev(n.namedChildren.find((c) => c?.type !== 'comment'));
     case 'attribute': return evalAttribute(n, f, ev);
