@@ -340,6 +340,8 @@ export class DataFlow {
       }
       this.summaries.set(key, result);
     }
+    // only a tainted value records the step (`step` returns anything else as it is): no name or line for the rest
+    if (result.kind !== 'tainted') return result;
     const name = fn.childForFieldName('name')?.text ?? 'function';
     return step(result, `returned by \`${name}()\``, call.startPosition.row);
   }
