@@ -14,24 +14,82 @@ import { checkBudget, checkBudgetNow, rethrowOverBudget } from './budget';
 import type { Finding } from './types';
 
 export function runPython(file: PyFile, active: Rule[], out: Finding[], notes: string[]): void {
-  const withVisitors = active.filter((r) => r.python);
-  if (withVisitors.length === 0) return;
-  const reporters = withVisitors.map((r) => new Reporter(r.meta));
+  const table = pyTable(active);
+  if (table.rules.length === 0) return;
+  const reporters = table.rules.map((r) => new Reporter(r.meta));
   const contexts = reporters.map((rep) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => rep.report(r) }));
-  const byType = pyHandlerTable(withVisitors, contexts);
-  const failed = new Set<string>();
-  // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node
+  let byType = table.byType;
+  // the plain copy of the tree in pre-order (the order of a cursor walk): no wasm crossing per node. The nodes
+  // of the types that have visitors come from the tree's index by type, marked by pre-order number, so that
+  // the walk reads an array slot per node rather than hashing its type
   const nodes = file.tree.nodes;
+  let marked = markNodes(file, byType);
   try {
     for (let i = 0; i < nodes.length; i++) {
       checkBudget();
-      const handlers = byType.get(nodes[i].type);
-      if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+      const slot = marked.slots[i];
+      if (slot === 0) continue;
+      const handlers = marked.lists[slot]!;
+      const node = nodes[i];
+      for (let j = 0; j < handlers.length; j++) {
+        const h = handlers[j];
+        try {
+          h.fn(node, contexts[h.index]);
+        } catch (err) {
+          rethrowOverBudget(err, table.rules[h.index].meta.id);
+          // a rule that throws is switched off for the rest of the file (dropped from this file's copy of the
+          // table; this loop goes on over the old list, where the rule has no other handler); the other rules'
+          // findings are kept
+          notes.push(`rule ${table.rules[h.index].meta.id} failed and was skipped for this file: ${(err as Error).message}`);
+          const without = new Map<string, PyHandler[]>();
+          for (const [type, list] of byType) without.set(type, list.filter((x) => x.index !== h.index));
+          byType = without;
+          marked = markNodes(file, byType);
+        }
+      }
     }
   } finally {
     // what the rules found before an early stop (time budget) is kept
     for (const r of reporters) out.push(...r.findings);
   }
+}
+
+/**
+ * The visitors of each node by pre-order number: `lists[slots[id]]`, slot 0 (no list) for the nodes of types
+ * no visitor asks for. A typed array: a plain one this long would fall back to a dictionary.
+ */
+function markNodes(file: PyFile, byType: Map<string, PyHandler[]>): { slots: Uint16Array; lists: (PyHandler[] | undefined)[] } {
+  const slots = new Uint16Array(file.tree.nodes.length);
+  const lists: (PyHandler[] | undefined)[] = [undefined];
+  for (const [type, handlers] of byType) {
+    const slot = lists.push(handlers) - 1;
+    for (const n of file.tree.ofType(type)) slots[n.id] = slot;
+  }
+  return { slots, lists };
+}
+
+type PyHandler = { index: number; fn: (n: PNode, c: { file: PyFile; report: Reporter['report'] }) => void };
+
+interface PyTable { rules: Rule[]; visitors: object[]; byType: Map<string, PyHandler[]> }
+const pyTables = new WeakMap<Rule[], PyTable>();
+
+/** The Python rules' visitors by node type, built once per list of active rules (not once per file). */
+function pyTable(active: Rule[]): PyTable {
+  const cached = pyTables.get(active);
+  if (cached && cached.rules.every((r, i) => r.python === cached.visitors[i])) return cached;
+  const withVisitors = active.filter((r) => r.python);
+  const byType = new Map<string, PyHandler[]>();
+  withVisitors.forEach((rule, index) => {
+    for (const [type, fn] of Object.entries(rule.python!)) {
+      if (!fn) continue;
+      let list = byType.get(type);
+      if (!list) byType.set(type, list = []);
+      list.push({ index, fn: fn as PyHandler['fn'] });
+    }
+  });
+  const table = { rules: withVisitors, visitors: withVisitors.map((r) => r.python!), byType };
+  pyTables.set(active, table);
+  return table;
 }
 
 /** The Python rules' visitors by node type, each with its rule's context (`contexts[i]` for `rules[i]`). */

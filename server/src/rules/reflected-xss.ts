@@ -67,9 +67,10 @@ function pythonReturn(node: Node, ctx: PyContext): void {
   let expr = node.namedChildren[0];
   if (!expr) return;
   if (expr.type === 'expression_list' || expr.type === 'tuple') expr = expr.namedChildren[0];
+  // only a Flask view's return is a response (checked first: it needs no data flow)
+  if (!expr || !flaskView(file, node)) return;
   // text built in the return, or a name holding text built by formatting: a dict or list becomes JSON
-  if (!expr || (!pieces(file, expr) && !(expr.type === 'identifier' && isBuiltString(file.valueOf(expr))))) return;
-  if (!flaskView(file, node)) return;
+  if (!pieces(file, expr) && !(expr.type === 'identifier' && isBuiltString(file.valueOf(expr)))) return;
   pythonReport(node, expr, ctx, 'this Flask view');
 }
 

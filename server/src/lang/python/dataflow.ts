@@ -334,14 +334,25 @@ export class DataFlow {
         for (const [k, v] of bound) entry.set(k, v);
         run.execBlock(info.body, entry.freeze());
         result = run.returns ?? constant(null);
-        if (isGenerator(fn) && result.kind === 'constant' && !result.elems) result = { ...result, elems: new Map(), rest: result };
+        if (result.kind === 'constant' && !result.elems && this.isGenerator(fn)) result = { ...result, elems: new Map(), rest: result };
       } finally {
         this.summaryStack.pop();
       }
       this.summaries.set(key, result);
     }
+    // only a tainted value records the step (`step` returns anything else as it is): no name or line for the rest
+    if (result.kind !== 'tainted') return result;
     const name = fn.childForFieldName('name')?.text ?? 'function';
     return step(result, `returned by \`${name}()\``, call.startPosition.row);
+  }
+
+  private readonly generators = new Map<number, boolean>();
+
+  /** Does a function's own body (not nested ones) yield? Once per function. */
+  private isGenerator(fn: Node): boolean {
+    let g = this.generators.get(fn.id);
+    if (g === undefined) this.generators.set(fn.id, g = isGenerator(fn));
+    return g;
   }
 
   private readonly classWrites = new Map<number, Map<string, Node[]>>();
@@ -391,13 +402,14 @@ function isStatic(fn: Node): boolean {
 function isGenerator(fn: Node): boolean {
   const body = fn.childForFieldName('body');
   if (!body) return false;
-  const stack = [...body.namedChildren];
+  const stack: Node[] = [];
+  pushNamedChildren(body, stack);
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
     if (n.type === 'yield') return true;
     if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') continue;
-    stack.push(...n.namedChildren);
+    pushNamedChildren(n, stack);
   }
   return false;
 }
@@ -413,7 +425,8 @@ function hasArgumentFor(call: Node, p: Param, params: Param[]): boolean {
 /** Value nodes written to `self.<attr>` in a method (assignments, augmented assignments, appends). */
 function selfWrites(method: Node, self: string, out: Map<string, Node[]>): void {
   const body = method.childForFieldName('body');
-  const stack = body ? [...body.namedChildren] : [];
+  const stack: Node[] = [];
+  if (body) pushNamedChildren(body, stack);
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
@@ -427,6 +440,11 @@ function selfWrites(method: Node, self: string, out: Map<string, Node[]>): void 
         out.get(attr)!.push(right);
       }
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
+    pushNamedChildren(n, stack);
   }
+}
+
+/** Pushes a node's named children in order (read from `children`: walks of whole bodies make no filtered copies). */
+function pushNamedChildren(n: Node, stack: Node[]): void {
+  for (const c of n.children) if (c.isNamed) stack.push(c);
 }

@@ -16,10 +16,9 @@ import {
 /** The value of an expression in a frame. Walrus targets are bound in the frame as a side effect. */
 export function evalExpression(n: Node, f: Frame, depth = 0): PV {
   if (depth > 150) return UNKNOWN;
-  const ev = (c: Node | null | undefined): PV => (c ? evalExpression(c, f, depth + 1) : UNKNOWN);
+  // leaves first: most expressions evaluated are names and literals, which need no closure over the frame
   switch (n.type) {
     case 'string': return evalString(n, f, depth);
-    case 'concatenated_string': return concat(n.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map(ev));
     case 'integer': case 'float': {
       const v = parseNumber(n.text);
       return v === undefined ? constant() : constant(v);
@@ -29,6 +28,10 @@ export function evalExpression(n: Node, f: Frame, depth = 0): PV {
     case 'none': return constant(null);
     case 'ellipsis': case 'slice': return constant();
     case 'identifier': return lookup(n.text, f, n);
+  }
+  const ev = (c: Node | null | undefined): PV => (c ? evalExpression(c, f, depth + 1) : UNKNOWN);
+  switch (n.type) {
+    case 'concatenated_string': return concat(n.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map(ev));
     case 'parenthesized_expression': case 'await': case 'type': case 'expression_statement':
       return ev(n.namedChildren.find((c) => c?.type !== 'comment'));
     case 'attribute': return evalAttribute(n, f, ev);
@@ -456,7 +459,6 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
   const { positional, keywords, all } = argNodes(n);
   const argValues = () => all.map((a) => ev(a));
   const joinArgs = (vs: PV[]) => vs.reduce<PV>((acc, v) => join(acc, plain(elementsOrSelf(v))), constant());
-  const line = n.startPosition.row;
 
   // local functions, methods and classes
   const local = localTarget(fn, f, ev);
@@ -474,7 +476,7 @@ function evalCall(n: Node, f: Frame, ev: (c: Node | null | undefined) => PV): PV
   const q = qualifiedIn(fn, f);
   if (q) {
     if (f.flow.buildTooling && ENVIRONMENT_READS.has(q)) return unknown(q, ALL_SINKS);
-    if (SOURCE_CALLS[q]) return tainted({ description: SOURCE_CALLS[q], line });
+    if (SOURCE_CALLS[q]) return tainted({ description: SOURCE_CALLS[q], line: n.startPosition.row });
     const san = SANITIZERS[q];
     if (san) {
       const a = positional.length ? ev(positional[0]) : constant();
@@ -581,13 +583,12 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   const m = fn.childForFieldName('attribute')?.text ?? '';
   const args = positional.map((a) => ev(a));
   const kw = new Map([...keywords].map(([k, v]) => [k, ev(v)] as const));
-  const line = n.startPosition.row;
   if (recv.def?.type === 'class_definition' && TORNADO_METHODS.has(m) && frameworkClass(f.flow.file, recv.def) === 'tornado') {
-    return tainted({ description: compact(n.text), line });
+    return tainted({ description: compact(n.text), line: n.startPosition.row });
   }
   if (isRequestObject(recv.origin)) {
     if (REQUEST_METHODS.has(m)) {
-      const t = tainted({ description: compact(n.text), line });
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row });
       // the path of this very request: attacker-chosen text, but on this site
       return m === 'get_full_path' || m === 'get_full_path_info' ? clear(t, ['redirect']) : t;
     }
@@ -595,7 +596,7 @@ function methodCall(n: Node, fn: Node, recv: PV, positional: Node[], keywords: M
   }
   if (recv.kind === 'tainted' && recv.srcObj) {
     if (/^(get|getlist|getone|getall|get_all|pop|getAll|get_list|getvalue|getfirst|__getitem__)$/.test(m)) {
-      const t = tainted({ description: compact(n.text), line });
+      const t = tainted({ description: compact(n.text), line: n.startPosition.row });
       const d = kw.get('default') ?? args[1];
       if (kw.get('type')) return clear(t, ALL_SINKS);
       return d && d.kind !== 'constant' ? join(t, d) : t;

@@ -55,14 +55,16 @@ export class PyFile {
   /** `yaml.load` for `l` after `from yaml import load as l`; undefined for names that are not imported. */
   qualifiedName(node: Node | null | undefined): string | undefined {
     if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
-    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor)
-    if (this.qualified.has(node.id)) return this.qualified.get(node.id);
+    // every rule asks this of every call's callee: once per node (the imports do not change after the constructor);
+    // `null` remembers "no name", so that a hit is one lookup
+    const hit = this.qualified.get(node.id);
+    if (hit !== undefined) return hit ?? undefined;
     const q = this.computeQualifiedName(node);
-    this.qualified.set(node.id, q);
+    this.qualified.set(node.id, q ?? null);
     return q;
   }
 
-  private readonly qualified = new Map<number, string | undefined>();
+  private readonly qualified = new Map<number, string | null>();
 
   private computeQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
@@ -138,8 +140,22 @@ export class PyFile {
 
   /** True when the file imports the module or one of its submodules (`xml` matches `xml.etree.ElementTree`). */
   importsModule(module: string): boolean {
-    for (const q of this.imports.values()) if (q === module || q.startsWith(module + '.')) return true;
-    return this.starImports.some((m) => m === module || m.startsWith(module + '.'));
+    // rules ask the same few modules for every call of the file: answered once per module (the imports are
+    // fixed after the constructor)
+    let known = this.importedModules.get(module);
+    if (known === undefined) {
+      known = this.computeImportsModule(module);
+      this.importedModules.set(module, known);
+    }
+    return known;
+  }
+
+  private readonly importedModules = new Map<string, boolean>();
+
+  private computeImportsModule(module: string): boolean {
+    const prefix = module + '.';
+    for (const q of this.imports.values()) if (q === module || q.startsWith(prefix)) return true;
+    return this.starImports.some((m) => m === module || m.startsWith(prefix));
   }
 
   /** The data-flow answer for an expression: constant, tainted or unknown (flow-sensitive, memoized per file). */

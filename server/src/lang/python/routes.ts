@@ -100,9 +100,11 @@ class Builder {
         else this.addGroupGuards(left.text, deps);
       }
     }
-    for (const call of root.descendantsOfType('call')) {
+    // every call of the file: the tree's own list (no copy), and the method name compared without slicing it out
+    for (const call of this.file.tree.ofType('call')) {
       const f = call?.childForFieldName('function');
-      if (!call || f?.type !== 'attribute' || f.childForFieldName('attribute')?.text !== 'include_router') continue;
+      const attr = f?.type === 'attribute' ? f.childForFieldName('attribute') : null;
+      if (!call || !attr || attr.endIndex - attr.startIndex !== 'include_router'.length || attr.text !== 'include_router') continue;
       const router = this.file.argument(call, 0);
       const deps = this.dependencyGuards(this.file.keywordArgument(call, 'dependencies'), 'global');
       if (router?.type === 'identifier' && deps.length) this.addGroupGuards(router.text, deps);

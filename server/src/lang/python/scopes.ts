@@ -66,10 +66,14 @@ export function buildIndex(root: Node): FileIndex {
   };
   const calls: { node: Node; cls?: Node }[] = [];
   const refs: { node: Node; cls?: Node }[] = [];
-  // explicit stack: deep trees must not overflow
-  const stack: { node: Node; cls?: Node; depth: number }[] = [{ node: root, depth: 0 }];
+  // explicit stack (deep trees must not overflow), as three parallel arrays: no object per node
+  const stack: Node[] = [root];
+  const stackCls: (Node | undefined)[] = [undefined];
+  const stackDepth: number[] = [0];
   while (stack.length) {
-    const { node, cls, depth } = stack.pop()!;
+    const node = stack.pop()!;
+    const cls = stackCls.pop();
+    const depth = stackDepth.pop()!;
     let childCls = cls;
     switch (node.type) {
       case 'function_definition': {
@@ -99,9 +103,14 @@ export function buildIndex(root: Node): FileIndex {
         break;
     }
     if (depth > 400) continue;
-    for (let i = node.namedChildCount - 1; i >= 0; i--) {
-      const c = node.namedChild(i);
-      if (c) stack.push({ node: c, cls: childCls, depth: depth + 1 });
+    // the named children, last first (read from `children`: no filtered copy per node)
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (!c.isNamed) continue;
+      stack.push(c);
+      stackCls.push(childCls);
+      stackDepth.push(depth + 1);
     }
   }
   const calleeIds = new Set<number>();
@@ -253,8 +262,12 @@ export function collectLocals(body: Node[], params: Param[]): Set<string> {
       for (const w of n.descendantsOfType('named_expression')) if (w) addTargets(w.childForFieldName('name'), locals);
       continue;
     }
-    for (const c of n.namedChildren) if (c && !NESTED_SCOPES.has(c.type)) stack.push(c);
-      else if (c && (c.type === 'function_definition' || c.type === 'class_definition')) stack.push(c);
+    // the named children (read from `children`: no filtered copy per node); of nested scopes only
+    // definitions, for their names
+    for (const c of n.children) {
+      if (!c.isNamed) continue;
+      if (!NESTED_SCOPES.has(c.type) || c.type === 'function_definition' || c.type === 'class_definition') stack.push(c);
+    }
   }
   for (const g of globals) locals.delete(g);
   return locals;

@@ -7,6 +7,23 @@ import { HANDLER_BASES, isRequestObject, REQUEST_GLOBALS, ROUTE_FUNCTIONS, SOURC
 const HANDLER_MODULES = ['aiohttp', 'starlette', 'tornado', 'xmlrpc', 'SimpleXMLRPCServer', 'graphene', 'strawberry', 'ariadne', 'spyne'];
 
 /**
+ * The names `SOURCE_CALLS[name]` or `SOURCE_NAMES[name]` answers for, as a set: a property read per identifier
+ * with arbitrary names was the gate's main cost. The tables are plain objects, so the names of
+ * `Object.prototype` (`constructor`, `toString`...) answer too; kept, so that the gate says what it said.
+ */
+let SOURCE_KEYS: Set<string> | undefined;
+
+function sourceKeys(): Set<string> {
+  const keys = new Set([...Object.keys(SOURCE_CALLS), ...Object.keys(SOURCE_NAMES)]);
+  for (const table of [SOURCE_CALLS, SOURCE_NAMES]) {
+    for (let proto = Object.getPrototypeOf(table); proto; proto = Object.getPrototypeOf(proto)) {
+      for (const k of Object.getOwnPropertyNames(proto)) if ((table as Record<string, unknown>)[k] !== undefined) keys.add(k);
+    }
+  }
+  return keys;
+}
+
+/**
  * False when nothing in the file can produce a tainted value, so rules that report only tainted data
  * can skip the data flow (as the JS front's `mayHaveTaint`). Conservative: every way the Python data
  * flow creates taint starts from one of the places below; keep this in step with `lookup`,
@@ -18,8 +35,9 @@ const HANDLER_MODULES = ['aiohttp', 'starlette', 'tornado', 'xmlrpc', 'SimpleXML
  */
 export function mayHaveTaint(file: PyFile): boolean {
   const identifiers = file.identifiers();
+  const keys = SOURCE_KEYS ??= sourceKeys();
   for (const name of identifiers) {
-    if (SOURCE_CALLS[name] !== undefined || SOURCE_NAMES[name] !== undefined) return true;
+    if (keys.has(name)) return true;
     if (name.endsWith('Request') || name.endsWith('WebSocket')) return true;
   }
   if (HANDLER_MODULES.some((m) => file.importsModule(m))) return true;
