@@ -38,17 +38,22 @@ function changeRange(before, after) {
   return { span: { start, length: a - start }, newLength: b - start };
 }
 
-/** What a walk of the whole tree gives: nodes in document order and each one's parent. */
+/** What a walk of the whole tree gives: nodes in document order, each one's parent and subtree end. */
 function walk(root) {
   const nodes = [root];
   const parents = [undefined];
+  const ends = [0];
   const visit = (parent) => (c) => {
+    const at = nodes.length;
     nodes.push(c);
     parents.push(parent);
+    ends.push(0);
     c.forEachChild(visit(c));
+    ends[at] = nodes.length;
   };
   root.forEachChild(visit(root));
-  return { nodes, parents };
+  ends[0] = nodes.length;
+  return { nodes, parents, ends };
 }
 
 function check(file, context) {
@@ -60,6 +65,9 @@ function check(file, context) {
     if (file.kinds[i] !== want.nodes[i].kind) assert.fail(`${context}: kind ${i}`);
     if (i > 0 && file.nodes[i].id !== i) assert.fail(`${context}: id of node ${i} is ${file.nodes[i].id}`);
     if (i > 0 && file.nodes[i].parent !== want.parents[i]) assert.fail(`${context}: parent of node ${i}`);
+    if (file.ends[i] !== want.ends[i]) assert.fail(`${context}: subtree end of node ${i} is ${file.ends[i]}, not ${want.ends[i]}`);
+    const range = file.subtree(file.nodes[i]);
+    if (range.from !== i || range.to !== want.ends[i]) assert.fail(`${context}: subtree of node ${i}`);
   }
 }
 
@@ -98,6 +106,15 @@ describe('JS/TS node list after an incremental parse', function () {
       }
     }
     assert.ok(n > 20 && relinked > 200, `${n} files, ${relinked} edits`);
+  });
+
+  it('has the subtree ends of a walk in a file nested deeper than the recursive walk goes', function () {
+    // a left-nested chain of 3,000 terms: linked below depth 1,000 with an explicit stack
+    const text = `const s = ${Array.from({ length: 3000 }, (_, i) => `'p${i}'`).join(' + ')};\nfunction f() { return s; }\n`;
+    const file = new engine.JsFile('deep.ts', text);
+    check(file, 'deep chain');
+    const next = text.replace('return s;', 'return s + 1;');
+    check(new engine.JsFile('deep.ts', next, ts.updateSourceFile(file.sourceFile, next, changeRange(text, next)), file), 'deep chain, edited');
   });
 
   it('equals a walk of the whole tree in a large file (statements added, removed and moved)', function () {

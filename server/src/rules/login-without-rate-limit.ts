@@ -185,48 +185,55 @@ function jsIsLimiter(ctx: JsContext, e: ts.Expression): boolean {
 }
 
 /** The first password check in a handler, or `passport.authenticate('local')` in the route's chain. */
-function jsPasswordCheck(ctx: JsContext, nodes: ts.Node[]): Check | undefined {
-  let found: Check | undefined;
+function jsPasswordCheck(ctx: JsContext, roots: ts.Node[]): Check | undefined {
+  const { nodes, kinds } = ctx.file;
+  // the nodes a walk of the roots would visit, in its order, up to 5,000 of them
   let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isCallExpression(node)) {
-      const q = ctx.file.callName(node) ?? '';
-      const callee = node.expression;
-      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-      const first = node.arguments[0];
-      const local = q === 'passport.authenticate' || /^passport\.authenticate$/.test(ctx.file.textOf(callee));
-      if ((local && first && ts.isStringLiteralLike(first) && /local|login|password/i.test(first.text))
-        || JS_AUTH_CALLS.test(q)
-        || (AUTH_METHODS.test(method) && method !== 'authenticate')
-        || (method === 'verify' && /argon2/.test(q))) {
-        found = { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node) };
-        return;
+  for (const root of roots) {
+    const { from, to } = ctx.file.subtree(root);
+    for (let i = from; i < to; i++) {
+      if (++n > 5000) return undefined;
+      const kind = kinds[i];
+      if (kind === ts.SyntaxKind.CallExpression) {
+        const node = nodes[i] as ts.CallExpression;
+        const q = ctx.file.callName(node) ?? '';
+        const callee = node.expression;
+        const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        const first = node.arguments[0];
+        const local = q === 'passport.authenticate'
+          || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'authenticate' && /^passport\.authenticate$/.test(ctx.file.textOf(callee)));
+        if ((local && first && ts.isStringLiteralLike(first) && /local|login|password/i.test(first.text))
+          || JS_AUTH_CALLS.test(q)
+          || (AUTH_METHODS.test(method) && method !== 'authenticate')
+          || (method === 'verify' && /argon2/.test(q))) {
+          return { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node) };
+        }
+      } else if (kind === ts.SyntaxKind.Decorator) {
+        // NestJS `@UseGuards(LocalAuthGuard)`: the password is checked by the local strategy
+        const node = nodes[i] as ts.Decorator;
+        if (/^UseGuards\(.*Local/.test(ctx.file.textOf(node.expression))) {
+          return { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node) };
+        }
       }
     }
-    // NestJS `@UseGuards(LocalAuthGuard)`: the password is checked by the local strategy
-    if (ts.isDecorator(node) && /^UseGuards\(.*Local/.test(ctx.file.textOf(node.expression))) {
-      found = { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node) };
-      return;
-    }
-    node.forEachChild(visit);
-  };
-  nodes.forEach(visit);
-  return found;
+  }
+  return undefined;
 }
 
 /** Limiter names or counters in the handler and its chain (route middleware, decorators, `limiter.consume(ip)`). */
-function jsLimited(ctx: JsContext, nodes: ts.Node[]): boolean {
-  let found = false;
+function jsLimited(ctx: JsContext, roots: ts.Node[]): boolean {
+  const { nodes, kinds } = ctx.file;
   let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isIdentifier(node) && isLimitName(node.text)) { found = true; return; }
-    if (ts.isDecorator(node) && /Throttl/.test(ctx.file.textOf(node.expression))) { found = true; return; }
-    node.forEachChild(visit);
-  };
-  nodes.forEach(visit);
-  return found;
+  for (const root of roots) {
+    const { from, to } = ctx.file.subtree(root);
+    for (let i = from; i < to; i++) {
+      if (++n > 5000) return false;
+      const kind = kinds[i];
+      if (kind === ts.SyntaxKind.Identifier && isLimitName((nodes[i] as ts.Identifier).text)) return true;
+      if (kind === ts.SyntaxKind.Decorator && /Throttl/.test(ctx.file.textOf((nodes[i] as ts.Decorator).expression))) return true;
+    }
+  }
+  return false;
 }
 
 interface JsApp { limitedGroups: Map<string, string[]>; known: boolean }
@@ -261,7 +268,8 @@ function javascriptRoutes(ctx: JsContext): void {
     calls ??= routeNodes(ctx);
     const own = calls.get(key(r.range)) ?? r.fn;
     if (!own) continue;
-    const nodes = [own, ...(r.fn && r.fn !== own ? [r.fn] : [])];
+    // the handler, when it is not inside the route's call already (a walk of the call sees it)
+    const nodes = [own, ...(r.fn && r.fn !== own && !isInside(r.fn, own) ? [r.fn] : [])];
     if (ts.isMethodDeclaration(own) && ts.isClassDeclaration(own.parent)) nodes.push(...(ts.getDecorators(own.parent) ?? []));
     const check = jsPasswordCheck(ctx, nodes);
     if (!check || jsLimited(ctx, nodes)) continue;
@@ -272,6 +280,11 @@ function javascriptRoutes(ctx: JsContext): void {
     const hint = app.known || r.framework === 'nestjs';
     report(ctx, r, check, hint);
   }
+}
+
+function isInside(node: ts.Node, outer: ts.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p === outer) return true;
+  return false;
 }
 
 function key(r: Route['range']): string {

@@ -37,6 +37,8 @@ export class JsFile {
    * slow (megamorphic) property load, so passes that look for a few kinds scan this array instead.
    */
   readonly kinds: Uint16Array;
+  /** `ends[i]`: the index after `nodes[i]`'s subtree, which is `nodes[i..ends[i])` (see `subtree`). */
+  readonly ends: Int32Array;
 
   /**
    * `sourceFile`: this text's tree when the caller has it already (an incremental `ts.updateSourceFile`);
@@ -47,7 +49,7 @@ export class JsFile {
       throw new RangeError(`brackets nested more than ${MAX_BRACKET_NESTING} deep: maximum call stack size exceeded`);
     }
     this.sourceFile = sourceFile ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
-    ({ nodes: this.nodes, kinds: this.kinds } = relinkNodes(this.sourceFile, sourceFile ? previous : undefined));
+    ({ nodes: this.nodes, kinds: this.kinds, ends: this.ends } = relinkNodes(this.sourceFile, sourceFile ? previous : undefined));
     this.collectImports();
   }
 
@@ -60,6 +62,16 @@ export class JsFile {
     } else {
       for (let i = 0; i < kinds.length; i++) if (wanted.includes(kinds[i])) yield nodes[i];
     }
+  }
+
+  /**
+   * The range of `nodes` that is `node` and its descendants, in the order a walk visits them: a pass over a
+   * function is a loop over `kinds` in this range (empty for a node outside the list, such as JSDoc).
+   */
+  subtree(node: ts.Node): { from: number; to: number } {
+    const id = node === this.sourceFile ? 0 : (node as { id?: number }).id;
+    if (id === undefined || this.nodes[id] !== node) return { from: 0, to: 0 };
+    return { from: id, to: this.ends[id] };
   }
 
   /** Syntax errors the parser reported (half-typed code still yields findings for the intact parts). */

@@ -5,8 +5,12 @@
  */
 import ts from 'typescript';
 
-/** The node list of a tree: `nodes[i].id === i` (the root excepted), `kinds[i] === nodes[i].kind`. */
-export interface LinkedNodes { nodes: ts.Node[]; kinds: Uint16Array }
+/**
+ * The node list of a tree in document (pre-)order: `nodes[i].id === i` (the root excepted),
+ * `kinds[i] === nodes[i].kind`, and `ends[i]` the index after the last node of `nodes[i]`'s subtree (its
+ * subtree is `nodes[i..ends[i])`), so that a pass over one function is a loop over a range, not a walk.
+ */
+export interface LinkedNodes { nodes: ts.Node[]; kinds: Uint16Array; ends: Int32Array }
 
 /**
  * Sets every node's `parent` (what `createSourceFile(..., setParentNodes)` does in a walk of its own) and
@@ -28,10 +32,11 @@ export function linkNodes(root: ts.SourceFile): LinkedNodes {
 export function relinkNodes(root: ts.SourceFile, previous: LinkedNodes | undefined): LinkedNodes {
   const plan = previous && changedRuns(root, previous);
   if (!previous || !plan) {
-    const nodes: ts.Node[] = [root];
-    const kinds = new KindList(root.kind);
-    root.forEachChild(walker(nodes, kinds, 0, root));
-    return { nodes, kinds: kinds.done() };
+    const list = new NodeList();
+    list.add(root, root.kind);
+    root.forEachChild(walker(list, 0, root));
+    list.ends[0] = list.nodes.length;
+    return list.done();
   }
   const statements = root.statements;
   for (const st of statements) (st as { parent: ts.Node }).parent = root;
@@ -39,56 +44,68 @@ export function relinkNodes(root: ts.SourceFile, previous: LinkedNodes | undefin
   let shift = 0;
   let firstMoved = -1;
   const walked = plan.map((run) => {
-    const list: ts.Node[] = [];
-    const kinds = new KindList();
+    const list = new NodeList();
     const base = run.from + shift;
-    const visit = walker(list, kinds, base, root);
+    const visit = walker(list, base, root);
     for (let i = run.first; i < run.last; i++) visit(statements[i]);
-    shift += list.length - (run.to - run.from);
+    shift += list.nodes.length - (run.to - run.from);
     // the nodes after this run are not where they were
-    if (shift !== 0 && firstMoved < 0) firstMoved = base + list.length;
-    return { list, kinds: kinds.done() };
+    if (shift !== 0 && firstMoved < 0) firstMoved = base + list.nodes.length;
+    return { ...list.done(), shift };
   });
   const nodes = previous.nodes;
-  let kinds = previous.kinds;
+  let { kinds, ends } = previous;
   if (shift === 0 && firstMoved < 0) {
     plan.forEach((run, r) => {
-      const { list } = walked[r];
-      for (let i = 0; i < list.length; i++) nodes[run.from + i] = list[i];
-      kinds.set(walked[r].kinds, run.from);
+      const w = walked[r];
+      for (let i = 0; i < w.nodes.length; i++) nodes[run.from + i] = w.nodes[i];
+      kinds.set(w.kinds, run.from);
+      ends.set(w.ends, run.from);
     });
   } else {
-    const moved = new Uint16Array(kinds.length + shift);
+    const movedKinds = new Uint16Array(kinds.length + shift);
+    const movedEnds = new Int32Array(kinds.length + shift);
     let at = 0;
     let read = 0;
+    let by = 0; // how far the previous list's nodes between this run and the last one moved
+    const copy = (upTo: number) => {
+      movedKinds.set(kinds.subarray(read, upTo), at);
+      if (by === 0) movedEnds.set(ends.subarray(read, upTo), at);
+      else for (let i = read; i < upTo; i++) movedEnds[at + i - read] = ends[i] + by;
+      at += upTo - read;
+    };
     plan.forEach((run, r) => {
-      moved.set(kinds.subarray(read, run.from), at);
-      at += run.from - read;
-      moved.set(walked[r].kinds, at);
+      copy(run.from);
+      movedKinds.set(walked[r].kinds, at);
+      movedEnds.set(walked[r].ends, at);
       at += walked[r].kinds.length;
       read = run.to;
+      by = walked[r].shift;
     });
-    moved.set(kinds.subarray(read), at);
-    kinds = moved;
+    copy(kinds.length);
+    kinds = movedKinds;
+    ends = movedEnds;
     // from the last run back, so that the earlier runs' positions still hold
     for (let r = plan.length - 1; r >= 0; r--) {
-      const { list } = walked[r];
+      const list = walked[r].nodes;
       if (list.length < 20_000) nodes.splice(plan[r].from, plan[r].to - plan[r].from, ...list);
       else replaceRun(nodes, plan[r].from, plan[r].to - plan[r].from, list);
     }
     for (let i = Math.max(0, firstMoved); i < nodes.length; i++) (nodes[i] as { id?: number }).id = i;
   }
   // the new root first, the end-of-file token (a token: no children) last, in the previous ones' places
+  const last = nodes.length - 1;
   nodes[0] = root;
   kinds[0] = root.kind;
+  ends[0] = nodes.length;
   const eof = root.endOfFileToken;
-  const last = nodes.length - 1;
   (eof as { parent: ts.Node }).parent = root;
   (eof as { id?: number }).id = last;
   nodes[last] = eof;
   kinds[last] = eof.kind;
+  ends[last] = last + 1;
   if ((eof as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(eof);
-  return { nodes, kinds };
+  return { nodes, kinds, ends };
 }
 
 /** Replaces `count` items at `at` with `items`, without spreading them as arguments (a large paste). */
@@ -138,20 +155,21 @@ function changedRuns(root: ts.SourceFile, previous: LinkedNodes): { from: number
 
 /**
  * The walk that links a subtree: each node visited gets its parent and the id `base + list.length`, and is
- * appended to `list` (and its kind to `kinds`). Returns the visitor for the children of `top`.
+ * appended to `list` with its kind and the end of its subtree. Returns the visitor for the children of `top`.
  */
-function walker(nodes: ts.Node[], kinds: KindList, base: number, top: ts.Node): (c: ts.Node) => undefined {
+function walker(list: NodeList, base: number, top: ts.Node): (c: ts.Node) => undefined {
   let parent: ts.Node = top;
   let depth = 0;
+  const { nodes } = list;
   const visit = (c: ts.Node): undefined => {
     (c as { parent: ts.Node }).parent = parent;
-    (c as { id?: number }).id = base + nodes.length;
+    const at = nodes.length;
+    (c as { id?: number }).id = base + at;
     const kind = c.kind;
-    nodes.push(c);
-    kinds.push(kind);
+    list.add(c, kind);
     // tokens, identifiers and literals have no children
     if (kind >= ts.SyntaxKind.FirstNode) {
-      if (depth > 1000) linkDeep(c, nodes, kinds, base);
+      if (depth > 1000) linkDeep(c, list, base);
       else {
         const saved = parent;
         parent = c;
@@ -161,37 +179,43 @@ function walker(nodes: ts.Node[], kinds: KindList, base: number, top: ts.Node): 
         parent = saved;
       }
     }
+    list.ends[at] = base + nodes.length;
     if ((c as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(c);
     return undefined;
   };
   return visit;
 }
 
-/** A growing list of node kinds in a typed array (cheaper to fill than an array of numbers). */
-class KindList {
-  private a = new Uint16Array(4096);
-  private n = 0;
+/** Nodes with their kinds and subtree ends, in typed arrays (cheaper to fill than arrays of numbers). */
+class NodeList {
+  readonly nodes: ts.Node[] = [];
+  private k = new Uint16Array(1024);
+  ends = new Int32Array(1024);
 
-  constructor(first?: ts.SyntaxKind) {
-    if (first !== undefined) this.push(first);
-  }
-
-  push(kind: ts.SyntaxKind): void {
-    if (this.n === this.a.length) {
-      const bigger = new Uint16Array(this.n * 2);
-      bigger.set(this.a);
-      this.a = bigger;
+  add(node: ts.Node, kind: ts.SyntaxKind): void {
+    const n = this.nodes.length;
+    if (n === this.k.length) {
+      const k = new Uint16Array(n * 2);
+      k.set(this.k);
+      this.k = k;
+      const e = new Int32Array(n * 2);
+      e.set(this.ends);
+      this.ends = e;
     }
-    this.a[this.n++] = kind;
+    this.nodes.push(node);
+    this.k[n] = kind;
   }
 
-  done(): Uint16Array {
-    return this.a.subarray(0, this.n);
+  done(): LinkedNodes {
+    const n = this.nodes.length;
+    return { nodes: this.nodes, kinds: this.k.subarray(0, n), ends: this.ends.subarray(0, n) };
   }
 }
 
-/** `linkNodes` below `top` (already linked and listed) with an explicit stack. */
-function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: KindList, base: number): void {
+/** `linkNodes` below `top` (already linked and listed) with an explicit stack; the subtree ends by a pass back. */
+function linkDeep(top: ts.Node, list: NodeList, base: number): void {
+  const { nodes } = list;
+  const first = nodes.length;
   const stack: ts.Node[] = [];
   const kids: ts.Node[] = [];
   const collect = (c: ts.Node): undefined => { kids.push(c); return undefined; };
@@ -208,10 +232,18 @@ function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: KindList, base: number)
     const n = stack.pop()!;
     (n as { id?: number }).id = base + nodes.length;
     const kind = n.kind;
-    nodes.push(n);
-    kinds.push(kind);
+    list.add(n, kind);
+    list.ends[nodes.length - 1] = 0;
     if (kind >= ts.SyntaxKind.FirstNode) children(n);
     if ((n as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(n);
+  }
+  // children come after their parent: from the last node back, each one's end is known before its parent's
+  const ends = list.ends;
+  for (let j = nodes.length - 1; j >= first; j--) {
+    const end = Math.max(ends[j], base + j + 1);
+    ends[j] = end;
+    const p = ((nodes[j].parent as { id?: number }).id ?? -1) - base;
+    if (p >= first && ends[p] < end) ends[p] = end;
   }
 }
 

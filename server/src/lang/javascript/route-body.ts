@@ -64,15 +64,13 @@ function conditionLevel(cond: string): Level | undefined {
 
 /** The handler creates an account (`createUser(...)`, `User.register(...)`, `signUp(...)`): public on purpose. */
 export function createsAccount(file: JsFile, fn: ts.Node): boolean {
-  let found = false;
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 3000) return;
-    if (ts.isCallExpression(node) && /(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf(node.expression))) { found = true; return; }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn, visit);
-  return found;
+  // fn's descendants, the first 3,000 in the order of a walk
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 3000); i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    if (/(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf((file.nodes[i] as ts.CallExpression).expression))) return true;
+  }
+  return false;
 }
 
 /** The branch returns or throws a denial: a 401/403, a redirect to the login page, `Unauthorized`/`Forbidden`. */
@@ -101,10 +99,13 @@ const NOT_RECORDS = /^(map|set|cache|headers|params|searchParams|url|hash|hmac|c
 /** Writes in a handler: ORM/ODM saves, creates, updates and deletes (Mongoose, Sequelize, Prisma, TypeORM, Knex). */
 export function writesOf(file: JsFile, fn: ts.Node): Write[] {
   const out: Write[] = [];
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (out.length > 20 || ++n > 5000) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+  // fn's descendants, the first 5,000 in the order of a walk (nested callbacks inside the handler,
+  // `.then(doc => doc.save())`, count; nested handler definitions do too)
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 5000) && out.length <= 20; i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    const node = file.nodes[i] as ts.CallExpression;
+    if (ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       const verb = WRITE_METHODS[method];
       if (verb) {
@@ -116,12 +117,7 @@ export function writesOf(file: JsFile, fn: ts.Node): Write[] {
         }
       }
     }
-    if (ts.isFunctionLike(node) && node !== fn) return visit2(node);
-    ts.forEachChild(node, visit);
-  };
-  // nested callbacks inside the handler (`.then(doc => doc.save())`) count; nested handler definitions do too
-  const visit2 = (node: ts.Node): void => { ts.forEachChild(node, visit); };
-  ts.forEachChild(fn, visit);
+  }
   return out;
 }
 
@@ -150,17 +146,13 @@ export function recordName(recv: ts.Expression): string | undefined {
 
 /** The body calls something whose name says it changes things (bounded walk). */
 export function callsMutator(file: JsFile, fn: ts.Node): boolean {
-  let found = false;
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isCallExpression(node)) {
-      const e = node.expression;
-      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
-      if (name && MUTATOR_NAME.test(name) && !/^(json|send|sendStatus|setHeader|set|status|redirect|render|end|write|push)$/.test(name)) { found = true; return; }
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn, visit);
-  return found;
+  // fn's descendants, the first 5,000 in the order of a walk
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 5000); i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    const e = (file.nodes[i] as ts.CallExpression).expression;
+    const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
+    if (name && MUTATOR_NAME.test(name) && !/^(json|send|sendStatus|setHeader|set|status|redirect|render|end|write|push)$/.test(name)) return true;
+  }
+  return false;
 }
