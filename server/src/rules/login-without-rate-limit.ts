@@ -261,15 +261,14 @@ function javascriptRoutes(ctx: JsContext): void {
   if (isTestCode(ctx.file.path)) return;
   const routes = ctx.file.routes().filter(isOpen);
   if (routes.length === 0) return;
-  let calls: Map<string, ts.Node> | undefined;
   let app: JsApp | undefined;
   for (const r of routes) {
-    // the route's own syntax: its call (Express/Koa: middleware chain and handler) or its method (NestJS)
-    calls ??= routeNodes(ctx);
-    const own = calls.get(key(r.range)) ?? r.fn;
+    // the route's own syntax: its call with the path (Express/Koa: middleware chain and handler), or its
+    // method (NestJS) or function
+    const own = (r.call && r.call.arguments.length >= 2 ? r.call : undefined) ?? r.fn;
     if (!own) continue;
     // the handler, when it is not inside the route's call already (a walk of the call sees it)
-    const nodes = [own, ...(r.fn && r.fn !== own && !isInside(r.fn, own) ? [r.fn] : [])];
+    const nodes: ts.Node[] = [own, ...(r.fn && r.fn !== own && !isInside(r.fn, own) ? [r.fn] : [])];
     if (ts.isMethodDeclaration(own) && ts.isClassDeclaration(own.parent)) nodes.push(...(ts.getDecorators(own.parent) ?? []));
     const check = jsPasswordCheck(ctx, nodes);
     if (!check || jsLimited(ctx, nodes)) continue;
@@ -287,16 +286,3 @@ function isInside(node: ts.Node, outer: ts.Node): boolean {
   return false;
 }
 
-function key(r: Route['range']): string {
-  return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
-}
-
-/** Route calls by their start position (the route model gives ranges, not nodes). */
-function routeNodes(ctx: JsContext): Map<string, ts.Node> {
-  const out = new Map<string, ts.Node>();
-  for (const node of ctx.file.nodesOfKind(ts.SyntaxKind.CallExpression)) {
-    const c = node as ts.CallExpression;
-    if (ts.isPropertyAccessExpression(c.expression) && c.arguments.length >= 2) out.set(key(ctx.file.range(c)), c);
-  }
-  return out;
-}
