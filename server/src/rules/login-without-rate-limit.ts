@@ -184,8 +184,29 @@ function jsIsLimiter(ctx: JsContext, e: ts.Expression): boolean {
   return false;
 }
 
+/**
+ * The node of the password check in a route's call, by the call: a walk's answer depends on the call's text
+ * and the file's imports only, so it is kept across the versions of an edited document (TypeScript's
+ * incremental parse hands back the same node objects for code an edit did not touch).
+ */
+const passwordChecks = new WeakMap<ts.Node, { imports: string; at: ts.Node | null }>();
+
 /** The first password check in a handler, or `passport.authenticate('local')` in the route's chain. */
 function jsPasswordCheck(ctx: JsContext, roots: ts.Node[]): Check | undefined {
+  if (roots.length !== 1) return jsPasswordCheckAt(ctx, roots);
+  const imports = ctx.file.importsKey;
+  let known = passwordChecks.get(roots[0]);
+  if (!known || known.imports !== imports) {
+    const check = jsPasswordCheckAt(ctx, roots);
+    passwordChecks.set(roots[0], known = { imports, at: check?.node ?? null });
+  }
+  if (!known.at) return undefined;
+  const at = known.at;
+  const shown = ts.isDecorator(at) ? at.expression : (at as ts.CallExpression).expression;
+  return { text: ctx.file.textOf(shown).slice(0, 60), line: ctx.file.line(at) };
+}
+
+function jsPasswordCheckAt(ctx: JsContext, roots: ts.Node[]): (Check & { node: ts.Node }) | undefined {
   const { nodes, kinds } = ctx.file;
   // the nodes a walk of the roots would visit, in its order, up to 5,000 of them
   let n = 0;
@@ -206,13 +227,13 @@ function jsPasswordCheck(ctx: JsContext, roots: ts.Node[]): Check | undefined {
           || JS_AUTH_CALLS.test(q)
           || (AUTH_METHODS.test(method) && method !== 'authenticate')
           || (method === 'verify' && /argon2/.test(q))) {
-          return { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node) };
+          return { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node), node };
         }
       } else if (kind === ts.SyntaxKind.Decorator) {
         // NestJS `@UseGuards(LocalAuthGuard)`: the password is checked by the local strategy
         const node = nodes[i] as ts.Decorator;
         if (/^UseGuards\(.*Local/.test(ctx.file.textOf(node.expression))) {
-          return { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node) };
+          return { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node), node };
         }
       }
     }

@@ -257,6 +257,13 @@ export class JsFile {
     return undefined;
   }
 
+  private importsText?: string;
+
+  /** The imports as one string: answers that depend on a subtree's text and the imports only are kept under it. */
+  get importsKey(): string {
+    return this.importsText ??= JSON.stringify([...this.imports]);
+  }
+
   /** True when the file imports or requires the module (`child_process` also matches `node:child_process`). */
   importsModule(module: string): boolean {
     for (const q of this.imports.values()) if (q === module || q.startsWith(module + '.')) return true;
