@@ -39,7 +39,7 @@ export function routeInventory(path: string, languageId: string | undefined, tex
       if (/\.d\.[cm]?ts$/i.test(path)) return [];
       const file = new JsFile(path, text);
       if (config.authGuards) file.authGuards = config.authGuards;
-      routes = file.routes().map(({ fn: _fn, ...r }) => r);
+      routes = file.routes().map(({ fn: _fn, call: _call, ...r }) => r);
     }
   } catch {
     return [];

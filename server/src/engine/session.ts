@@ -20,6 +20,7 @@ import ts from 'typescript';
 import { Edit, type Tree } from 'web-tree-sitter';
 import { PTree, type PNode as Node } from '../lang/python/tree';
 import { JsFile } from '../lang/javascript/front';
+import type { LinkedNodes } from '../lang/javascript/link';
 import { PyFile } from '../lang/python/front';
 import { parsePython } from '../lang/python/parser';
 import { pythonRenderCalls } from '../lang/python/renders';
@@ -80,6 +81,8 @@ class Session implements DocumentSession {
   /** The tree copy of `tree` (Python), the base of the next edit's copy. */
   private copy?: PTree;
   private sourceFile?: ts.SourceFile;
+  /** The last JS/TS version's node list (the next version's reuses it where its tree was reused). */
+  private jsNodes?: LinkedNodes;
   private cache = new Map<string, Cached>();
   private names = new Map<string, UnitNames>();
   private previous: UnitRef[] = [];
@@ -110,7 +113,8 @@ class Session implements DocumentSession {
     try {
       return this.last = this.incremental(text);
     } catch (err) {
-      if (!(err instanceof Fallback)) rethrowOverBudget(err);
+      // over budget: the parse trees may be a version ahead of `this.text`; the next update starts over
+      if (!(err instanceof Fallback)) { this.reset(); rethrowOverBudget(err); }
     } finally {
       endBudget(saved);
     }
@@ -125,6 +129,7 @@ class Session implements DocumentSession {
     this.tree = undefined;
     this.copy = undefined;
     this.sourceFile = undefined;
+    this.jsNodes = undefined;
     this.text = undefined;
     this.cache = new Map();
     this.names = new Map();
@@ -183,11 +188,12 @@ class Session implements DocumentSession {
         : undefined;
       let file: JsFile;
       try {
-        file = new JsFile(this.path, text, sf);
+        file = new JsFile(this.path, text, sf, sf ? this.jsNodes : undefined);
       } catch {
         throw new Fallback(); // nested too deeply: the fresh analysis's note
       }
       this.sourceFile = file.sourceFile;
+      this.jsNodes = file;
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
       const sqlText = JsFile.prototype.hasSqlText;
       file.hasSqlText = (test) => fileFact(file, 'javascript:sql-text', (f: JsFile) => sqlText.call(f, test));

@@ -182,17 +182,16 @@ function javascript(ctx: JsContext): void {
     const fn = route.fn;
     const body = fn && (fn as ts.FunctionLikeDeclaration).body;
     if (!fn || !body) continue;
-    const checked = jsChecksOwnership(file, body);
-    let n = 0;
-    const visit = (node: ts.Node): void => {
-      if (++n > 5000) return;
-      if (ts.isCallExpression(node)) {
-        const l = jsLookup(ctx, node);
-        if (l) lookups.push({ route, ...l, at: file.range(node), writes: deletesModel(route, l.model) || /^(delete|deleteOne|destroy|findByIdAndDelete|findByIdAndRemove|findOneAndDelete|findOneAndRemove)$/.test((node.expression as ts.PropertyAccessExpression).name.text), checked });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(body);
+    // asked once per handler, and only of handlers that look a record up
+    let checked: boolean | undefined;
+    // the body's first 5,000 nodes, in the order of a walk
+    const { from, to } = file.subtree(body);
+    for (let i = from; i < Math.min(to, from + 5000); i++) {
+      if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+      const node = file.nodes[i] as ts.CallExpression;
+      const l = jsLookup(ctx, node);
+      if (l) lookups.push({ route, ...l, at: file.range(node), writes: deletesModel(route, l.model) || /^(delete|deleteOne|destroy|findByIdAndDelete|findByIdAndRemove|findOneAndDelete|findOneAndRemove)$/.test((node.expression as ts.PropertyAccessExpression).name.text), checked: checked ??= jsChecksOwnership(file, body) });
+    }
   }
   decide(lookups, (l, why) => ctx.report({ range: l.at, message: message(l, why) }));
 }
@@ -232,16 +231,17 @@ function idProperties(obj: ts.ObjectLiteralExpression, depth = 0): ts.Expression
   return out;
 }
 
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+
 function jsChecksOwnership(file: JsContext['file'], body: ts.Node): boolean {
-  let found = false;
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isBinaryExpression(node) && /^(===|!==|==|!=)$/.test(node.operatorToken.getText(file.sourceFile))
-      && /(req\.user|session|currentUser|user\.id|userId|owner|\buser\b|ctx\.state\.user)/.test(file.textOf(node))) { found = true; return; }
-    if (ts.isCallExpression(node) && PERMISSION_CALL.test(file.textOf(node.expression))) { found = true; return; }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
+  // the body's first 5,000 nodes, in the order of a walk
+  const { from, to } = file.subtree(body);
+  for (let i = from; i < Math.min(to, from + 5000); i++) {
+    const kind = file.kinds[i];
+    const node = file.nodes[i];
+    if (kind === ts.SyntaxKind.BinaryExpression && EQUALITY.has((node as ts.BinaryExpression).operatorToken.kind)
+      && /(req\.user|session|currentUser|user\.id|userId|owner|\buser\b|ctx\.state\.user)/.test(file.textOf(node))) return true;
+    if (kind === ts.SyntaxKind.CallExpression && PERMISSION_CALL.test(file.textOf((node as ts.CallExpression).expression))) return true;
+  }
+  return false;
 }

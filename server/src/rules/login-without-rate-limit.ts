@@ -184,49 +184,77 @@ function jsIsLimiter(ctx: JsContext, e: ts.Expression): boolean {
   return false;
 }
 
+/**
+ * The node of the password check in a route's call, by the call: a walk's answer depends on the call's text
+ * and the file's imports only, so it is kept across the versions of an edited document (TypeScript's
+ * incremental parse hands back the same node objects for code an edit did not touch).
+ */
+const passwordChecks = new WeakMap<ts.Node, { imports: string; at: ts.Node | null }>();
+
 /** The first password check in a handler, or `passport.authenticate('local')` in the route's chain. */
-function jsPasswordCheck(ctx: JsContext, nodes: ts.Node[]): Check | undefined {
-  let found: Check | undefined;
+function jsPasswordCheck(ctx: JsContext, roots: ts.Node[]): Check | undefined {
+  if (roots.length !== 1) return jsPasswordCheckAt(ctx, roots);
+  const imports = ctx.file.importsKey;
+  let known = passwordChecks.get(roots[0]);
+  if (!known || known.imports !== imports) {
+    const check = jsPasswordCheckAt(ctx, roots);
+    passwordChecks.set(roots[0], known = { imports, at: check?.node ?? null });
+  }
+  if (!known.at) return undefined;
+  const at = known.at;
+  const shown = ts.isDecorator(at) ? at.expression : (at as ts.CallExpression).expression;
+  return { text: ctx.file.textOf(shown).slice(0, 60), line: ctx.file.line(at) };
+}
+
+function jsPasswordCheckAt(ctx: JsContext, roots: ts.Node[]): (Check & { node: ts.Node }) | undefined {
+  const { nodes, kinds } = ctx.file;
+  // the nodes a walk of the roots would visit, in its order, up to 5,000 of them
   let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isCallExpression(node)) {
-      const q = ctx.file.callName(node) ?? '';
-      const callee = node.expression;
-      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-      const first = node.arguments[0];
-      const local = q === 'passport.authenticate' || /^passport\.authenticate$/.test(ctx.file.textOf(callee));
-      if ((local && first && ts.isStringLiteralLike(first) && /local|login|password/i.test(first.text))
-        || JS_AUTH_CALLS.test(q)
-        || (AUTH_METHODS.test(method) && method !== 'authenticate')
-        || (method === 'verify' && /argon2/.test(q))) {
-        found = { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node) };
-        return;
+  for (const root of roots) {
+    const { from, to } = ctx.file.subtree(root);
+    for (let i = from; i < to; i++) {
+      if (++n > 5000) return undefined;
+      const kind = kinds[i];
+      if (kind === ts.SyntaxKind.CallExpression) {
+        const node = nodes[i] as ts.CallExpression;
+        const q = ctx.file.callName(node) ?? '';
+        const callee = node.expression;
+        const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        const first = node.arguments[0];
+        const local = q === 'passport.authenticate'
+          || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'authenticate' && /^passport\.authenticate$/.test(ctx.file.textOf(callee)));
+        if ((local && first && ts.isStringLiteralLike(first) && /local|login|password/i.test(first.text))
+          || JS_AUTH_CALLS.test(q)
+          || (AUTH_METHODS.test(method) && method !== 'authenticate')
+          || (method === 'verify' && /argon2/.test(q))) {
+          return { text: ctx.file.textOf(callee).slice(0, 60), line: ctx.file.line(node), node };
+        }
+      } else if (kind === ts.SyntaxKind.Decorator) {
+        // NestJS `@UseGuards(LocalAuthGuard)`: the password is checked by the local strategy
+        const node = nodes[i] as ts.Decorator;
+        if (/^UseGuards\(.*Local/.test(ctx.file.textOf(node.expression))) {
+          return { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node), node };
+        }
       }
     }
-    // NestJS `@UseGuards(LocalAuthGuard)`: the password is checked by the local strategy
-    if (ts.isDecorator(node) && /^UseGuards\(.*Local/.test(ctx.file.textOf(node.expression))) {
-      found = { text: ctx.file.textOf(node.expression).slice(0, 60), line: ctx.file.line(node) };
-      return;
-    }
-    node.forEachChild(visit);
-  };
-  nodes.forEach(visit);
-  return found;
+  }
+  return undefined;
 }
 
 /** Limiter names or counters in the handler and its chain (route middleware, decorators, `limiter.consume(ip)`). */
-function jsLimited(ctx: JsContext, nodes: ts.Node[]): boolean {
-  let found = false;
+function jsLimited(ctx: JsContext, roots: ts.Node[]): boolean {
+  const { nodes, kinds } = ctx.file;
   let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isIdentifier(node) && isLimitName(node.text)) { found = true; return; }
-    if (ts.isDecorator(node) && /Throttl/.test(ctx.file.textOf(node.expression))) { found = true; return; }
-    node.forEachChild(visit);
-  };
-  nodes.forEach(visit);
-  return found;
+  for (const root of roots) {
+    const { from, to } = ctx.file.subtree(root);
+    for (let i = from; i < to; i++) {
+      if (++n > 5000) return false;
+      const kind = kinds[i];
+      if (kind === ts.SyntaxKind.Identifier && isLimitName((nodes[i] as ts.Identifier).text)) return true;
+      if (kind === ts.SyntaxKind.Decorator && /Throttl/.test(ctx.file.textOf((nodes[i] as ts.Decorator).expression))) return true;
+    }
+  }
+  return false;
 }
 
 interface JsApp { limitedGroups: Map<string, string[]>; known: boolean }
@@ -254,14 +282,14 @@ function javascriptRoutes(ctx: JsContext): void {
   if (isTestCode(ctx.file.path)) return;
   const routes = ctx.file.routes().filter(isOpen);
   if (routes.length === 0) return;
-  let calls: Map<string, ts.Node> | undefined;
   let app: JsApp | undefined;
   for (const r of routes) {
-    // the route's own syntax: its call (Express/Koa: middleware chain and handler) or its method (NestJS)
-    calls ??= routeNodes(ctx);
-    const own = calls.get(key(r.range)) ?? r.fn;
+    // the route's own syntax: its call with the path (Express/Koa: middleware chain and handler), or its
+    // method (NestJS) or function
+    const own = (r.call && r.call.arguments.length >= 2 ? r.call : undefined) ?? r.fn;
     if (!own) continue;
-    const nodes = [own, ...(r.fn && r.fn !== own ? [r.fn] : [])];
+    // the handler, when it is not inside the route's call already (a walk of the call sees it)
+    const nodes: ts.Node[] = [own, ...(r.fn && r.fn !== own && !isInside(r.fn, own) ? [r.fn] : [])];
     if (ts.isMethodDeclaration(own) && ts.isClassDeclaration(own.parent)) nodes.push(...(ts.getDecorators(own.parent) ?? []));
     const check = jsPasswordCheck(ctx, nodes);
     if (!check || jsLimited(ctx, nodes)) continue;
@@ -274,16 +302,8 @@ function javascriptRoutes(ctx: JsContext): void {
   }
 }
 
-function key(r: Route['range']): string {
-  return `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+function isInside(node: ts.Node, outer: ts.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p === outer) return true;
+  return false;
 }
 
-/** Route calls by their start position (the route model gives ranges, not nodes). */
-function routeNodes(ctx: JsContext): Map<string, ts.Node> {
-  const out = new Map<string, ts.Node>();
-  for (const node of ctx.file.nodesOfKind(ts.SyntaxKind.CallExpression)) {
-    const c = node as ts.CallExpression;
-    if (ts.isPropertyAccessExpression(c.expression) && c.arguments.length >= 2) out.set(key(ctx.file.range(c)), c);
-  }
-  return out;
-}

@@ -3,6 +3,7 @@ import type { Range, SinkClass, Value } from '../../engine/types';
 import { Flow } from './dataflow';
 import { toPublic } from './values';
 import { buildRoutes, type JsRoute } from './routes';
+import { relinkNodes, type LinkedNodes } from './link';
 
 export function scriptKindFor(path: string): ts.ScriptKind {
   if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
@@ -36,26 +37,46 @@ export class JsFile {
    * slow (megamorphic) property load, so passes that look for a few kinds scan this array instead.
    */
   readonly kinds: Uint16Array;
+  /** `ends[i]`: the index after `nodes[i]`'s subtree, which is `nodes[i..ends[i])` (see `subtree`). */
+  readonly ends: Int32Array;
 
-  /** `sourceFile`: this text's tree when the caller has it already (an incremental `ts.updateSourceFile`). */
-  constructor(readonly path: string, readonly text: string, sourceFile?: ts.SourceFile) {
+  /**
+   * `sourceFile`: this text's tree when the caller has it already (an incremental `ts.updateSourceFile`);
+   * `previous`: the file whose tree that update started from (its node list is reused where the tree was).
+   */
+  constructor(readonly path: string, readonly text: string, sourceFile?: ts.SourceFile, previous?: LinkedNodes) {
     if (bracketsNestedOver(text, MAX_BRACKET_NESTING)) {
       throw new RangeError(`brackets nested more than ${MAX_BRACKET_NESTING} deep: maximum call stack size exceeded`);
     }
     this.sourceFile = sourceFile ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
-    ({ nodes: this.nodes, kinds: this.kinds } = linkNodes(this.sourceFile));
+    ({ nodes: this.nodes, kinds: this.kinds, ends: this.ends } = relinkNodes(this.sourceFile, sourceFile ? previous : undefined));
     this.collectImports();
   }
 
   /** The file's nodes of one kind, in document order. */
-  *nodesOfKind(...wanted: ts.SyntaxKind[]): Generator<ts.Node> {
+  nodesOfKind(...wanted: ts.SyntaxKind[]): ts.Node[] {
+    // a loop over the kinds into a list (a generator's loop is several times slower per element)
     const { nodes, kinds } = this;
+    const out: ts.Node[] = [];
     if (wanted.length === 1) {
       const k = wanted[0];
-      for (let i = 0; i < kinds.length; i++) if (kinds[i] === k) yield nodes[i];
+      for (let i = 0; i < kinds.length; i++) if (kinds[i] === k) out.push(nodes[i]);
     } else {
-      for (let i = 0; i < kinds.length; i++) if (wanted.includes(kinds[i])) yield nodes[i];
+      const want = new Uint8Array(ts.SyntaxKind.Count);
+      for (const k of wanted) want[k] = 1;
+      for (let i = 0; i < kinds.length; i++) if (want[kinds[i]] === 1) out.push(nodes[i]);
     }
+    return out;
+  }
+
+  /**
+   * The range of `nodes` that is `node` and its descendants, in the order a walk visits them: a pass over a
+   * function is a loop over `kinds` in this range (empty for a node outside the list, such as JSDoc).
+   */
+  subtree(node: ts.Node): { from: number; to: number } {
+    const id = node === this.sourceFile ? 0 : (node as { id?: number }).id;
+    if (id === undefined || this.nodes[id] !== node) return { from: 0, to: 0 };
+    return { from: id, to: this.ends[id] };
   }
 
   /** Syntax errors the parser reported (half-typed code still yields findings for the intact parts). */
@@ -136,17 +157,17 @@ export class JsFile {
    * Per-node answers that most rules ask of every call, by the node's index in `nodes` (kept in the node's
    * own `id` field, which only TypeScript's type checker uses): `null` = asked, no name.
    */
-  private callNames?: (string | null)[];
-  private resolvedNames?: (string | null)[];
+  // maps, not arrays the size of the file: after an edit only the calls of the changed statements are asked
+  private callNames = new Map<number, string | null>();
+  private resolvedNames = new Map<number, string | null>();
 
   /** The qualified name of the function a call calls (memoized: most rules ask it of every call). */
   callName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-    const memo = this.callNames ??= new Array(this.nodes.length);
     const id = (call as { id?: number }).id!;
-    const known = memo[id];
+    const known = this.callNames.get(id);
     if (known !== undefined) return known ?? undefined;
     const q = this.qualifiedName(call.expression);
-    memo[id] = q ?? null;
+    this.callNames.set(id, q ?? null);
     return q;
   }
 
@@ -155,12 +176,11 @@ export class JsFile {
    * (`promisify(exec)` -> `child_process.exec`) or an unshadowed global (`eval`, `setTimeout`, `JSON.parse`).
    */
   resolvedCallName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-    const memo = this.resolvedNames ??= new Array(this.nodes.length);
     const id = (call as { id?: number }).id!;
-    const known = memo[id];
+    const known = this.resolvedNames.get(id);
     if (known !== undefined) return known ?? undefined;
     const q = this.resolveCallName(call);
-    memo[id] = q ?? null;
+    this.resolvedNames.set(id, q ?? null);
     return q;
   }
 
@@ -235,6 +255,13 @@ export class JsFile {
   enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
     for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
     return undefined;
+  }
+
+  private importsText?: string;
+
+  /** The imports as one string: answers that depend on a subtree's text and the imports only are kept under it. */
+  get importsKey(): string {
+    return this.importsText ??= JSON.stringify([...this.imports]);
   }
 
   /** True when the file imports or requires the module (`child_process` also matches `node:child_process`). */
@@ -429,12 +456,6 @@ export class JsFile {
 }
 
 /**
- * Sets every node's `parent` (what `createSourceFile(..., setParentNodes)` does in a walk of its own) and
- * returns the nodes in document order with their kinds. Recursive, which is fastest, down to a depth
- * where a left-nested chain (`a + b + c + ...` of thousands of terms) could overflow the stack; deeper
- * subtrees are walked with an explicit stack.
- */
-/**
  * Bracket nesting past which the file is not parsed: TypeScript's parser recurses once or more per level
  * and overflows the main thread's stack at 500 to 700 levels. Real code stays far below; checking this
  * first gives the same answer on every thread (a worker's stack is larger) and at every JIT state.
@@ -451,93 +472,6 @@ function bracketsNestedOver(text: string, max: number): boolean {
     } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
   }
   return false;
-}
-
-function linkNodes(root: ts.SourceFile): { nodes: ts.Node[]; kinds: Uint16Array } {
-  const nodes: ts.Node[] = [root];
-  const kinds = new KindList(root.kind);
-  let parent: ts.Node = root;
-  let depth = 0;
-  const visit = (c: ts.Node): undefined => {
-    (c as { parent: ts.Node }).parent = parent;
-    (c as { id?: number }).id = nodes.length;
-    const kind = c.kind;
-    nodes.push(c);
-    kinds.push(kind);
-    // tokens, identifiers and literals have no children
-    if (kind >= ts.SyntaxKind.FirstNode) {
-      if (depth > 1000) linkDeep(c, nodes, kinds);
-      else {
-        const saved = parent;
-        parent = c;
-        depth++;
-        c.forEachChild(visit);
-        depth--;
-        parent = saved;
-      }
-    }
-    if ((c as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(c);
-    return undefined;
-  };
-  root.forEachChild(visit);
-  return { nodes, kinds: kinds.done() };
-}
-
-/** A growing list of node kinds in a typed array (cheaper to fill than an array of numbers). */
-class KindList {
-  private a = new Uint16Array(4096);
-  private n = 0;
-
-  constructor(first: ts.SyntaxKind) {
-    this.push(first);
-  }
-
-  push(kind: ts.SyntaxKind): void {
-    if (this.n === this.a.length) {
-      const bigger = new Uint16Array(this.n * 2);
-      bigger.set(this.a);
-      this.a = bigger;
-    }
-    this.a[this.n++] = kind;
-  }
-
-  done(): Uint16Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
-/** `linkNodes` below `top` (already linked and listed) with an explicit stack. */
-function linkDeep(top: ts.Node, nodes: ts.Node[], kinds: KindList): void {
-  const stack: ts.Node[] = [];
-  const kids: ts.Node[] = [];
-  const collect = (c: ts.Node): undefined => { kids.push(c); return undefined; };
-  const children = (n: ts.Node) => {
-    kids.length = 0;
-    n.forEachChild(collect);
-    for (let i = kids.length - 1; i >= 0; i--) {
-      (kids[i] as { parent: ts.Node }).parent = n;
-      stack.push(kids[i]);
-    }
-  };
-  children(top);
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    (n as { id?: number }).id = nodes.length;
-    const kind = n.kind;
-    nodes.push(n);
-    kinds.push(kind);
-    if (kind >= ts.SyntaxKind.FirstNode) children(n);
-    if ((n as { jsDoc?: ts.Node[] }).jsDoc) linkDocs(n);
-  }
-}
-
-function linkDocs(n: ts.Node): void {
-  for (const d of (n as { jsDoc?: ts.Node[] }).jsDoc ?? []) linkJsDoc(d, n);
-}
-
-function linkJsDoc(node: ts.Node, parent: ts.Node): void {
-  (node as { parent: ts.Node }).parent = parent;
-  node.forEachChild((c) => { linkJsDoc(c, node); });
 }
 
 /** A piece of a built string: constant text, or an expression and its value. */

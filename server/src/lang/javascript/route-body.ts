@@ -12,27 +12,41 @@ const WHO = /([Aa]ccess|CurrentUser|[Aa]uthoriz|req\.user|request\.user|session|
 const ROLE = /(isAdmin|is_admin|\brole\b|\.roles?\b|admin|permission|superuser|staff)/i;
 const DENIAL = /(\b40[13]\b|Unauthori[sz]ed|Forbidden|redirect\([^)]*(login|signin|sign-in|auth)|notFound\(|unauthorized\(|forbidden\(|NotAuthenticated|AccessDenied|ensureLoggedIn)/i;
 
+/*
+ * The answers below depend on a handler's text only (positions excepted: those are read from the nodes at
+ * each use), so they are kept per handler node across the versions of an edited document: TypeScript's
+ * incremental parse hands back the same node objects, moved, for code the edit did not touch.
+ */
+type BodyCheck = Omit<Guard, 'range'> & { node: ts.Node };
+const bodyChecksMemo = new WeakMap<ts.Node, BodyCheck[]>();
+const mutatorMemo = new WeakMap<ts.Node, boolean>();
+const accountMemo = new WeakMap<ts.Node, boolean>();
+const writesMemo = new WeakMap<ts.Node, (Omit<Write, 'line'> & { node: ts.Node })[]>();
+
 /** The handler's own statements (top level, bounded), with the body-check guards they make. */
 export function bodyChecks(file: JsFile, fn: ts.SignatureDeclaration): Guard[] {
-  const out: Guard[] = [];
-  const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (!body) return out;
-  const statements = ts.isBlock(body) ? body.statements : [];
-  let n = 0;
-  for (const stmt of statements) {
-    if (++n > 60) break;
-    scanStatement(file, stmt, out, 0);
+  let found = bodyChecksMemo.get(fn);
+  if (!found) {
+    found = [];
+    const body = (fn as ts.FunctionLikeDeclaration).body;
+    const statements = body && ts.isBlock(body) ? body.statements : [];
+    let n = 0;
+    for (const stmt of statements) {
+      if (++n > 60) break;
+      scanStatement(file, stmt, found, 0);
+    }
+    bodyChecksMemo.set(fn, found);
   }
-  return out;
+  return found.map((g) => ({ name: g.name, kind: g.kind, level: g.level, text: g.text, range: file.range(g.node) }));
 }
 
-function scanStatement(file: JsFile, stmt: ts.Statement, out: Guard[], depth: number): void {
+function scanStatement(file: JsFile, stmt: ts.Statement, out: BodyCheck[], depth: number): void {
   if (ts.isIfStatement(stmt)) {
     const cond = file.textOf(stmt.expression);
     if (WHO.test(cond) && endsRequest(file, stmt.thenStatement)) {
       const level = conditionLevel(cond);
       if (!level) return;
-      out.push({ name: cond.slice(0, 60), kind: 'body-check', level, text: cond, range: file.range(stmt.expression) });
+      out.push({ name: cond.slice(0, 60), kind: 'body-check', level, text: cond, node: stmt.expression });
     }
     return;
   }
@@ -49,7 +63,7 @@ function scanStatement(file: JsFile, stmt: ts.Statement, out: Guard[], depth: nu
     const name = file.textOf(expr.expression);
     if (/(^|\.)(require|ensure|assert|check|verify|authorize|authorise|protect|guard)\w*$/i.test(name) && (isGuardName(name) || /protect$/.test(name))) {
       const arg = expr.arguments.find(ts.isStringLiteralLike)?.text;
-      out.push({ name, kind: 'body-check', level: levelFromName(name, arg), text: file.textOf(expr), range: file.range(expr) });
+      out.push({ name, kind: 'body-check', level: levelFromName(name, arg), text: file.textOf(expr), node: expr });
     }
   }
 }
@@ -64,15 +78,19 @@ function conditionLevel(cond: string): Level | undefined {
 
 /** The handler creates an account (`createUser(...)`, `User.register(...)`, `signUp(...)`): public on purpose. */
 export function createsAccount(file: JsFile, fn: ts.Node): boolean {
-  let found = false;
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 3000) return;
-    if (ts.isCallExpression(node) && /(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf(node.expression))) { found = true; return; }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn, visit);
+  let found = accountMemo.get(fn);
+  if (found === undefined) accountMemo.set(fn, found = callsCreateAccount(file, fn));
   return found;
+}
+
+function callsCreateAccount(file: JsFile, fn: ts.Node): boolean {
+  // fn's descendants, the first 3,000 in the order of a walk
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 3000); i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    if (/(^|\.)(createUser|registerUser|signUp|signup|register|createAccount)$/.test(file.textOf((file.nodes[i] as ts.CallExpression).expression))) return true;
+  }
+  return false;
 }
 
 /** The branch returns or throws a denial: a 401/403, a redirect to the login page, `Unauthorized`/`Forbidden`. */
@@ -100,11 +118,20 @@ const NOT_RECORDS = /^(map|set|cache|headers|params|searchParams|url|hash|hmac|c
 
 /** Writes in a handler: ORM/ODM saves, creates, updates and deletes (Mongoose, Sequelize, Prisma, TypeORM, Knex). */
 export function writesOf(file: JsFile, fn: ts.Node): Write[] {
-  const out: Write[] = [];
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (out.length > 20 || ++n > 5000) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+  let found = writesMemo.get(fn);
+  if (!found) writesMemo.set(fn, found = writeCalls(file, fn));
+  return found.map((w) => ({ verb: w.verb, what: w.what, line: file.line(w.node) }));
+}
+
+function writeCalls(file: JsFile, fn: ts.Node): (Omit<Write, 'line'> & { node: ts.Node })[] {
+  const out: (Omit<Write, 'line'> & { node: ts.Node })[] = [];
+  // fn's descendants, the first 5,000 in the order of a walk (nested callbacks inside the handler,
+  // `.then(doc => doc.save())`, count; nested handler definitions do too)
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 5000) && out.length <= 20; i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    const node = file.nodes[i] as ts.CallExpression;
+    if (ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       const verb = WRITE_METHODS[method];
       if (verb) {
@@ -112,16 +139,11 @@ export function writesOf(file: JsFile, fn: ts.Node): Write[] {
         const what = recordName(recv);
         if (!(what && NOT_RECORDS.test(what)) && !(method === 'update' && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0]))
           && !(method === 'create' && /^(Object|document|crypto|React|ts|URL)$/.test(what ?? ''))) {
-          out.push({ verb, what, line: file.line(node) });
+          out.push({ verb, what, node });
         }
       }
     }
-    if (ts.isFunctionLike(node) && node !== fn) return visit2(node);
-    ts.forEachChild(node, visit);
-  };
-  // nested callbacks inside the handler (`.then(doc => doc.save())`) count; nested handler definitions do too
-  const visit2 = (node: ts.Node): void => { ts.forEachChild(node, visit); };
-  ts.forEachChild(fn, visit);
+  }
   return out;
 }
 
@@ -150,17 +172,19 @@ export function recordName(recv: ts.Expression): string | undefined {
 
 /** The body calls something whose name says it changes things (bounded walk). */
 export function callsMutator(file: JsFile, fn: ts.Node): boolean {
-  let found = false;
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (found || ++n > 5000) return;
-    if (ts.isCallExpression(node)) {
-      const e = node.expression;
-      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
-      if (name && MUTATOR_NAME.test(name) && !/^(json|send|sendStatus|setHeader|set|status|redirect|render|end|write|push)$/.test(name)) { found = true; return; }
-    }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(fn, visit);
+  let found = mutatorMemo.get(fn);
+  if (found === undefined) mutatorMemo.set(fn, found = callsMutatorName(file, fn));
   return found;
+}
+
+function callsMutatorName(file: JsFile, fn: ts.Node): boolean {
+  // fn's descendants, the first 5,000 in the order of a walk
+  const { from, to } = file.subtree(fn);
+  for (let i = from + 1; i < Math.min(to, from + 1 + 5000); i++) {
+    if (file.kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    const e = (file.nodes[i] as ts.CallExpression).expression;
+    const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
+    if (name && MUTATOR_NAME.test(name) && !/^(json|send|sendStatus|setHeader|set|status|redirect|render|end|write|push)$/.test(name)) return true;
+  }
+  return false;
 }

@@ -13,6 +13,8 @@ import {
 export interface JsRoute extends Route {
   /** The handler function, when the file defines it. */
   fn?: ts.SignatureDeclaration;
+  /** Express/Koa: the call that registers the route (`app.get('/x', auth, handler)`). */
+  call?: ts.CallExpression;
 }
 
 const SERVER_MODULES = ['express', 'koa', '@koa/router', 'koa-router', '@nestjs/common', 'next', 'next/server', 'fastify', 'hono'];
@@ -170,7 +172,7 @@ class Builder {
         bodyVisible: !!fn, callsMutator: !!fn && callsMutator(this.file, fn),
         path, methods: verb === 'all' ? ['*'] : [verb === 'del' ? 'DELETE' : verb.toUpperCase()], handler,
         range: this.file.range(call), nameRange: this.file.range(call.arguments[0] ?? callee.name), framework: this.framework, group,
-        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], insertion, fn,
+        guards, level: 'public', writes: fn ? writesOf(this.file, fn) : [], insertion, fn, call,
         publicByDesign: publicByDesign(path, handler) ?? (verb === 'post' && (isSignupPath(path, ['POST']) || (fn && createsAccount(this.file, fn))) ? 'creates an account (signup)' : undefined),
       });
     }
