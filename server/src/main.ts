@@ -33,6 +33,8 @@ export { toSarif } from './cli/sarif';
 export { loadIndex, recognizeVendoredLibrary, resetIndexCache } from './deps/advisories';
 export { buildAdvisories } from './cli/advisories';
 export { main };
+/** For scripts/build.mjs: the flags a scan runs with (TypeScript's code cache is made for them). */
+export { SCAN_V8_FLAGS } from './cli';
 
 /**
  * Parses a file without analyzing it: benchmarks use it to report the parse's share of the time.
