@@ -63,8 +63,9 @@ export function defaultJobs(files: readonly string[] = [], config: ProjectConfig
 
 /**
  * A worker's young generation (V8's default is 48 MB on 64-bit, of which the scan's workers kept 32 MB
- * resident): 24 MB keeps 16 MB, ~15 MB less per worker at the same CPU (measured on the Python bench tree,
- * --jobs 2, alternating runs: median CPU 12.3 s against 14.3 s, peak RSS 207 against 236 MB).
+ * resident): 24 MB keeps 16 MB, ~15 MB less per worker, at no CPU cost we could measure (Python bench tree,
+ * --jobs 2, three alternating runs on a busy machine: median CPU 12.3 s against 14.3 s, peak RSS 207
+ * against 236 MB). Smaller (12 MB) cost CPU: more short-lived trees promoted to the old generation.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
 
