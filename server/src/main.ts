@@ -37,6 +37,8 @@ export { main };
 export { PTree as PythonTreeCopy } from './lang/python/tree';
 export { parsePython };
 export { useFastCursor, fastCursorInUse } from './lang/python/tree-walk';
+/** For scripts/build.mjs: the flags a scan runs with (TypeScript's code cache is made for them). */
+export { SCAN_V8_FLAGS } from './cli';
 
 /**
  * Parses a file without analyzing it: benchmarks use it to report the parse's share of the time.

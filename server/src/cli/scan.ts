@@ -1,6 +1,6 @@
 /** `secure-hints scan`: read files, run the engine, optionally apply fixes. No formatting here. */
-import { statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyzeDetailed, maxFileBytesFor, ready } from '../engine/analyze';
 import { NESTED_TOO_DEEPLY } from '../engine/budget';
 import { syntaxErrors } from '../engine/syntax-errors';
@@ -149,9 +149,14 @@ export function relativePath(root: string, path: string): string {
   return (rel === '' || isAbsolute(rel) ? resolve(path) : rel).split(sep).join('/');
 }
 
-/** The server bundle, which worker threads load; undefined when not running from it. */
+/**
+ * What scan workers run: dist/scan-worker.js beside the server bundle (the scan without the language
+ * server), else the server bundle itself; undefined when not running from the bundle.
+ */
 function bundlePath(): string | undefined {
-  return typeof __filename === 'string' && /server\.js$/.test(__filename) ? __filename : undefined;
+  if (typeof __filename !== 'string' || !/server\.js$/.test(__filename)) return undefined;
+  const worker = join(dirname(__filename), 'scan-worker.js');
+  return existsSync(worker) ? worker : __filename;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
