@@ -38,7 +38,7 @@ import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
 import type { Config, Finding, Language, Position } from './types';
-import { jsUnitNames, pythonUnitNames, staleUnits, type UnitNames } from './units';
+import { jsUnitNames, pythonClassBases, pythonClassMembers, pythonMethodNames, pythonUnitNames, staleUnits, type UnitNames } from './units';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 
 export interface DocumentSession {
@@ -66,9 +66,17 @@ export function openDocument(path: string, languageId: string | undefined, text:
  * `movable`: every position the findings hold is inside the unit (they move with it); otherwise they are
  * reused only where they were, for edits after `lastLine`, the last line they mention.
  */
-interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean }
+interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean; whole?: string }
 
-interface UnitRef { key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number }
+/**
+ * `ranges`: the tree copy's pre-order ids the unit's handlers run on (Python; default `node.id..node.last`).
+ * `whole`: a class's shell (its text with the methods left out, see `pythonUnits`) runs again whenever the
+ * whole class text changed, though only a change of the shell itself makes other units stale.
+ */
+interface UnitRef {
+  key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number;
+  ranges?: [number, number][]; whole?: string;
+}
 
 class Fallback extends Error {}
 
@@ -80,6 +88,9 @@ class Session implements DocumentSession {
   private sourceFile?: ts.SourceFile;
   private cache = new Map<string, Cached>();
   private names = new Map<string, UnitNames>();
+  /** A number per class shell text (methods' keys name their class's shell by it). */
+  private shells = new Map<string, number>();
+  private shellCount = 0;
   private previous: UnitRef[] = [];
   private facts = '';
   private lastStats = { units: 0, analyzed: 0, incremental: false };
@@ -125,6 +136,7 @@ class Session implements DocumentSession {
     this.text = undefined;
     this.cache = new Map();
     this.names = new Map();
+    this.shells = new Map();
     this.previous = [];
     this.facts = '';
   }
@@ -160,10 +172,10 @@ class Session implements DocumentSession {
       this.tree = tree;
       const file = new PyFile(this.path, text, tree);
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
-      const units = file.tree.rootNode.children.map((node) => this.unit(text, node.startIndex, node.endIndex,
-        node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
+      const top = file.tree.rootNode.children;
+      const units = this.pythonUnits(text, top);
       // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
-      const moduleCode = units.filter((u) => !PY_DECLARATIONS.has(u.node!.type)).map((u) => u.text).join('\u0000');
+      const moduleCode = top.filter((n) => !PY_DECLARATIONS.has(n.type)).map((n) => n.text).join('\u0000');
       const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
       out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine);
       out = this.finish(out, text, () => file.comments(), notes);
@@ -205,11 +217,61 @@ class Session implements DocumentSession {
   }
 
   private unit(text: string, start: number, end: number, at: { row: number; column: number }, endLine: number,
-    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }): UnitRef {
-    const t = text.slice(start, end);
+    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }, key?: string): UnitRef {
+    const t = key ?? text.slice(start, end);
     let n = this.names.get(t);
     if (!n) this.names.set(t, n = names());
     return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where };
+  }
+
+  /**
+   * Python units: each top-level node, except that a class with methods is split into its shell (the class
+   * with its methods left out: header, decorators, bases, class-level statements) and one unit per method.
+   * A method's findings depend on its own text and on its class's shell (its key holds both: a change of the
+   * bases, a decorator or a class attribute runs every method again), and, as for any unit, on the units
+   * whose names it mentions or that mention its names (`pythonMethodNames`). The shell runs again on any
+   * change inside the class (its handlers may read the methods), but only a change of its own text makes
+   * the units around it stale.
+   */
+  private pythonUnits(text: string, top: readonly Node[]): UnitRef[] {
+    const units: UnitRef[] = [];
+    const shells = new Map<string, number>();
+    for (const node of top) {
+      const methods = pythonClassMembers(node);
+      if (methods.length === 0) {
+        units.push(this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
+        continue;
+      }
+      const parts: string[] = [];
+      const ranges: [number, number][] = [];
+      let at = node.startIndex;
+      let id = node.id;
+      for (const m of methods) {
+        parts.push(text.slice(at, m.startIndex), '\u0001');
+        ranges.push([id, m.id - 1]);
+        at = m.endIndex;
+        id = m.last + 1;
+      }
+      parts.push(text.slice(at, node.endIndex));
+      ranges.push([id, node.last]);
+      const shellText = parts.join('');
+      const shellId = this.shells.get(shellText) ?? shells.get(shellText) ?? ++this.shellCount;
+      shells.set(shellText, shellId);
+      const shell = this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row,
+        () => pythonUnitNames(node, methods), { node }, `\u0001${shellText}`);
+      shell.ranges = ranges;
+      shell.whole = text.slice(node.startIndex, node.endIndex);
+      units.push(shell);
+      const cls = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+      const className = cls?.childForFieldName('name')?.text ?? '';
+      const bases = pythonClassBases(node);
+      for (const m of methods) {
+        units.push(this.unit(text, m.startIndex, m.endIndex, m.startPosition, m.endPosition.row,
+          () => pythonMethodNames(m, className, bases), { node: m }, `\u0002${shellId}\u0002${text.slice(m.startIndex, m.endIndex)}`));
+      }
+    }
+    this.shells = shells;
+    return units;
   }
 
   /** Findings per unit: the cached ones where still valid, the others from the rules. */
@@ -245,12 +307,13 @@ class Session implements DocumentSession {
     let analyzed = 0;
     units.forEach((u, i) => {
       let c = stale[i] ? undefined : this.cache.get(u.key);
+      if (c && c.whole !== u.whole) c = undefined;
       if (c && (c.line !== u.line || c.character !== u.character)) c = c.movable ? moved(c, u) : undefined;
       else if (c && !c.movable && changeLine <= c.lastLine) c = undefined;
       if (!c) {
         analyzed++;
         const r = dispatch.unit(u);
-        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit };
+        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit, whole: u.whole };
       }
       if (notes.length > 0) throw new Fallback();
       cache.set(u.key, c);
@@ -316,12 +379,15 @@ function pyDispatcher(file: PyFile, rules: Rule[], notes: string[]): Dispatcher 
       if (handlers) callHandlers(handlers, file.tree.rootNode, failed, notes);
     }),
     unit: (u) => segment(() => {
-      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last
+      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last (a class's
+      // shell: that run without its methods' runs)
       const nodes = file.tree.nodes;
-      for (let i = u.node!.id; i <= u.node!.last; i++) {
-        checkBudget();
-        const handlers = byType.get(nodes[i].type);
-        if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+      for (const [from, to] of u.ranges ?? [[u.node!.id, u.node!.last]]) {
+        for (let i = from; i <= to; i++) {
+          checkBudget();
+          const handlers = byType.get(nodes[i].type);
+          if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+        }
       }
     }),
     tail: () => ({ byRule: rules.map(() => []), depthHit: false }),
@@ -383,5 +449,5 @@ function moved(c: Cached, u: UnitRef): Cached {
     ...(f.details !== undefined ? { details: text(f.details) } : {}),
     ...(f.properties ? { properties: JSON.parse(text(JSON.stringify(f.properties))) as Record<string, unknown> } : {}),
   })));
-  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit };
+  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit, whole: c.whole };
 }
