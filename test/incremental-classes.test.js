@@ -179,3 +179,76 @@ def start_view():
     }
   });
 });
+
+describe('incremental analysis after whitespace edits equals a fresh analysis', function () {
+  this.timeout(120000);
+  before(() => ready);
+
+  const text = `import hashlib
+import os
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def algorithm():
+    return "md5"
+
+
+def digest(data):
+    return hashlib.new(algorithm(), data).hexdigest()
+
+
+def run_tool(arg):
+    """
+    Runs the tool.
+    """
+    subprocess.call("tool " + arg, shell=True)
+
+
+class Jobs:
+    """Jobs."""
+
+    def start(self, name):
+        run_tool(name)
+
+    def label(self):
+        return "job"
+
+
+@app.route("/go")
+def go():
+    run_tool(request.args["tool"])
+    Jobs().start(request.form["name"])
+    return "ok"
+`;
+
+  /** Each edit applied to `text` alone; `quiet`: the edit may reuse every unit but the edited ones. */
+  const cases = [
+    ['trailing spaces after a statement', 'run_tool(name)\n', 'run_tool(name)   \n', true],
+    ['spaces on a blank line between methods', '\n\n    def label', '\n    \n    def label', true],
+    ['a blank line added inside a function', '    return "ok"', '\n    return "ok"', true],
+    ['a docstring re-spaced', '    Runs the tool.', '    Runs   the tool.', true],
+    ['spaces inside a source expression another unit quotes', 'request.args["tool"]', 'request.args[ "tool" ]', false],
+    ['spaces inside a string that reaches a command', '"tool " + arg', '"tool  " + arg', false],
+    ['spaces inside a string another unit uses', 'return "md5"', 'return "md 5"', false],
+    ['a statement dedented out of a method', '    def start(self, name):\n        run_tool(name)', '    def start(self, name):\n        pass\n    run_tool(name)', false],
+  ];
+  for (const [label, from, to, quiet] of cases) {
+    it(label, function () {
+      assert.ok(text.includes(from));
+      const session = engine.openDocument('tools.py', undefined, text);
+      try {
+        const edited = text.replace(from, to);
+        session.update(edited);
+        same(session, 'tools.py', edited, label);
+        if (quiet) assert.ok(session.stats().analyzed <= 2, `${label}: ${JSON.stringify(session.stats())}`);
+        session.update(text);
+        same(session, 'tools.py', text, `${label}, undone`);
+      } finally {
+        session.dispose();
+      }
+    });
+  }
+});

@@ -38,7 +38,10 @@ import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
 import type { Config, Finding, Language, Position } from './types';
-import { jsUnitNames, pythonClassBases, pythonClassMembers, pythonMethodNames, pythonUnitNames, staleUnits, type UnitNames } from './units';
+import {
+  jsUnitNames, pythonClassBases, pythonClassMembers, pythonMethodNames, pythonQuietRuns, pythonShape, pythonUnitNames, staleUnits, whitespaceRuns,
+  type UnitNames,
+} from './units';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 
 export interface DocumentSession {
@@ -76,6 +79,8 @@ interface Cached { line: number; character: number; byRule: Finding[][]; movable
 interface UnitRef {
   key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number;
   ranges?: [number, number][]; whole?: string;
+  /** Python: the unit's syntax without its whitespace (`pythonShape`; a method's includes its class shell's). */
+  shape?: string;
 }
 
 class Fallback extends Error {}
@@ -88,8 +93,11 @@ class Session implements DocumentSession {
   private sourceFile?: ts.SourceFile;
   private cache = new Map<string, Cached>();
   private names = new Map<string, UnitNames>();
+  private shapes = new Map<string, string>();
   /** A number per class shell text (methods' keys name their class's shell by it). */
   private shells = new Map<string, number>();
+  /** The same numbers by the shells' shapes (a quiet whitespace edit of a shell keeps its number). */
+  private shellShapes = new Map<string, number>();
   private shellCount = 0;
   private previous: UnitRef[] = [];
   private facts = '';
@@ -136,7 +144,9 @@ class Session implements DocumentSession {
     this.text = undefined;
     this.cache = new Map();
     this.names = new Map();
+    this.shapes = new Map();
     this.shells = new Map();
+    this.shellShapes = new Map();
     this.previous = [];
     this.facts = '';
   }
@@ -172,12 +182,17 @@ class Session implements DocumentSession {
       this.tree = tree;
       const file = new PyFile(this.path, text, tree);
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
+      // an edit of whitespace between statements only (a blank line, trailing spaces, a line break between
+      // statements, a docstring re-spaced): units whose syntax is unchanged run again where they are, and
+      // make no other unit stale
+      const runs = change ? whitespaceRuns(this.text!, text, change) : undefined;
+      const quiet = !!runs && pythonQuietRuns(file.tree.rootNode, runs);
       const top = file.tree.rootNode.children;
-      const units = this.pythonUnits(text, top);
+      const units = this.pythonUnits(text, top, quiet);
       // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
       const moduleCode = top.filter((n) => !PY_DECLARATIONS.has(n.type)).map((n) => n.text).join('\u0000');
       const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
-      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine);
+      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine, quiet);
       out = this.finish(out, text, () => file.comments(), notes);
       out = withRenders(out, text, () => pythonRenderCalls(file));
       this.facts = facts();
@@ -217,11 +232,16 @@ class Session implements DocumentSession {
   }
 
   private unit(text: string, start: number, end: number, at: { row: number; column: number }, endLine: number,
-    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }, key?: string): UnitRef {
+    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }, key?: string, shapeOf?: () => string): UnitRef {
     const t = key ?? text.slice(start, end);
     let n = this.names.get(t);
     if (!n) this.names.set(t, n = names());
-    return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where };
+    let shape: string | undefined;
+    if (shapeOf) {
+      shape = this.shapes.get(t);
+      if (shape === undefined) this.shapes.set(t, shape = shapeOf());
+    }
+    return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where, ...(shape !== undefined ? { shape } : {}) };
   }
 
   /**
@@ -233,13 +253,16 @@ class Session implements DocumentSession {
    * change inside the class (its handlers may read the methods), but only a change of its own text makes
    * the units around it stale.
    */
-  private pythonUnits(text: string, top: readonly Node[]): UnitRef[] {
+  private pythonUnits(text: string, top: readonly Node[], quiet: boolean): UnitRef[] {
     const units: UnitRef[] = [];
     const shells = new Map<string, number>();
+    const shellShapes = new Map<string, number>();
     for (const node of top) {
       const methods = pythonClassMembers(node);
+      const nodes = node.tree.nodes;
       if (methods.length === 0) {
-        units.push(this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
+        units.push(this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node },
+          undefined, () => pythonShape(nodes, [[node.id, node.last]])));
         continue;
       }
       const parts: string[] = [];
@@ -255,10 +278,13 @@ class Session implements DocumentSession {
       parts.push(text.slice(at, node.endIndex));
       ranges.push([id, node.last]);
       const shellText = parts.join('');
-      const shellId = this.shells.get(shellText) ?? shells.get(shellText) ?? ++this.shellCount;
-      shells.set(shellText, shellId);
       const shell = this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row,
-        () => pythonUnitNames(node, methods), { node }, `\u0001${shellText}`);
+        () => pythonUnitNames(node, methods), { node }, `\u0001${shellText}`, () => pythonShape(nodes, ranges));
+      const shellId = this.shells.get(shellText) ?? shells.get(shellText) ?? (quiet ? positive(this.shellShapes.get(shell.shape!)) : undefined) ?? ++this.shellCount;
+      shells.set(shellText, shellId);
+      // a shape two different shells share names neither (-1)
+      const other = shellShapes.get(shell.shape!);
+      shellShapes.set(shell.shape!, other === undefined || other === shellId ? shellId : -1);
       shell.ranges = ranges;
       shell.whole = text.slice(node.startIndex, node.endIndex);
       units.push(shell);
@@ -267,15 +293,17 @@ class Session implements DocumentSession {
       const bases = pythonClassBases(node);
       for (const m of methods) {
         units.push(this.unit(text, m.startIndex, m.endIndex, m.startPosition, m.endPosition.row,
-          () => pythonMethodNames(m, className, bases), { node: m }, `\u0002${shellId}\u0002${text.slice(m.startIndex, m.endIndex)}`));
+          () => pythonMethodNames(m, className, bases), { node: m }, `\u0002${shellId}\u0002${text.slice(m.startIndex, m.endIndex)}`,
+          () => `${shell.shape}/${pythonShape(nodes, [[m.id, m.last]])}`));
       }
     }
     this.shells = shells;
+    this.shellShapes = shellShapes;
     return units;
   }
 
   /** Findings per unit: the cached ones where still valid, the others from the rules. */
-  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number): AnalysisResult {
+  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number, quiet = false): AnalysisResult {
     if (facts !== this.facts) this.cache = new Map();
     // keys: a unit's text and which occurrence of that text it is
     const seen = new Map<string, number>();
@@ -289,14 +317,28 @@ class Session implements DocumentSession {
     const lost = { bound: new Set<string>(), refs: new Set<string>() };
     const top = new Set<string>();
     for (const u of [...units, ...this.previous]) for (const b of u.names.bound) top.add(b);
-    for (const u of this.previous) {
-      if (now.has(u.key)) continue;
+    let gone = this.previous.filter((u) => !now.has(u.key));
+    // after a quiet whitespace edit, a new unit with the shape of a unit that is gone is that unit, moved or
+    // re-spaced: it runs again (no cached findings under its text) but neither it nor the one gone is a change
+    const respaced = new Set<number>();
+    if (quiet) {
+      const byShape = new Map<string, number[]>();
+      gone.forEach((u, k) => { if (u.shape) (byShape.get(u.shape) ?? byShape.set(u.shape, []).get(u.shape)!).push(k); });
+      const matched = new Set<number>();
+      units.forEach((u, i) => {
+        if (!u.shape || before.has(u.key)) return;
+        const k = byShape.get(u.shape)?.pop();
+        if (k !== undefined) { matched.add(k); respaced.add(i); }
+      });
+      gone = gone.filter((_, k) => !matched.has(k));
+    }
+    for (const u of gone) {
       for (const b of u.names.bound) lost.bound.add(b);
       for (const a of u.names.assigned) if (top.has(a)) lost.bound.add(a);
       for (const r of u.names.refs) lost.refs.add(r);
     }
     const changed: number[] = [];
-    units.forEach((u, i) => { if (!before.has(u.key) || !this.cache.has(u.key)) changed.push(i); });
+    units.forEach((u, i) => { if (!respaced.has(i) && (!before.has(u.key) || !this.cache.has(u.key))) changed.push(i); });
     const stale = staleUnits(units.map((u) => u.names), changed, lost);
 
     const byRule: Finding[][] = rules.map(() => []);
@@ -328,6 +370,7 @@ class Session implements DocumentSession {
     this.cache = cache;
     this.previous = units.map((u) => ({ ...u, node: undefined }));
     for (const t of [...this.names.keys()]) if (!seen.has(t)) this.names.delete(t);
+    for (const t of [...this.shapes.keys()]) if (!seen.has(t)) this.shapes.delete(t);
     this.lastStats = { units: units.length, analyzed, incremental: this.text !== undefined };
     if (depthHit) notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
     return { findings: byRule.flat(), notes };
@@ -338,6 +381,10 @@ class Session implements DocumentSession {
     applySuppressions(findings, parseSuppressions(text.includes('secure-hints:') ? comments() : []));
     return { findings: configure(dedupe(findings), this.config), notes };
   }
+}
+
+function positive(n: number | undefined): number | undefined {
+  return n !== undefined && n > 0 ? n : undefined;
 }
 
 /** The render calls a code file makes (templates join them), as `analyze` reports them. */

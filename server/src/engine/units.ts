@@ -279,3 +279,109 @@ export function staleUnits(names: UnitNames[], changed: number[], lost: { bound:
   }
   return stale;
 }
+
+/**
+ * Whitespace-only edits. Two versions whose changed span holds the same non-whitespace characters differ
+ * in the whitespace runs between them: these runs, as offsets of the new version (or undefined when the
+ * edit changed anything else, or is too large to compare).
+ */
+export function whitespaceRuns(before: string, after: string, span: { start: number; oldEnd: number; newEnd: number }): [number, number][] | undefined {
+  const { start, oldEnd, newEnd } = span;
+  if (oldEnd - start > MAX_WHITESPACE_SPAN || newEnd - start > MAX_WHITESPACE_SPAN) return undefined;
+  // widen to the whitespace around the span: the runs are compared whole
+  let from = start;
+  while (from > 0 && isSpace(after.charCodeAt(from - 1))) from--;
+  let i = from;
+  let j = from;
+  const iEnd = extendSpace(before, oldEnd);
+  const jEnd = extendSpace(after, newEnd);
+  const runs: [number, number][] = [];
+  while (i < iEnd || j < jEnd) {
+    const i0 = i;
+    const j0 = j;
+    while (i < iEnd && isSpace(before.charCodeAt(i))) i++;
+    while (j < jEnd && isSpace(after.charCodeAt(j))) j++;
+    if (before.slice(i0, i) !== after.slice(j0, j)) runs.push([j0, j]);
+    if (i >= iEnd || j >= jEnd) { if (i < iEnd || j < jEnd) return undefined; break; }
+    if (before.charCodeAt(i) !== after.charCodeAt(j)) return undefined;
+    i++;
+    j++;
+  }
+  return runs;
+}
+
+const MAX_WHITESPACE_SPAN = 20000;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+function extendSpace(text: string, at: number): number {
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/**
+ * Statements and blocks: whitespace inside them but outside any smaller node changes no expression's
+ * text (no message or data path quotes them), only positions. A run inside a string, a comment, an
+ * expression or a simple statement is not quiet (`"a  b"`, `f( x )`).
+ */
+const PY_QUIET_CONTAINERS = new Set(['module', 'block', 'class_definition', 'function_definition', 'decorated_definition', 'if_statement',
+  'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause', 'except_group_clause',
+  'finally_clause', 'with_statement', 'match_statement', 'case_clause']);
+
+/**
+ * True when the innermost node around each whitespace run of the new version is a statement or block, or
+ * the text of a bare string statement (a docstring: no value holds it, no other unit reads it).
+ */
+export function pythonQuietRuns(root: Node, runs: readonly [number, number][]): boolean {
+  for (const [a, b] of runs) {
+    let n = root;
+    for (let depth = 0; depth < 2000; depth++) {
+      // the child whose text holds the run: it starts before the run's end and ends after its start
+      const child = n.children.find((c) => c.startIndex < b && c.endIndex > a);
+      if (!child) break;
+      n = child;
+    }
+    if (!PY_QUIET_CONTAINERS.has(n.type) && !inBareString(n)) return false;
+  }
+  return true;
+}
+
+function inBareString(n: Node): boolean {
+  let p: Node | null = n;
+  while (p && (p.type === 'string_content' || p.type === 'string' || p.type === 'concatenated_string')) p = p.parent;
+  return p !== n && p?.type === 'expression_statement' && p.namedChildren.length === 1 && (p.parent?.type === 'block' || p.parent?.type === 'module');
+}
+
+/**
+ * The shape of a unit: its nodes' types, fields and child counts in pre-order and the text of its leaves
+ * without whitespace, as a 64-bit hash (two 32-bit FNV-style hashes). Equal shapes: the same syntax,
+ * whatever the whitespace; only meaningful together with `pythonQuietRuns` (which whitespace changed).
+ */
+export function pythonShape(nodes: readonly Node[], ranges: readonly [number, number][]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  let count = 0;
+  const add = (s: string) => {
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (isSpace(c)) continue;
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ 0xff, 16777619);
+    h2 = Math.imul(h2 ^ 0xff, 0x5bd1e995) ^ (h2 >>> 15);
+  };
+  for (const [from, to] of ranges) {
+    for (let i = from; i <= to; i++) {
+      const n = nodes[i];
+      count++;
+      add(n.type);
+      add(n.field ?? '');
+      add(String(n.children.length));
+      if (n.children.length === 0) add(n.text);
+    }
+  }
+  return `${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}.${count}`;
+}
