@@ -32,7 +32,7 @@ import {
 import { callHandlers, jsHandlerTable, pyHandlerTable } from './dispatch';
 import { changedSpan, lastLine, linesOf, positionAt, shiftLineNumbers } from './text-spans';
 import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
-import { factsFingerprint, fileFact } from './file-facts';
+import { factsFingerprint, fileFact, knownFacts } from './file-facts';
 import { languageFor } from './languages';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
@@ -192,10 +192,13 @@ class Session implements DocumentSession {
       // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
       const moduleCode = top.filter((n) => !PY_DECLARATIONS.has(n.type)).map((n) => n.text).join('\u0000');
       const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
-      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine, quiet);
+      const known = knownFacts();
+      const before = facts();
+      out = this.run(rules.filter((r) => r.python), units, before, notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine, quiet);
       out = this.finish(out, text, () => file.comments(), notes);
       out = withRenders(out, text, () => pythonRenderCalls(file));
-      this.facts = facts();
+      // again only when the rules asked a fact first used in this process during the run
+      this.facts = knownFacts() === known ? before : facts();
     } else {
       const sf = this.sourceFile && change
         ? ts.updateSourceFile(this.sourceFile, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start })
