@@ -33,3 +33,8 @@ export function factsFingerprint(file: object): string {
   }
   return out.sort().join('\n');
 }
+
+/** How many facts are known in this process (grows when a rule asks a fact for the first time). */
+export function knownFacts(): number {
+  return known.size;
+}

@@ -33,13 +33,16 @@ import {
 import { callHandlers, jsHandlerTable, pyHandlerTable } from './dispatch';
 import { changedSpan, lastLine, linesOf, positionAt, shiftLineNumbers } from './text-spans';
 import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
-import { factsFingerprint, fileFact } from './file-facts';
+import { factsFingerprint, fileFact, knownFacts } from './file-facts';
 import { languageFor } from './languages';
 import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
 import type { Config, Finding, Language, Position } from './types';
-import { jsUnitNames, pythonUnitNames, staleUnits, type UnitNames } from './units';
+import {
+  jsUnitNames, pythonClassBases, pythonClassMembers, pythonMethodNames, pythonQuietRuns, pythonShape, pythonUnitNames, staleUnits, whitespaceRuns,
+  type UnitNames,
+} from './units';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
 
 export interface DocumentSession {
@@ -67,9 +70,19 @@ export function openDocument(path: string, languageId: string | undefined, text:
  * `movable`: every position the findings hold is inside the unit (they move with it); otherwise they are
  * reused only where they were, for edits after `lastLine`, the last line they mention.
  */
-interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean }
+interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean; whole?: string }
 
-interface UnitRef { key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number }
+/**
+ * `ranges`: the tree copy's pre-order ids the unit's handlers run on (Python; default `node.id..node.last`).
+ * `whole`: a class's shell (its text with the methods left out, see `pythonUnits`) runs again whenever the
+ * whole class text changed, though only a change of the shell itself makes other units stale.
+ */
+interface UnitRef {
+  key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number;
+  ranges?: [number, number][]; whole?: string;
+  /** Python: the unit's syntax without its whitespace (`pythonShape`; a method's includes its class shell's). */
+  shape?: string;
+}
 
 class Fallback extends Error {}
 
@@ -85,6 +98,12 @@ class Session implements DocumentSession {
   private jsNodes?: LinkedNodes;
   private cache = new Map<string, Cached>();
   private names = new Map<string, UnitNames>();
+  private shapes = new Map<string, string>();
+  /** A number per class shell text (methods' keys name their class's shell by it). */
+  private shells = new Map<string, number>();
+  /** The same numbers by the shells' shapes (a quiet whitespace edit of a shell keeps its number). */
+  private shellShapes = new Map<string, number>();
+  private shellCount = 0;
   private previous: UnitRef[] = [];
   private facts = '';
   private lastStats = { units: 0, analyzed: 0, incremental: false };
@@ -133,6 +152,9 @@ class Session implements DocumentSession {
     this.text = undefined;
     this.cache = new Map();
     this.names = new Map();
+    this.shapes = new Map();
+    this.shells = new Map();
+    this.shellShapes = new Map();
     this.previous = [];
     this.facts = '';
   }
@@ -173,15 +195,23 @@ class Session implements DocumentSession {
       const file = new PyFile(this.path, text, tree, copy);
       this.copy = file.tree;
       if (this.config.authGuards) file.authGuards = this.config.authGuards;
-      const units = file.tree.rootNode.children.map((node) => this.unit(text, node.startIndex, node.endIndex,
-        node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node }));
+      // an edit of whitespace between statements only (a blank line, trailing spaces, a line break between
+      // statements, a docstring re-spaced): units whose syntax is unchanged run again where they are, and
+      // make no other unit stale
+      const runs = change ? whitespaceRuns(this.text!, text, change) : undefined;
+      const quiet = !!runs && pythonQuietRuns(file.tree.rootNode, runs);
+      const top = file.tree.rootNode.children;
+      const units = this.pythonUnits(text, top, quiet);
       // module-level code runs as one block (a `return` or `if` there changes what every module constant is)
-      const moduleCode = units.filter((u) => !PY_DECLARATIONS.has(u.node!.type)).map((u) => u.text).join('\u0000');
+      const moduleCode = top.filter((n) => !PY_DECLARATIONS.has(n.type)).map((n) => n.text).join('\u0000');
       const facts = () => `${JSON.stringify([...file.imports])}|${JSON.stringify(file.starImports)}|${factsFingerprint(file)}|${moduleCode}`;
-      out = this.run(rules.filter((r) => r.python), units, facts(), notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine);
+      const known = knownFacts();
+      const before = facts();
+      out = this.run(rules.filter((r) => r.python), units, before, notes, pyDispatcher(file, rules.filter((r) => r.python), notes), changeLine, quiet);
       out = this.finish(out, text, () => file.comments(), notes);
       out = withRenders(out, text, () => pythonRenderCalls(file));
-      this.facts = facts();
+      // again only when the rules asked a fact first used in this process during the run
+      this.facts = knownFacts() === known ? before : facts();
     } else {
       const sf = this.sourceFile && change
         ? ts.updateSourceFile(this.sourceFile, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start })
@@ -219,15 +249,78 @@ class Session implements DocumentSession {
   }
 
   private unit(text: string, start: number, end: number, at: { row: number; column: number }, endLine: number,
-    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }): UnitRef {
-    const t = text.slice(start, end);
+    names: () => UnitNames, where: { node?: Node; from?: number; to?: number }, key?: string, shapeOf?: () => string): UnitRef {
+    const t = key ?? text.slice(start, end);
     let n = this.names.get(t);
     if (!n) this.names.set(t, n = names());
-    return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where };
+    let shape: string | undefined;
+    if (shapeOf) {
+      shape = this.shapes.get(t);
+      if (shape === undefined) this.shapes.set(t, shape = shapeOf());
+    }
+    return { key: t, text: t, line: at.row, character: at.column, endLine, names: n, ...where, ...(shape !== undefined ? { shape } : {}) };
+  }
+
+  /**
+   * Python units: each top-level node, except that a class with methods is split into its shell (the class
+   * with its methods left out: header, decorators, bases, class-level statements) and one unit per method.
+   * A method's findings depend on its own text and on its class's shell (its key holds both: a change of the
+   * bases, a decorator or a class attribute runs every method again), and, as for any unit, on the units
+   * whose names it mentions or that mention its names (`pythonMethodNames`). The shell runs again on any
+   * change inside the class (its handlers may read the methods), but only a change of its own text makes
+   * the units around it stale.
+   */
+  private pythonUnits(text: string, top: readonly Node[], quiet: boolean): UnitRef[] {
+    const units: UnitRef[] = [];
+    const shells = new Map<string, number>();
+    const shellShapes = new Map<string, number>();
+    for (const node of top) {
+      const methods = pythonClassMembers(node);
+      const nodes = node.tree.nodes;
+      if (methods.length === 0) {
+        units.push(this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row, () => pythonUnitNames(node), { node },
+          undefined, () => pythonShape(nodes, [[node.id, node.last]])));
+        continue;
+      }
+      const parts: string[] = [];
+      const ranges: [number, number][] = [];
+      let at = node.startIndex;
+      let id = node.id;
+      for (const m of methods) {
+        parts.push(text.slice(at, m.startIndex), '\u0001');
+        ranges.push([id, m.id - 1]);
+        at = m.endIndex;
+        id = m.last + 1;
+      }
+      parts.push(text.slice(at, node.endIndex));
+      ranges.push([id, node.last]);
+      const shellText = parts.join('');
+      const shell = this.unit(text, node.startIndex, node.endIndex, node.startPosition, node.endPosition.row,
+        () => pythonUnitNames(node, methods), { node }, `\u0001${shellText}`, () => pythonShape(nodes, ranges));
+      const shellId = this.shells.get(shellText) ?? shells.get(shellText) ?? (quiet ? positive(this.shellShapes.get(shell.shape!)) : undefined) ?? ++this.shellCount;
+      shells.set(shellText, shellId);
+      // a shape two different shells share names neither (-1)
+      const other = shellShapes.get(shell.shape!);
+      shellShapes.set(shell.shape!, other === undefined || other === shellId ? shellId : -1);
+      shell.ranges = ranges;
+      shell.whole = text.slice(node.startIndex, node.endIndex);
+      units.push(shell);
+      const cls = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+      const className = cls?.childForFieldName('name')?.text ?? '';
+      const bases = pythonClassBases(node);
+      for (const m of methods) {
+        units.push(this.unit(text, m.startIndex, m.endIndex, m.startPosition, m.endPosition.row,
+          () => pythonMethodNames(m, className, bases), { node: m }, `\u0002${shellId}\u0002${text.slice(m.startIndex, m.endIndex)}`,
+          () => `${shell.shape}/${pythonShape(nodes, [[m.id, m.last]])}`));
+      }
+    }
+    this.shells = shells;
+    this.shellShapes = shellShapes;
+    return units;
   }
 
   /** Findings per unit: the cached ones where still valid, the others from the rules. */
-  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number): AnalysisResult {
+  private run(rules: Rule[], units: UnitRef[], facts: string, notes: string[], dispatch: Dispatcher, changeLine: number, quiet = false): AnalysisResult {
     if (facts !== this.facts) this.cache = new Map();
     // keys: a unit's text and which occurrence of that text it is
     const seen = new Map<string, number>();
@@ -241,14 +334,28 @@ class Session implements DocumentSession {
     const lost = { bound: new Set<string>(), refs: new Set<string>() };
     const top = new Set<string>();
     for (const u of [...units, ...this.previous]) for (const b of u.names.bound) top.add(b);
-    for (const u of this.previous) {
-      if (now.has(u.key)) continue;
+    let gone = this.previous.filter((u) => !now.has(u.key));
+    // after a quiet whitespace edit, a new unit with the shape of a unit that is gone is that unit, moved or
+    // re-spaced: it runs again (no cached findings under its text) but neither it nor the one gone is a change
+    const respaced = new Set<number>();
+    if (quiet) {
+      const byShape = new Map<string, number[]>();
+      gone.forEach((u, k) => { if (u.shape) (byShape.get(u.shape) ?? byShape.set(u.shape, []).get(u.shape)!).push(k); });
+      const matched = new Set<number>();
+      units.forEach((u, i) => {
+        if (!u.shape || before.has(u.key)) return;
+        const k = byShape.get(u.shape)?.pop();
+        if (k !== undefined) { matched.add(k); respaced.add(i); }
+      });
+      gone = gone.filter((_, k) => !matched.has(k));
+    }
+    for (const u of gone) {
       for (const b of u.names.bound) lost.bound.add(b);
       for (const a of u.names.assigned) if (top.has(a)) lost.bound.add(a);
       for (const r of u.names.refs) lost.refs.add(r);
     }
     const changed: number[] = [];
-    units.forEach((u, i) => { if (!before.has(u.key) || !this.cache.has(u.key)) changed.push(i); });
+    units.forEach((u, i) => { if (!respaced.has(i) && (!before.has(u.key) || !this.cache.has(u.key))) changed.push(i); });
     const stale = staleUnits(units.map((u) => u.names), changed, lost);
 
     const byRule: Finding[][] = rules.map(() => []);
@@ -259,12 +366,13 @@ class Session implements DocumentSession {
     let analyzed = 0;
     units.forEach((u, i) => {
       let c = stale[i] ? undefined : this.cache.get(u.key);
+      if (c && c.whole !== u.whole) c = undefined;
       if (c && (c.line !== u.line || c.character !== u.character)) c = c.movable ? moved(c, u) : undefined;
       else if (c && !c.movable && changeLine <= c.lastLine) c = undefined;
       if (!c) {
         analyzed++;
         const r = dispatch.unit(u);
-        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit };
+        c = { line: u.line, character: u.character, byRule: r.byRule, movable: movable(r.byRule, u), lastLine: lastLine(r.byRule), depthHit: r.depthHit, whole: u.whole };
       }
       if (notes.length > 0) throw new Fallback();
       cache.set(u.key, c);
@@ -279,6 +387,7 @@ class Session implements DocumentSession {
     this.cache = cache;
     this.previous = units.map((u) => ({ ...u, node: undefined }));
     for (const t of [...this.names.keys()]) if (!seen.has(t)) this.names.delete(t);
+    for (const t of [...this.shapes.keys()]) if (!seen.has(t)) this.shapes.delete(t);
     this.lastStats = { units: units.length, analyzed, incremental: this.text !== undefined };
     if (depthHit) notes.push(`data flow: a chain of more than ${MAX_CALLER_DEPTH} functions calling each other was cut there; values passed further along it are treated as unknown`);
     return { findings: byRule.flat(), notes };
@@ -289,6 +398,10 @@ class Session implements DocumentSession {
     applySuppressions(findings, parseSuppressions(text.includes('secure-hints:') ? comments() : []));
     return { findings: configure(dedupe(findings), this.config), notes };
   }
+}
+
+function positive(n: number | undefined): number | undefined {
+  return n !== undefined && n > 0 ? n : undefined;
 }
 
 /** The render calls a code file makes (templates join them), as `analyze` reports them. */
@@ -330,12 +443,15 @@ function pyDispatcher(file: PyFile, rules: Rule[], notes: string[]): Dispatcher 
       if (handlers) callHandlers(handlers, file.tree.rootNode, failed, notes);
     }),
     unit: (u) => segment(() => {
-      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last
+      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last (a class's
+      // shell: that run without its methods' runs)
       const nodes = file.tree.nodes;
-      for (let i = u.node!.id; i <= u.node!.last; i++) {
-        checkBudget();
-        const handlers = byType.get(nodes[i].type);
-        if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+      for (const [from, to] of u.ranges ?? [[u.node!.id, u.node!.last]]) {
+        for (let i = from; i <= to; i++) {
+          checkBudget();
+          const handlers = byType.get(nodes[i].type);
+          if (handlers) callHandlers(handlers, nodes[i], failed, notes);
+        }
       }
     }),
     tail: () => ({ byRule: rules.map(() => []), depthHit: false }),
@@ -397,5 +513,5 @@ function moved(c: Cached, u: UnitRef): Cached {
     ...(f.details !== undefined ? { details: text(f.details) } : {}),
     ...(f.properties ? { properties: JSON.parse(text(JSON.stringify(f.properties))) as Record<string, unknown> } : {}),
   })));
-  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit };
+  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit, whole: c.whole };
 }
