@@ -1,5 +1,8 @@
 // Incremental analysis figures (engine/session.ts): CPU time of a one-line edit in the middle of a file
-// against a fresh analysis of the same text, and the memory of a long editing session. Used by
+// against a fresh analysis of the same text and against the edit's floor, the parser's own incremental
+// reparse of the same change (tree-sitter's tree.edit + parse(text, old) for Python, TypeScript's
+// updateSourceFile for JS/TS: the engine's parseDocument), for two kinds of edit: trailing whitespace, and
+// a character typed inside a statement (in an identifier or string); and the memory of a long session. Used by
 // `npm run bench` (section "Incremental edit"); on its own it measures the files given:
 //   node scripts/incremental-bench.mjs path/to/module.py other.tsx ...   [--memory N: an N-edit session too]
 import { createRequire } from 'node:module';
@@ -18,29 +21,78 @@ function middleEdit(text, i) {
   return lines.join('\n');
 }
 
+const KEYWORDS = new Set(('and as assert async await break case catch class const continue def del elif else enum except export extends '
+  + 'false finally for from function global if import in instanceof interface is lambda let match new none nonlocal not null or pass '
+  + 'raise return self static super switch this throw true try type typeof undefined var void while with yield').split(' '));
+
 /**
- * For each { label, path, text }: CPU of opening a session, of a fresh analysis, and the median CPU of
- * `edits` one-line edits in the middle (each edit analyzed incrementally), with how many top-level units
- * ran again; checks the last edit's findings against a fresh analysis.
+ * The next version of `previous` (the version before, which began as the file's text): one character typed
+ * in the middle of the first identifier or string word (3+ letters, not a keyword) of a line in the middle
+ * (the first such line from there, at most 100 lines on; seven places in turn): a one-character change,
+ * as a keystroke is. Undefined when there is no such word.
+ */
+function typingEdit(_text, i, previous) {
+  const lines = previous.split('\n');
+  const from = Math.floor(lines.length / 2) + (i % 7) * 3;
+  for (let at = from; at < Math.min(lines.length, from + 100); at++) {
+    for (const m of lines[at].slice(0, 400).matchAll(/[A-Za-z_][A-Za-z0-9_]{2,}/g)) {
+      if (KEYWORDS.has(m[0].toLowerCase())) continue;
+      const cut = m.index + Math.floor(m[0].length / 2);
+      lines[at] = lines[at].slice(0, cut) + (i % 2 ? 'q' : 'z') + lines[at].slice(cut);
+      return lines.join('\n');
+    }
+  }
+  return undefined;
+}
+
+export const EDIT_KINDS = [['trailing whitespace', middleEdit], ['typing in a statement', typingEdit]];
+
+/**
+ * For each { label, path, text }: CPU of opening a session and of a fresh analysis; then for each edit kind
+ * the median CPU of `edits` one-line edits in the middle (each analyzed incrementally, with how many
+ * top-level units ran again) against the median CPU of the parser's own incremental reparse of the same
+ * edits (the floor; alternating with the analysis), their ratio; checks the last edit's findings against a
+ * fresh analysis. Returns summary rows [figure, value, target].
  */
 export function incrementalEditFigures(engine, files, { edits = 15, log = console.log } = {}) {
+  const rows = [];
   for (const { label, path, text } of files) {
     let session;
     const open = cpu(() => { session = engine.openDocument(path, undefined, text); });
     const fresh = median([0, 1, 2].map(() => cpu(() => engine.analyze(path, undefined, text))));
-    const times = [];
-    const analyzed = [];
-    let last = text;
-    for (let i = 0; i < edits; i++) {
-      last = middleEdit(text, i);
-      times.push(cpu(() => session.update(last)));
-      analyzed.push(session.stats().analyzed);
+    log(`  ${label.padEnd(34)} ${String(text.split('\n').length).padStart(6)} lines  fresh ${ms(fresh).padStart(9)}  open ${ms(open).padStart(9)}`);
+    const floor = typeof engine.parseDocument === 'function' ? engine.parseDocument(path, text) : undefined;
+    for (const [kind, edit] of EDIT_KINDS) {
+      const times = [];
+      const floors = [];
+      const analyzed = [];
+      let last;
+      for (let i = 0; i < edits; i++) {
+        const next = edit(text, i, last ?? text);
+        if (next === undefined) continue;
+        last = next;
+        // alternating which goes first, so that a busy machine slows both alike
+        if (floor && i % 2) floors.push(cpu(() => floor.update(next)));
+        times.push(cpu(() => session.update(next)));
+        if (floor && !(i % 2)) floors.push(cpu(() => floor.update(next)));
+        analyzed.push(session.stats().analyzed);
+      }
+      if (last === undefined) {
+        log(`    ${kind.padEnd(22)} no place for this edit in the file`);
+        continue;
+      }
+      const same = JSON.stringify(session.findings()) === JSON.stringify(engine.analyze(path, undefined, last));
+      const { units } = session.stats();
+      const e = median(times);
+      const f = floors.length ? median(floors) : undefined;
+      const range = f === undefined ? '' : ` (${ms(Math.min(...floors))} to ${ms(Math.max(...floors))})`;
+      log(`    ${kind.padEnd(22)} edit ${ms(e).padStart(9)} cpu (median of ${times.length}; ${median(analyzed)} of ${units} units re-run)  parser's reparse ${f === undefined ? 'n/a' : ms(f).padStart(8)}${range}${f ? `  ${(e / f).toFixed(1)}x the floor` : ''}  ${same ? 'same findings as fresh' : 'FINDINGS DIFFER FROM FRESH'}`);
+      rows.push([`${label}, ${kind}: edit / reparse floor (cpu, medians)`, f ? `${(e / f).toFixed(1)}x (${ms(e)} / ${ms(f)})` : ms(e), '<= 50 ms edit']);
     }
-    const same = JSON.stringify(session.findings()) === JSON.stringify(engine.analyze(path, undefined, last));
-    const { units } = session.stats();
+    floor?.dispose();
     session.dispose();
-    log(`  ${label.padEnd(34)} ${String(text.split('\n').length).padStart(6)} lines  edit ${ms(median(times)).padStart(9)} cpu (median of ${edits}; ${median(analyzed)} of ${units} units re-run)  fresh ${ms(fresh).padStart(9)}  open ${ms(open).padStart(9)}  ${same ? 'same findings as fresh' : 'FINDINGS DIFFER FROM FRESH'}`);
   }
+  return rows;
 }
 
 /** RSS before and after an `edits`-edit session on one document (every edit analyzed), after a GC when exposed. */

@@ -14,6 +14,8 @@ import ts from 'typescript';
 import { JsFile, scriptKindFor } from './lang/javascript/front';
 import { parsePython } from './lang/python/parser';
 import { parseTerraform } from './lang/cloud/hcl-parser';
+import { Edit, type Tree } from 'web-tree-sitter';
+import { changedSpan, positionAt } from './engine/text-spans';
 
 export { analyze, analyzeDetailed, ready } from './engine/analyze';
 export { openDocument, type DocumentSession } from './engine/session';
@@ -50,6 +52,49 @@ export function parseOnly(path: string, text: string): void {
   if (language === 'python') parsePython(text).delete();
   else if (language === 'javascript') void ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
   else if (language === 'terraform') parseTerraform(text).delete();
+}
+
+/**
+ * The parser's own incremental reparse, for the benchmark's edit floor: a document held as the parser's
+ * tree only, each `update` applying the change between the versions (their common prefix and suffix, as
+ * engine/session.ts computes it) the way an incremental analysis does: tree-sitter's `tree.edit` +
+ * `parse(text, old)` for Python, TypeScript's `updateSourceFile` (parent pointers set) for JS/TS.
+ * Other languages: a fresh parseOnly per version.
+ */
+export function parseDocument(path: string, text: string): { update(next: string): void; dispose(): void } {
+  const language = languageFor(path);
+  let current = text;
+  if (language === 'python') {
+    let tree: Tree | undefined = parsePython(text);
+    return {
+      update(next) {
+        const change = changedSpan(current, next);
+        if (change && tree) {
+          tree.edit(new Edit({
+            startIndex: change.start, oldEndIndex: change.oldEnd, newEndIndex: change.newEnd,
+            startPosition: positionAt(current, change.start), oldEndPosition: positionAt(current, change.oldEnd), newEndPosition: positionAt(next, change.newEnd),
+          }));
+          const old = tree;
+          tree = parsePython(next, old);
+          old.delete();
+        }
+        current = next;
+      },
+      dispose() { tree?.delete(); tree = undefined; },
+    };
+  }
+  if (language === 'javascript') {
+    let sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+    return {
+      update(next) {
+        const change = changedSpan(current, next);
+        if (change) sf = ts.updateSourceFile(sf, next, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start });
+        current = next;
+      },
+      dispose() {},
+    };
+  }
+  return { update(next) { parseOnly(path, next); current = next; }, dispose() {} };
 }
 
 if (!isMainThread && workerData?.[WORKER_FLAG]) {
