@@ -342,7 +342,13 @@ console.log(`\nSummary (bench took ${((performance.now() - benchStarted) / 1000)
 {
   const { incrementalEditFigures, sessionMemory } = await import('./incremental-bench.mjs');
   console.log('\nIncremental edit: CPU of a one-line change in the middle, analyzed against the previous version (fresh = analyze from scratch)');
-  incrementalEditFigures(engine, [['python', 'bench.py'], ['typescript', 'bench.ts']].map(([language, path]) => ({ label: `generated ${language}`, path, text: generate(language, 10000) })));
+  const editRows = incrementalEditFigures(engine, [['python', 'bench.py'], ['typescript', 'bench.ts']].map(([language, path]) => ({ label: `generated ${language}`, path, text: generate(language, 10000) })));
   // 2,000 analyzed edits (a 10,000-edit language-server session: node scripts/incremental-bench.mjs FILE --memory 10000)
   sessionMemory(engine, 'bench.py', generate('python', 1000), { edits: 2000 });
+  // the edit against its floor (the parser's own incremental reparse of the same edits), as summary rows
+  if (editRows?.length) {
+    console.log('\nSummary, incremental edit (10,000-line generated files)');
+    const w = [0, 1].map((c) => Math.max(...editRows.map((r) => String(r[c]).length)));
+    for (const r of editRows) console.log(`  ${String(r[0]).padEnd(w[0])}  ${String(r[1]).padEnd(w[1])}  ${r[2]}`);
+  }
 }
