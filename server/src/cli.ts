@@ -162,6 +162,16 @@ function parseScanArgs(args: string[]): ScanArgs {
  */
 const SCAN_HEAP_GROWING_PERCENT = 50;
 
+/*
+ * No semi-space flag: V8 sizes the main thread's young generation when the isolate starts, so
+ * --max-semi-space-size set here would only change the flag hash (and miss TypeScript's code cache), not
+ * the heap. Given on the command line (TypeScript caches made for each), a --jobs 1 scan of the bench trees
+ * did not get cheaper (issue 14, three alternating rounds, process CPU incl. GC threads, Python / TS):
+ * default 7.3 / 3.8 s, 8 MB 7.7 / 4.2 s, 16 MB 6.7 / 4.0 s, 32 MB 7.2 / 4.0 s, 64 MB 7.0 / 3.9 s (noise
+ * +-15%), with Python peak RSS 155 MB at the default, 144 at 8 MB, 186 at 32 MB, 249 at 64 MB; findings
+ * identical throughout.
+ */
+
 /** The V8 flags a scan sets (scripts/build.mjs prepares TypeScript's code cache for them too). */
 export const SCAN_V8_FLAGS = `--heap-growing-percent=${SCAN_HEAP_GROWING_PERCENT}`;
 

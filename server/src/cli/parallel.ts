@@ -66,6 +66,9 @@ export function defaultJobs(files: readonly string[] = [], config: ProjectConfig
  * resident): 24 MB keeps 16 MB, ~15 MB less per worker, at no CPU cost we could measure (Python bench tree,
  * --jobs 2, three alternating runs on a busy machine: median CPU 12.3 s against 14.3 s, peak RSS 207
  * against 236 MB). Smaller (12 MB) cost CPU: more short-lived trees promoted to the old generation.
+ * Larger does not pay (issue 14, Python bench tree, two alternating rounds): --jobs 2 CPU 11.4/10.7 s at
+ * 24 MB, 10.8/10.7 s at 48 MB, 11.1/9.7 s at 96 MB with peak RSS 203-210 / 230-238 / 288-296 MB; --jobs 3
+ * peak RSS 254 / 295-299 / 379-380 MB (96 MB breaks the 300 MB scan budget) at no better CPU.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
 
