@@ -6,16 +6,19 @@ import ts from 'typescript';
  */
 export class Scopes {
   private readonly tables = new Map<ts.Node, Map<string, ts.Identifier>>();
-  /** Names declared anywhere in the file, and `var` lists by the function they hoist to (one pass, on first use). */
+  /**
+   * Declarations by name and `var` lists by the function they hoist to (one pass over the node list, on
+   * first use). What a query needs per name (the top-level declaration, the ranges of the scopes its
+   * declarations bind in) is worked out for that name only, on its first query: an edit's analysis asks
+   * about a few names of a file that declares thousands.
+   */
   private facts?: {
-    /** How many declarations each name has in the file. */
-    declared: Map<ts.__String, number>;
-    /** Declarations made directly at the top level of the file (imports, module constants...). */
-    topLevel: Map<ts.__String, ts.Identifier>;
-    /** For each declared name, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
-    ranges: Map<ts.__String, number[]>;
+    /** Each declared name's declaring nodes, in document order. */
+    byName: Map<ts.__String, ts.Node[]>;
     vars: Map<ts.Node, ts.VariableDeclarationList[]>;
   };
+  /** For each name asked about, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
+  private readonly ranges = new Map<ts.__String, number[]>();
 
   /** @param nodes every node of the file, in document order; `kinds` their kinds */
   constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array) {}
@@ -23,14 +26,11 @@ export class Scopes {
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
     const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
-    const count = facts.declared.get(id.escapedText);
+    const decls = facts.byName.get(id.escapedText);
     // a name the file never declares is a global: no scope to look through
-    if (!count) return undefined;
+    if (!decls) return undefined;
     // the file's only declaration of the name, at the top level: visible everywhere, shadowed nowhere
-    if (count === 1) {
-      const top = facts.topLevel.get(id.escapedText);
-      if (top) return top;
-    }
+    if (decls.length === 1 && isTopLevel(decls[0])) return (decls[0] as ts.NamedDeclaration).name as ts.Identifier;
     const name = id.text;
     for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
       if (!isScope(n)) continue;
@@ -47,8 +47,17 @@ export class Scopes {
    */
   isDeclaredAt(id: ts.Identifier): boolean {
     const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
-    const ranges = facts.ranges.get(id.escapedText);
-    if (!ranges) return false;
+    let ranges = this.ranges.get(id.escapedText);
+    if (!ranges) {
+      const decls = facts.byName.get(id.escapedText);
+      if (!decls) return false;
+      ranges = [];
+      for (const d of decls) {
+        const scope = bindingScope(d);
+        if (scope) ranges.push(scope.pos, scope.end);
+      }
+      this.ranges.set(id.escapedText, ranges);
+    }
     const at = id.pos;
     for (let i = 0; i < ranges.length; i += 2) if (ranges[i] <= at && at < ranges[i + 1]) return true;
     return false;
@@ -87,9 +96,7 @@ export class Scopes {
 const EMPTY = new Map<string, ts.Identifier>();
 
 function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullable<Scopes['facts']> {
-  const declared = new Map<ts.__String, number>();
-  const topLevel = new Map<ts.__String, ts.Identifier>();
-  const ranges = new Map<ts.__String, number[]>();
+  const byName = new Map<ts.__String, ts.Node[]>();
   const vars = new Map<ts.Node, ts.VariableDeclarationList[]>();
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
@@ -99,14 +106,9 @@ function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullabl
       case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration: case K.EnumDeclaration: {
         const name = (n as ts.NamedDeclaration).name;
         if (!name || !ts.isIdentifier(name)) break;
-        declared.set(name.escapedText, (declared.get(name.escapedText) ?? 0) + 1);
-        if (isTopLevel(n)) topLevel.set(name.escapedText, name);
-        const scope = bindingScope(n);
-        if (scope) {
-          const list = ranges.get(name.escapedText);
-          if (list) list.push(scope.pos, scope.end);
-          else ranges.set(name.escapedText, [scope.pos, scope.end]);
-        }
+        const list = byName.get(name.escapedText);
+        if (list) list.push(n);
+        else byName.set(name.escapedText, [n]);
         break;
       }
       case K.VariableDeclarationList: {
@@ -123,7 +125,7 @@ function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullabl
       }
     }
   }
-  return { declared, topLevel, ranges, vars };
+  return { byName, vars };
 }
 
 /**
