@@ -1,8 +1,9 @@
 'use strict';
-// The JS front's declaration index (lang/javascript/scope.ts) after an incremental parse: the facts of the
-// statements `ts.updateSourceFile` reused are taken over from the previous version; they must equal the
-// facts one pass over every node of the new version gives (declarations by name, in document order, and
-// `var` lists by the function they hoist to). Seeded random edits over the JS/TS fixtures and a large file.
+// What the JS front keeps per top-level statement across the versions of an edited document (the statements
+// `ts.updateSourceFile` reused are not read again): the declaration index (lang/javascript/scope.ts) must
+// equal one pass over every node of the new version (declarations by name, in document order, and `var`
+// lists by the function they hoist to), and the route model (lang/javascript/routes.ts) must equal the one
+// of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
@@ -51,9 +52,15 @@ function facts(file, fullPass) {
   };
 }
 
+/** The route model as plain data (the nodes left out: a fresh parse has nodes of its own). */
+function routes(file) {
+  return JSON.stringify(file.routes(), (k, v) => (k === 'fn' || k === 'call' ? undefined : v));
+}
+
 function session(name, text, rnd, edits) {
   let file = new engine.JsFile(name, text);
   assert.deepStrictEqual(facts(file, false), facts(file, true), `${name}: fresh`);
+  routes(file);
   let done = 0;
   for (let k = 0; k < edits; k++) {
     const next = edit(text, rnd);
@@ -66,16 +73,17 @@ function session(name, text, rnd, edits) {
     }
     text = next;
     assert.deepStrictEqual(facts(file, false), facts(file, true), `${name} after edit ${k + 1}`);
+    assert.strictEqual(routes(file), routes(new engine.JsFile(name, next)), `${name} after edit ${k + 1}: routes`);
     done++;
   }
   return done;
 }
 
-describe('JS/TS scope facts after an incremental parse', function () {
+describe('JS/TS per-statement facts after an incremental parse', function () {
   this.timeout(120000);
   before(() => ready);
 
-  it('equal a pass over every node after seeded random edits of every JS/TS fixture', function () {
+  it('scope facts and routes equal a full pass after seeded random edits of every JS/TS fixture', function () {
     const root = path.join(__dirname, 'fixtures');
     let n = 0;
     let edited = 0;
@@ -89,7 +97,7 @@ describe('JS/TS scope facts after an incremental parse', function () {
     assert.ok(n > 20 && edited > 150, `${n} files, ${edited} edits`);
   });
 
-  it('equal a pass over every node in a large file with var, let, parameters and imports', function () {
+  it('scope facts and routes equal a full pass in a large file with var, let, parameters and imports', function () {
     let text = "import express from 'express';\nvar app = express();\n";
     for (let i = 0; i < 200; i++) text += `app.get('/r${i}', function (req, res) {\n  var v = req.query.v${i};\n  for (let j = 0; j < 2; j++) { var w = j; }\n  res.send(String(v) + w);\n});\n\nexport function f${i}({ a, b: [c] }: any): number {\n  return a * ${i} + c;\n}\n\n`;
     assert.strictEqual(session('big.ts', text, random(43), 60), 60);
