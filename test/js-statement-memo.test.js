@@ -2,8 +2,8 @@
 // What the JS front keeps per top-level statement across the versions of an edited document (the statements
 // `ts.updateSourceFile` reused are not read again): the declaration index (lang/javascript/scope.ts) must
 // equal one pass over every node of the new version (declarations by name, in document order, and `var`
-// lists by the function they hoist to), and the route model (lang/javascript/routes.ts) must equal the one
-// of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
+// lists by the function they hoist to), and the route model (lang/javascript/routes.ts) and the imports
+// (lang/javascript/front.ts) must equal those of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +14,8 @@ const ts = require(path.join(__dirname, '..', 'dist', 'typescript.js'));
 
 const SNIPPETS = ['\n', ' ', 'x', '(', ')', '{', '}', ';', 'var v = 1;', 'let w = 2;', '\nvar top = 3;\n',
   '\nfunction g(p, { q, r: [s] }) { var h = p; return h + q + s; }\n', '\nconst k = [1, 2, 3];\n', 'export ',
-  '\nclass C { static { var z = 1; } m(a) { return a; } }\n', '\nimport { a as b } from "m";\n', '\n}\n'];
+  '\nclass C { static { var z = 1; } m(a) { return a; } }\n', '\nimport { a as b } from "m";\n',
+  "\nconst cp = require('child_process');\n", '\nconst run = cp.exec;\n', '\nconst { Pool } = b;\n', '\n}\n'];
 
 function edit(text, rnd) {
   const at = Math.floor(rnd() * (text.length + 1));
@@ -73,7 +74,9 @@ function session(name, text, rnd, edits) {
     }
     text = next;
     assert.deepStrictEqual(facts(file, false), facts(file, true), `${name} after edit ${k + 1}`);
-    assert.strictEqual(routes(file), routes(new engine.JsFile(name, next)), `${name} after edit ${k + 1}: routes`);
+    const fresh = new engine.JsFile(name, next);
+    assert.strictEqual(routes(file), routes(fresh), `${name} after edit ${k + 1}: routes`);
+    assert.deepStrictEqual([...file.imports], [...fresh.imports], `${name} after edit ${k + 1}: imports`);
     done++;
   }
   return done;
