@@ -10,6 +10,8 @@ import type { JsFile } from './front';
 
 const RECEIVERS = new Set(['res', 'response', 'resp', 'reply', 'ctx', 'context', 'h', 'toolkit']);
 const METHODS = new Set(['render', 'view']);
+const CALL = ts.SyntaxKind.CallExpression;
+const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 
 /** The folder of a file path (either separator). */
 function folderOf(path: string): string {
@@ -23,8 +25,13 @@ export function jsRenderCalls(file: JsFile): RenderCall[] {
   let viewEngine: string | undefined;
   try {
     const { nodes, kinds } = file;
-    for (let i = 0; i < nodes.length && out.length < 1000; i++) {
-      if (kinds[i] !== ts.SyntaxKind.CallExpression) continue;
+    const n = nodes.length - 1;
+    // a call's callee is the node after it in document order: calls of a method named `set`, `render` or
+    // `view` are told from the kinds and the name alone (this runs over the whole file on every edit)
+    for (let i = 0; i < n && out.length < 1000; i++) {
+      if (kinds[i] !== CALL || kinds[i + 1] !== PROPERTY_ACCESS) continue;
+      const name = (nodes[i + 1] as ts.PropertyAccessExpression).name.escapedText;
+      if (name !== 'set' && name !== 'render' && name !== 'view') continue;
       const call = nodes[i] as ts.CallExpression;
       const callee = call.expression;
       if (!ts.isPropertyAccessExpression(callee) || call.arguments.length === 0) continue;

@@ -59,22 +59,18 @@ class Builder {
 
   constructor(private readonly file: JsFile, private readonly extra: Set<string>) {
     this.framework = file.importsModule('koa') || file.importsModule('@koa/router') || file.importsModule('koa-router') ? 'koa' : 'express';
-    for (const n of file.nodesOfKind(ts.SyntaxKind.FunctionDeclaration)) {
-      const f = n as ts.FunctionDeclaration;
-      if (f.name) this.functions.set(f.name.text, f);
+    const parts = routingParts(file);
+    // function declarations first, then variables holding functions (a variable wins over a declaration)
+    for (const p of parts) for (const [name, f] of p.functions) this.functions.set(name, f);
+    for (const p of parts) {
+      for (const [name, f] of p.variables) this.functions.set(name, f);
+      for (const name of p.routerVars) this.routerVars.add(name);
     }
-    for (const n of file.nodesOfKind(ts.SyntaxKind.VariableDeclaration)) {
-      const v = n as ts.VariableDeclaration;
-      if (ts.isIdentifier(v.name) && v.initializer && (ts.isArrowFunction(v.initializer) || ts.isFunctionExpression(v.initializer))) {
-        this.functions.set(v.name.text, v.initializer);
-      }
-      const init = v.initializer;
-      if (ts.isIdentifier(v.name) && init && (ts.isCallExpression(init) || ts.isNewExpression(init))) {
-        const callee = file.textOf(init.expression);
-        if (/(^|\.)(Router|express|Koa|koa|KoaRouter)$/.test(callee) || (ts.isCallExpression(init) && /^require$/.test(callee) && /rout/i.test(file.textOf(init)))) this.routerVars.add(v.name.text);
-      }
-    }
+    this.calls = parts.flatMap((p) => p.calls);
   }
+
+  /** The file's calls of a method named `use` or an HTTP verb (`app.get(...)`, `router.use(...)`), in document order. */
+  private readonly calls: ts.CallExpression[];
 
   finish(): JsRoute[] {
     for (const r of this.routes) {
@@ -111,12 +107,9 @@ class Builder {
   routers(): void {
     /** Guards `router.use(guard)` installed so far, per router (order matters: only routes after it). */
     const installed = new Map<string, Guard[]>();
-    for (const n of this.file.nodesOfKind(ts.SyntaxKind.CallExpression)) {
-      const call = n as ts.CallExpression;
-      const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee)) continue;
+    for (const call of this.calls) {
+      const callee = call.expression as ts.PropertyAccessExpression;
       const verb = callee.name.text;
-      if (verb !== 'use' && !VERBS.has(verb)) continue;
       let recv = callee.expression;
       let path: string | undefined;
       let args = [...call.arguments];
@@ -343,4 +336,69 @@ function decoratorString(d: ts.Decorator): string | undefined {
     for (const p of a.properties) if (ts.isPropertyAssignment(p) && p.name.getText() === 'path' && ts.isStringLiteralLike(p.initializer)) return p.initializer.text;
   }
   return undefined;
+}
+
+/** What the route model reads from one top-level statement, in document order (see `routingParts`). */
+interface RoutingPart {
+  /** Named function declarations. */
+  functions: [string, ts.SignatureDeclaration][];
+  /** Variables initialized with an arrow function or function expression. */
+  variables: [string, ts.SignatureDeclaration][];
+  /** Variables holding routers or apps (`express.Router()`, `new Router()`, `express()`). */
+  routerVars: string[];
+  /** Calls of a method named `use` or an HTTP verb. */
+  calls: ts.CallExpression[];
+}
+
+/**
+ * `RoutingPart` per top-level statement node, across the versions of an edited document: TypeScript's
+ * `updateSourceFile` reuses a statement the edit is outside of whole (the same objects, the same text), so
+ * the route model of an edited file reads again only the statements that were parsed again.
+ */
+const routingMemo = new WeakMap<ts.Node, RoutingPart>();
+
+function routingParts(file: JsFile): RoutingPart[] {
+  const { nodes, kinds, ends } = file;
+  return file.sourceFile.statements.map((st) => {
+    let part = routingMemo.get(st);
+    if (!part) {
+      const from = (st as { id?: number }).id!;
+      routingMemo.set(st, part = routingPart(file, nodes, kinds, from, ends[from]));
+    }
+    return part;
+  });
+}
+
+function routingPart(file: JsFile, nodes: readonly ts.Node[], kinds: Uint16Array, from: number, to: number): RoutingPart {
+  const part: RoutingPart = { functions: [], variables: [], routerVars: [], calls: [] };
+  for (let i = from; i < to; i++) {
+    switch (kinds[i]) {
+      case ts.SyntaxKind.FunctionDeclaration: {
+        const f = nodes[i] as ts.FunctionDeclaration;
+        if (f.name) part.functions.push([f.name.text, f]);
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration: {
+        const v = nodes[i] as ts.VariableDeclaration;
+        if (ts.isIdentifier(v.name) && v.initializer && (ts.isArrowFunction(v.initializer) || ts.isFunctionExpression(v.initializer))) {
+          part.variables.push([v.name.text, v.initializer]);
+        }
+        const init = v.initializer;
+        if (ts.isIdentifier(v.name) && init && (ts.isCallExpression(init) || ts.isNewExpression(init))) {
+          const callee = file.textOf(init.expression);
+          if (/(^|\.)(Router|express|Koa|koa|KoaRouter)$/.test(callee) || (ts.isCallExpression(init) && /^require$/.test(callee) && /rout/i.test(file.textOf(init)))) part.routerVars.push(v.name.text);
+        }
+        break;
+      }
+      case ts.SyntaxKind.CallExpression: {
+        const call = nodes[i] as ts.CallExpression;
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee)) break;
+        const verb = callee.name.text;
+        if (verb === 'use' || VERBS.has(verb)) part.calls.push(call);
+        break;
+      }
+    }
+  }
+  return part;
 }

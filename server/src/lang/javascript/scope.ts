@@ -6,31 +6,34 @@ import ts from 'typescript';
  */
 export class Scopes {
   private readonly tables = new Map<ts.Node, Map<string, ts.Identifier>>();
-  /** Names declared anywhere in the file, and `var` lists by the function they hoist to (one pass, on first use). */
+  /**
+   * Declarations by name and `var` lists by the function they hoist to (one pass over the node list, on
+   * first use). What a query needs per name (the top-level declaration, the ranges of the scopes its
+   * declarations bind in) is worked out for that name only, on its first query: an edit's analysis asks
+   * about a few names of a file that declares thousands.
+   */
   private facts?: {
-    /** How many declarations each name has in the file. */
-    declared: Map<ts.__String, number>;
-    /** Declarations made directly at the top level of the file (imports, module constants...). */
-    topLevel: Map<ts.__String, ts.Identifier>;
-    /** For each declared name, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
-    ranges: Map<ts.__String, number[]>;
+    /** Each declared name's declaring nodes, in document order. */
+    byName: Map<ts.__String, ts.Node[]>;
     vars: Map<ts.Node, ts.VariableDeclarationList[]>;
   };
+  /** For each name asked about, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
+  private readonly ranges = new Map<ts.__String, number[]>();
 
-  /** @param nodes every node of the file, in document order; `kinds` their kinds */
-  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array) {}
+  /**
+   * @param nodes every node of the file, in document order (the source file first); `kinds` their kinds;
+   * `ends` where each node's subtree ends in `nodes` (without it, one pass over every node)
+   */
+  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array, private readonly ends?: Int32Array) {}
 
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
-    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
-    const count = facts.declared.get(id.escapedText);
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds, this.ends);
+    const decls = facts.byName.get(id.escapedText);
     // a name the file never declares is a global: no scope to look through
-    if (!count) return undefined;
+    if (!decls) return undefined;
     // the file's only declaration of the name, at the top level: visible everywhere, shadowed nowhere
-    if (count === 1) {
-      const top = facts.topLevel.get(id.escapedText);
-      if (top) return top;
-    }
+    if (decls.length === 1 && isTopLevel(decls[0])) return (decls[0] as ts.NamedDeclaration).name as ts.Identifier;
     const name = id.text;
     for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
       if (!isScope(n)) continue;
@@ -46,9 +49,18 @@ export class Scopes {
    * "local or global?" matters (the name of a global function being called).
    */
   isDeclaredAt(id: ts.Identifier): boolean {
-    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
-    const ranges = facts.ranges.get(id.escapedText);
-    if (!ranges) return false;
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds, this.ends);
+    let ranges = this.ranges.get(id.escapedText);
+    if (!ranges) {
+      const decls = facts.byName.get(id.escapedText);
+      if (!decls) return false;
+      ranges = [];
+      for (const d of decls) {
+        const scope = bindingScope(d);
+        if (scope) ranges.push(scope.pos, scope.end);
+      }
+      this.ranges.set(id.escapedText, ranges);
+    }
     const at = id.pos;
     for (let i = 0; i < ranges.length; i += 2) if (ranges[i] <= at && at < ranges[i + 1]) return true;
     return false;
@@ -86,12 +98,58 @@ export class Scopes {
 
 const EMPTY = new Map<string, ts.Identifier>();
 
-function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullable<Scopes['facts']> {
-  const declared = new Map<ts.__String, number>();
-  const topLevel = new Map<ts.__String, ts.Identifier>();
-  const ranges = new Map<ts.__String, number[]>();
+/** A top-level statement's declarations (by name) and `var` lists (with the function they hoist to; `undefined`: the file). */
+interface StatementFacts {
+  decls: ts.Node[];
+  names: ts.__String[];
+  vars: ts.VariableDeclarationList[];
+  owners: (ts.Node | undefined)[];
+}
+
+/**
+ * `StatementFacts` per top-level statement node, across the versions of an edited document: TypeScript's
+ * `updateSourceFile` reuses a statement the edit is outside of whole (the same objects), so the facts of
+ * an edited file are collected again for the statements it parsed again only.
+ */
+const statementFacts = new WeakMap<ts.Node, StatementFacts>();
+
+function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array, ends: Int32Array | undefined): NonNullable<Scopes['facts']> {
+  const byName = new Map<ts.__String, ts.Node[]>();
   const vars = new Map<ts.Node, ts.VariableDeclarationList[]>();
-  for (let i = 0; i < nodes.length; i++) {
+  const add = (f: StatementFacts, root: ts.Node) => {
+    for (let i = 0; i < f.decls.length; i++) {
+      const list = byName.get(f.names[i]);
+      if (list) list.push(f.decls[i]);
+      else byName.set(f.names[i], [f.decls[i]]);
+    }
+    for (let i = 0; i < f.vars.length; i++) {
+      const owner = f.owners[i] ?? root;
+      const list = vars.get(owner);
+      if (list) list.push(f.vars[i]);
+      else vars.set(owner, [f.vars[i]]);
+    }
+  };
+  const root = nodes[0];
+  if (!ends || !root || !ts.isSourceFile(root)) {
+    add(collectRange(nodes, kinds, 0, nodes.length), root);
+    return { byName, vars };
+  }
+  // the source file itself and its end-of-file token declare nothing: the statements hold every declaration
+  for (const st of root.statements) {
+    let f = statementFacts.get(st);
+    if (!f) {
+      const from = (st as { id?: number }).id!;
+      statementFacts.set(st, f = collectRange(nodes, kinds, from, ends[from]));
+    }
+    add(f, root);
+  }
+  return { byName, vars };
+}
+
+/** The declarations and `var` lists among `nodes[from..to)`, in document order. */
+function collectRange(nodes: readonly ts.Node[], kinds: Uint16Array, from: number, to: number): StatementFacts {
+  const f: StatementFacts = { decls: [], names: [], vars: [], owners: [] };
+  for (let i = from; i < to; i++) {
     const n = nodes[i];
     switch (kinds[i]) {
       case K.VariableDeclaration: case K.Parameter: case K.BindingElement: case K.FunctionDeclaration:
@@ -99,14 +157,8 @@ function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullabl
       case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration: case K.EnumDeclaration: {
         const name = (n as ts.NamedDeclaration).name;
         if (!name || !ts.isIdentifier(name)) break;
-        declared.set(name.escapedText, (declared.get(name.escapedText) ?? 0) + 1);
-        if (isTopLevel(n)) topLevel.set(name.escapedText, name);
-        const scope = bindingScope(n);
-        if (scope) {
-          const list = ranges.get(name.escapedText);
-          if (list) list.push(scope.pos, scope.end);
-          else ranges.set(name.escapedText, [scope.pos, scope.end]);
-        }
+        f.decls.push(n);
+        f.names.push(name.escapedText);
         break;
       }
       case K.VariableDeclarationList: {
@@ -116,14 +168,13 @@ function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullabl
         while (owner && !ts.isFunctionLike(owner) && !ts.isClassLike(owner) && !ts.isSourceFile(owner)
           && !ts.isModuleBlock(owner) && !ts.isClassStaticBlockDeclaration(owner)) owner = owner.parent;
         if (!owner || ts.isClassLike(owner)) break;
-        const list = vars.get(owner);
-        if (list) list.push(n as ts.VariableDeclarationList);
-        else vars.set(owner, [n as ts.VariableDeclarationList]);
+        f.vars.push(n as ts.VariableDeclarationList);
+        f.owners.push(ts.isSourceFile(owner) ? undefined : owner);
         break;
       }
     }
   }
-  return { declared, topLevel, ranges, vars };
+  return f;
 }
 
 /**

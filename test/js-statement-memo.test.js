@@ -1,0 +1,108 @@
+'use strict';
+// What the JS front keeps per top-level statement across the versions of an edited document (the statements
+// `ts.updateSourceFile` reused are not read again): the declaration index (lang/javascript/scope.ts) must
+// equal one pass over every node of the new version (declarations by name, in document order, and `var`
+// lists by the function they hoist to), and the route model (lang/javascript/routes.ts) and the imports
+// (lang/javascript/front.ts) must equal those of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { engine, ready } = require('./helpers/engine');
+const { random } = require('./helpers/fuzz');
+
+const ts = require(path.join(__dirname, '..', 'dist', 'typescript.js'));
+
+const SNIPPETS = ['\n', ' ', 'x', '(', ')', '{', '}', ';', 'var v = 1;', 'let w = 2;', '\nvar top = 3;\n',
+  '\nfunction g(p, { q, r: [s] }) { var h = p; return h + q + s; }\n', '\nconst k = [1, 2, 3];\n', 'export ',
+  '\nclass C { static { var z = 1; } m(a) { return a; } }\n', '\nimport { a as b } from "m";\n',
+  "\nconst cp = require('child_process');\n", '\nconst run = cp.exec;\n', '\nconst { Pool } = b;\n', '\n}\n'];
+
+function edit(text, rnd) {
+  const at = Math.floor(rnd() * (text.length + 1));
+  const kind = rnd();
+  if (kind < 0.5) return text.slice(0, at) + SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] + text.slice(at);
+  if (kind < 0.75) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rnd() * 60)));
+  const lines = text.split('\n');
+  const i = Math.floor(rnd() * lines.length);
+  const j = Math.floor(rnd() * lines.length);
+  if (kind < 0.9) lines.splice(i, 0, lines[j]);
+  else lines.splice(j, 0, ...lines.splice(i, 1));
+  return lines.join('\n');
+}
+
+function changeRange(before, after) {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let a = before.length;
+  let b = after.length;
+  while (a > start && b > start && before.charCodeAt(a - 1) === after.charCodeAt(b - 1)) { a--; b--; }
+  return { span: { start, length: a - start }, newLength: b - start };
+}
+
+/** The scope facts of a file as plain data (node ids), from its own Scopes or from a full pass. */
+function facts(file, fullPass) {
+  const own = file.flow.scopes;
+  const scopes = fullPass ? new own.constructor(file.nodes, file.kinds) : own;
+  scopes.declOf(file.nodes.find((n) => n.kind === ts.SyntaxKind.Identifier) ?? file.nodes[0]);
+  const f = scopes.facts;
+  const id = (n) => (n === file.sourceFile ? 0 : n.id);
+  return {
+    byName: [...f.byName].map(([name, list]) => [name, list.map(id)]),
+    vars: [...f.vars].map(([owner, lists]) => [id(owner), lists.map(id)]),
+  };
+}
+
+/** The route model as plain data (the nodes left out: a fresh parse has nodes of its own). */
+function routes(file) {
+  return JSON.stringify(file.routes(), (k, v) => (k === 'fn' || k === 'call' ? undefined : v));
+}
+
+function session(name, text, rnd, edits) {
+  let file = new engine.JsFile(name, text);
+  assert.deepStrictEqual(facts(file, false), facts(file, true), `${name}: fresh`);
+  routes(file);
+  let done = 0;
+  for (let k = 0; k < edits; k++) {
+    const next = edit(text, rnd);
+    const sf = ts.updateSourceFile(file.sourceFile, next, changeRange(text, next));
+    try {
+      file = new engine.JsFile(name, next, sf, file);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      return done;
+    }
+    text = next;
+    assert.deepStrictEqual(facts(file, false), facts(file, true), `${name} after edit ${k + 1}`);
+    const fresh = new engine.JsFile(name, next);
+    assert.strictEqual(routes(file), routes(fresh), `${name} after edit ${k + 1}: routes`);
+    assert.deepStrictEqual([...file.imports], [...fresh.imports], `${name} after edit ${k + 1}: imports`);
+    done++;
+  }
+  return done;
+}
+
+describe('JS/TS per-statement facts after an incremental parse', function () {
+  this.timeout(120000);
+  before(() => ready);
+
+  it('scope facts and routes equal a full pass after seeded random edits of every JS/TS fixture', function () {
+    const root = path.join(__dirname, 'fixtures');
+    let n = 0;
+    let edited = 0;
+    for (const dir of fs.readdirSync(root).sort()) {
+      for (const f of fs.readdirSync(path.join(root, dir)).sort()) {
+        if (f.includes('.fixed.') || !/\.(js|jsx|ts|tsx|mjs|cjs)$/.test(f)) continue;
+        const file = path.join(root, dir, f);
+        edited += session(file, fs.readFileSync(file, 'utf8'), random(9100 + n++), 8);
+      }
+    }
+    assert.ok(n > 20 && edited > 150, `${n} files, ${edited} edits`);
+  });
+
+  it('scope facts and routes equal a full pass in a large file with var, let, parameters and imports', function () {
+    let text = "import express from 'express';\nvar app = express();\n";
+    for (let i = 0; i < 200; i++) text += `app.get('/r${i}', function (req, res) {\n  var v = req.query.v${i};\n  for (let j = 0; j < 2; j++) { var w = j; }\n  res.send(String(v) + w);\n});\n\nexport function f${i}({ a, b: [c] }: any): number {\n  return a * ${i} + c;\n}\n\n`;
+    assert.strictEqual(session('big.ts', text, random(43), 60), 60);
+  });
+});
