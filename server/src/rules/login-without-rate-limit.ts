@@ -63,8 +63,29 @@ const PY_LIMIT_MODULES = ['flask_limiter', 'slowapi', 'ratelimit', 'django_ratel
 
 interface Check { text: string; line: number }
 
-/** The first password check in a handler: Django `authenticate`, werkzeug/bcrypt/passlib/argon2, `user.check_password(...)`. */
+/**
+ * `pyPasswordCheck` by handler node: it reads only the handler's subtree and the file's imports, so while an
+ * edited document's tree copy keeps the handler's node (`PTree.update`: same subtree, same text) and the
+ * imports are the same, the last version's answer holds (its line is read from the call node, which moves
+ * with the edit).
+ */
+const pyPasswordChecks = new WeakMap<Node, { imports: string; call: Node | undefined; text: string }>();
+const importKeys = new WeakMap<object, string>();
+
 function pyPasswordCheck(ctx: PyContext, def: Node): Check | undefined {
+  const file = ctx.file;
+  let imports = importKeys.get(file);
+  if (imports === undefined) importKeys.set(file, imports = JSON.stringify([[...file.imports], file.starImports]));
+  let hit = pyPasswordChecks.get(def);
+  if (!hit || hit.imports !== imports) {
+    const found = findPasswordCheck(ctx, def);
+    pyPasswordChecks.set(def, hit = { imports, call: found?.call, text: found?.text ?? '' });
+  }
+  return hit.call ? { text: hit.text, line: hit.call.startPosition.row } : undefined;
+}
+
+/** The first password check in a handler: Django `authenticate`, werkzeug/bcrypt/passlib/argon2, `user.check_password(...)`. */
+function findPasswordCheck(ctx: PyContext, def: Node): { text: string; call: Node } | undefined {
   let n = 0;
   for (const c of def.descendantsOfType('call')) {
     if (!c || ++n > 500) break;
@@ -77,7 +98,7 @@ function pyPasswordCheck(ctx: PyContext, def: Node): Check | undefined {
     const hit = (q && PY_AUTH_CALLS.test(q) && (!/authenticate$/.test(q) || passesPassword))
       || (name && AUTH_METHODS.test(name) && (name !== 'authenticate' || passesPassword))
       || (name === 'verify' && passesPassword && /(argon2|passlib|CryptContext|PasswordHasher|pwd_context|hasher)/i.test(f?.text ?? ''));
-    if (hit) return { text: f?.text ?? 'check', line: c.startPosition.row };
+    if (hit) return { text: f?.text ?? 'check', call: c };
   }
   return undefined;
 }

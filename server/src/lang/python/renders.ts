@@ -24,11 +24,39 @@ const MARKUP = new Set([
   'django.utils.safestring.SafeText',
 ]);
 
+/** What `callName` must return for a call to be a render call. */
+const RENDER_NAMES = [...Object.keys(RENDERERS), 'aiohttp_jinja2.template'];
+
+/**
+ * The local names a render call's callee can start with: the imports of a renderer or of a module above one
+ * (`callName` names only what the imports name); undefined (any name) with a star import.
+ */
+function renderRoots(file: PyFile): Set<string> | undefined {
+  if (file.starImports.length > 0) return undefined;
+  const roots = new Set<string>();
+  for (const [local, q] of file.imports) if (RENDER_NAMES.some((t) => t === q || t.startsWith(`${q}.`))) roots.add(local);
+  return roots;
+}
+
+/** The leftmost name of a callee (`a` of `a.b.c`); undefined when it is not a plain name. */
+function calleeRoot(call: Node): string | undefined {
+  let n = call.childForFieldName('function');
+  for (let k = 0; n?.type === 'attribute' && k < 1000; k++) n = n.childForFieldName('object');
+  return n?.type === 'identifier' ? n.text : undefined;
+}
+
 export function pythonRenderCalls(file: PyFile): RenderCall[] {
   const out: RenderCall[] = [];
+  const roots = renderRoots(file);
+  // no import names a renderer: no call can be one (skips the walk of every call per edit)
+  if (roots?.size === 0) return out;
   try {
     for (const call of file.tree.rootNode.descendantsOfType('call')) {
       if (!call || out.length > 1000) continue;
+      if (roots) {
+        const root = calleeRoot(call);
+        if (root === undefined || !roots.has(root)) continue;
+      }
       const name = file.callName(call);
       if (name === 'aiohttp_jinja2.template') { decorated(file, call, out); continue; }
       const how = name ? RENDERERS[name] : undefined;

@@ -84,7 +84,10 @@ class Builder {
 
   /** `router = APIRouter(dependencies=[Depends(auth)])`, `app.include_router(r, dependencies=...)`, `@bp.before_request`. */
   private routerGuards(root: Node): void {
-    for (const a of root.descendantsOfType('assignment')) {
+    // each loop looks for a callee that spells a name: a file without the name has none (no walk per edit)
+    const text = this.file.text;
+    const assignments = text.includes('Blueprint') || text.includes('APIRouter') || text.includes('FastAPI') ? root.descendantsOfType('assignment') : [];
+    for (const a of assignments) {
       const right = a?.childForFieldName('right');
       const left = a?.childForFieldName('left');
       if (!a || right?.type !== 'call' || left?.type !== 'identifier') continue;
@@ -101,7 +104,7 @@ class Builder {
       }
     }
     // every call of the file: the tree's own list (no copy), and the method name compared without slicing it out
-    for (const call of this.file.tree.ofType('call')) {
+    for (const call of text.includes('include_router') ? this.file.tree.ofType('call') : []) {
       const f = call?.childForFieldName('function');
       const attr = f?.type === 'attribute' ? f.childForFieldName('attribute') : null;
       if (!call || !attr || attr.endIndex - attr.startIndex !== 'include_router'.length || attr.text !== 'include_router') continue;
