@@ -8,35 +8,10 @@ const fs = require('fs');
 const path = require('path');
 const { engine, ready } = require('./helpers/engine');
 const { random } = require('./helpers/fuzz');
-
-const ts = require(path.join(__dirname, '..', 'dist', 'typescript.js'));
+const { ts, changeRange, editSession } = require('./helpers/js-edits');
 
 const SNIPPETS = ['\n', ' ', 'x', '(', ')', '{', '}', ';', "'", '`', '//', '/*', '*/', '/** doc */\n', 'a.b(c)',
   '\nfunction f(a) { return a + 1; }\n', '\nconst k = [1, 2, 3];\n', 'export ', '<div>{x}</div>', '\n}\n'];
-
-function edit(text, rnd) {
-  const at = Math.floor(rnd() * (text.length + 1));
-  const kind = rnd();
-  if (kind < 0.45) return text.slice(0, at) + SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] + text.slice(at);
-  if (kind < 0.7) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rnd() * 60)));
-  const lines = text.split('\n');
-  const i = Math.floor(rnd() * lines.length);
-  const j = Math.floor(rnd() * lines.length);
-  if (kind < 0.85) lines.splice(i, 0, lines[j]);
-  else lines.splice(j, 0, ...lines.splice(i, 1));
-  return lines.join('\n');
-}
-
-/** The span two versions differ in (common prefix and suffix), as `updateSourceFile` takes it. */
-function changeRange(before, after) {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let a = before.length;
-  let b = after.length;
-  while (a > start && b > start && before.charCodeAt(a - 1) === after.charCodeAt(b - 1)) { a--; b--; }
-  return { span: { start, length: a - start }, newLength: b - start };
-}
 
 /** What a walk of the whole tree gives: nodes in document order, each one's parent and subtree end. */
 function walk(root) {
@@ -72,22 +47,7 @@ function check(file, context) {
 }
 
 function session(name, text, rnd, edits) {
-  let file = new engine.JsFile(name, text);
-  let relinked = 0;
-  for (let k = 0; k < edits; k++) {
-    const next = edit(text, rnd);
-    const sf = ts.updateSourceFile(file.sourceFile, next, changeRange(text, next));
-    try {
-      file = new engine.JsFile(name, next, sf, file);
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-      return relinked; // nested too deeply to analyze
-    }
-    text = next;
-    check(file, `${name} after edit ${k + 1}`);
-    relinked++;
-  }
-  return relinked;
+  return editSession(name, text, rnd, edits, SNIPPETS, check);
 }
 
 describe('JS/TS node list after an incremental parse', function () {

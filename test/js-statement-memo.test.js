@@ -10,35 +10,12 @@ const path = require('path');
 const { engine, ready } = require('./helpers/engine');
 const { random } = require('./helpers/fuzz');
 
-const ts = require(path.join(__dirname, '..', 'dist', 'typescript.js'));
+const { ts, editSession } = require('./helpers/js-edits');
 
 const SNIPPETS = ['\n', ' ', 'x', '(', ')', '{', '}', ';', 'var v = 1;', 'let w = 2;', '\nvar top = 3;\n',
   '\nfunction g(p, { q, r: [s] }) { var h = p; return h + q + s; }\n', '\nconst k = [1, 2, 3];\n', 'export ',
   '\nclass C { static { var z = 1; } m(a) { return a; } }\n', '\nimport { a as b } from "m";\n',
   "\nconst cp = require('child_process');\n", '\nconst run = cp.exec;\n', '\nconst { Pool } = b;\n', '\n}\n'];
-
-function edit(text, rnd) {
-  const at = Math.floor(rnd() * (text.length + 1));
-  const kind = rnd();
-  if (kind < 0.5) return text.slice(0, at) + SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] + text.slice(at);
-  if (kind < 0.75) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(rnd() * 60)));
-  const lines = text.split('\n');
-  const i = Math.floor(rnd() * lines.length);
-  const j = Math.floor(rnd() * lines.length);
-  if (kind < 0.9) lines.splice(i, 0, lines[j]);
-  else lines.splice(j, 0, ...lines.splice(i, 1));
-  return lines.join('\n');
-}
-
-function changeRange(before, after) {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let a = before.length;
-  let b = after.length;
-  while (a > start && b > start && before.charCodeAt(a - 1) === after.charCodeAt(b - 1)) { a--; b--; }
-  return { span: { start, length: a - start }, newLength: b - start };
-}
 
 /** The scope facts of a file as plain data (node ids), from its own Scopes or from a full pass. */
 function facts(file, fullPass) {
@@ -59,27 +36,12 @@ function routes(file) {
 }
 
 function session(name, text, rnd, edits) {
-  let file = new engine.JsFile(name, text);
-  assert.deepStrictEqual(facts(file, false), facts(file, true), `${name}: fresh`);
-  routes(file);
-  let done = 0;
-  for (let k = 0; k < edits; k++) {
-    const next = edit(text, rnd);
-    const sf = ts.updateSourceFile(file.sourceFile, next, changeRange(text, next));
-    try {
-      file = new engine.JsFile(name, next, sf, file);
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-      return done;
-    }
-    text = next;
-    assert.deepStrictEqual(facts(file, false), facts(file, true), `${name} after edit ${k + 1}`);
-    const fresh = new engine.JsFile(name, next);
-    assert.strictEqual(routes(file), routes(fresh), `${name} after edit ${k + 1}: routes`);
-    assert.deepStrictEqual([...file.imports], [...fresh.imports], `${name} after edit ${k + 1}: imports`);
-    done++;
-  }
-  return done;
+  return editSession(name, text, rnd, edits, SNIPPETS, (file, context) => {
+    assert.deepStrictEqual(facts(file, false), facts(file, true), context);
+    const fresh = new engine.JsFile(name, file.sourceFile.text);
+    assert.strictEqual(routes(file), routes(fresh), `${context}: routes`);
+    assert.deepStrictEqual([...file.imports], [...fresh.imports], `${context}: imports`);
+  });
 }
 
 describe('JS/TS per-statement facts after an incremental parse', function () {

@@ -15,6 +15,7 @@
  *   settings modules) run on every version.
  * - Anything unusual (a rule that throws, the time budget, a parse that overflows) falls back to a fresh
  *   analysis and starts the cache over; other languages always take the fresh path.
+ * - What is cached per unit and the dispatch over a unit's nodes: session-units.ts.
  */
 import ts from 'typescript';
 import { Edit, type Tree } from 'web-tree-sitter';
@@ -30,20 +31,20 @@ import { vendoredFile } from '../lang/deps/vendored';
 import {
   activeRules, analyzeDetailed, configure, dedupe, looksMinified, maxFileBytesFor, type AnalysisOptions, type AnalysisResult,
 } from './analyze';
-import { callHandlers, jsHandlerTable, pyHandlerTable } from './dispatch';
-import { changedSpan, lastLine, linesOf, positionAt, shiftLineNumbers } from './text-spans';
-import { endBudget, rethrowOverBudget, startBudget, checkBudget, checkBudgetNow } from './budget';
+import { jsHandlerTable } from './dispatch';
+import { changedSpan, lastLine, positionAt } from './text-spans';
+import { endBudget, rethrowOverBudget, startBudget } from './budget';
 import { factsFingerprint, fileFact, knownFacts } from './file-facts';
 import { languageFor } from './languages';
-import { Reporter } from './rule';
 import type { Rule } from './rule-types';
 import { applySuppressions, parseSuppressions } from './suppress';
-import type { Config, Finding, Language, Position } from './types';
+import type { Config, Finding, Language } from './types';
 import {
   jsUnitNames, pythonClassBases, pythonClassMembers, pythonMethodNames, pythonQuietRuns, pythonShape, pythonUnitNames, staleUnits, whitespaceRuns,
   type UnitNames,
 } from './units';
 import { MAX_CALLER_DEPTH } from '../lang/javascript/dataflow';
+import { Fallback, jsDispatcher, movable, moved, pyDispatcher, type Cached, type Dispatcher, type UnitRef } from './session-units';
 
 export interface DocumentSession {
   readonly path: string;
@@ -65,26 +66,6 @@ export function openDocument(path: string, languageId: string | undefined, text:
   return s;
 }
 
-/** Findings of one unit, per rule (the rule's index in the session's rule list). */
-/**
- * `movable`: every position the findings hold is inside the unit (they move with it); otherwise they are
- * reused only where they were, for edits after `lastLine`, the last line they mention.
- */
-interface Cached { line: number; character: number; byRule: Finding[][]; movable: boolean; lastLine: number; depthHit: boolean; whole?: string }
-
-/**
- * `ranges`: the tree copy's pre-order ids the unit's handlers run on (Python; default `node.id..node.last`).
- * `whole`: a class's shell (its text with the methods left out, see `pythonUnits`) runs again whenever the
- * whole class text changed, though only a change of the shell itself makes other units stale.
- */
-interface UnitRef {
-  key: string; text: string; line: number; character: number; endLine: number; names: UnitNames; node?: Node; from?: number; to?: number;
-  ranges?: [number, number][]; whole?: string;
-  /** Python: the unit's syntax without its whitespace (`pythonShape`; a method's includes its class shell's). */
-  shape?: string;
-}
-
-class Fallback extends Error {}
 
 class Session implements DocumentSession {
   private readonly language: Language | undefined;
@@ -420,98 +401,4 @@ function jsDeclarationOrCall(st: ts.Statement): boolean {
   if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)
     || ts.isImportDeclaration(st) || ts.isEmptyStatement(st)) return true;
   return ts.isExpressionStatement(st) && ts.isCallExpression(st.expression);
-}
-
-interface Segment { byRule: Finding[][]; depthHit: boolean }
-interface Dispatcher { root(): Segment; unit(u: UnitRef): Segment; tail(): Segment }
-
-/** Python: the rules' visitors by node type, run over the root node or one unit's subtree. */
-function pyDispatcher(file: PyFile, rules: Rule[], notes: string[]): Dispatcher {
-  let reporters: Reporter[] = [];
-  const contexts = rules.map((_, i) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) }));
-  const byType = pyHandlerTable(rules, contexts);
-  const failed = new Set<string>();
-  const segment = (walk: () => void): Segment => {
-    reporters = rules.map((r) => new Reporter(r.meta));
-    walk();
-    return { byRule: reporters.map((r) => r.findings), depthHit: false };
-  };
-  return {
-    root: () => segment(() => {
-      checkBudget();
-      const handlers = byType.get(file.tree.rootNode.type);
-      if (handlers) callHandlers(handlers, file.tree.rootNode, failed, notes);
-    }),
-    unit: (u) => segment(() => {
-      // the unit's subtree is a run of the tree copy's pre-order list: ids node.id..node.last (a class's
-      // shell: that run without its methods' runs)
-      const nodes = file.tree.nodes;
-      for (const [from, to] of u.ranges ?? [[u.node!.id, u.node!.last]]) {
-        for (let i = from; i <= to; i++) {
-          checkBudget();
-          const handlers = byType.get(nodes[i].type);
-          if (handlers) callHandlers(handlers, nodes[i], failed, notes);
-        }
-      }
-    }),
-    tail: () => ({ byRule: rules.map(() => []), depthHit: false }),
-  };
-}
-
-/** JS/TS: the rules' visitors by node kind over a range of the file's nodes (document order). */
-function jsDispatcher(file: JsFile, table: ReturnType<typeof jsHandlerTable>, end: number): Dispatcher {
-  let reporters: Reporter[] = [];
-  const contexts = table.rules.map((_, i) => ({ file, report: (r: Parameters<Reporter['report']>[0]) => reporters[i].report(r) }));
-  const range = (from: number, to: number): Segment => {
-    reporters = table.rules.map((r) => new Reporter(r.meta));
-    const before = file.flowDepthLimitHit;
-    const { nodes, kinds } = file;
-    const byKind = table.byKind;
-    for (let i = from; i < to; i++) {
-      if ((i & 255) === 0) checkBudgetNow();
-      const handlers = byKind[kinds[i]];
-      if (!handlers) continue;
-      for (const h of handlers) {
-        try {
-          h.fn(nodes[i], contexts[h.index]);
-        } catch (err) {
-          rethrowOverBudget(err, table.rules[h.index].meta.id);
-          throw new Fallback(); // the fresh analysis switches the rule off for the rest of the file, with a note
-        }
-      }
-    }
-    return { byRule: reporters.map((r) => r.findings), depthHit: !before && file.flowDepthLimitHit };
-  };
-  return {
-    root: () => range(0, 1),
-    unit: (u) => range(u.from!, u.to!),
-    tail: () => range(end, file.nodes.length),
-  };
-}
-
-/** A unit's findings can move with it when every line they mention lies inside the unit. */
-function movable(byRule: Finding[][], u: UnitRef): boolean {
-  for (const found of byRule) {
-    for (const f of found) for (const l of linesOf(f)) if (l < u.line || l > u.endLine) return false;
-  }
-  return true;
-}
-
-/** The cached findings of a unit that moved to `u`'s position (lines above it added or removed). */
-function moved(c: Cached, u: UnitRef): Cached {
-  const dl = u.line - c.line;
-  const dc = u.character - c.character;
-  const pos = (p: Position): Position => ({ line: p.line + dl, character: p.line === c.line ? p.character + dc : p.character });
-  const range = (r: { start: Position; end: Position }) => ({ start: pos(r.start), end: pos(r.end) });
-  const text = (t: string) => shiftLineNumbers(t, dl);
-  const byRule = c.byRule.map((found) => found.map((f): Finding => ({
-    ...f,
-    range: range(f.range),
-    message: text(f.message),
-    fixes: f.fixes.map((fix) => ({ ...fix, title: text(fix.title), edits: fix.edits.map((e) => ({ ...e, range: range(e.range), newText: text(e.newText) })) })),
-    ...(f.dataPath ? { dataPath: f.dataPath.map((s) => ({ ...s, line: s.line + dl, description: text(s.description) })) } : {}),
-    ...(f.details !== undefined ? { details: text(f.details) } : {}),
-    ...(f.properties ? { properties: JSON.parse(text(JSON.stringify(f.properties))) as Record<string, unknown> } : {}),
-  })));
-  return { line: u.line, character: u.character, byRule, movable: true, lastLine: c.lastLine + dl, depthHit: c.depthHit, whole: c.whole };
 }
