@@ -83,8 +83,6 @@ function pythonCall(node: Node, ctx: PyContext): void {
   ctx.report({ range: file.range(node), message, value, fixes: shell && target === cmd ? pythonArgvFix(node, cmd, name, ctx) : [] });
 }
 
-type PyWord = { text?: string; parts: (string | Node)[] };
-
 /** Splits a shell command built at the call into words, like `sh` would; undefined when shell syntax is in play. */
 function pythonShellWords(ctx: PyContext, cmd: Node): { words: string[]; shlex: boolean } | undefined {
   const file = ctx.file;
