@@ -117,7 +117,7 @@ export class Flow {
   private readonly buildTooling: boolean;
 
   constructor(readonly file: JsFile) {
-    this.scopes = new Scopes(file.nodes, file.kinds, file.ends);
+    this.scopes = new Scopes(file.nodes, file.kinds);
     this.buildTooling = isBuildTooling(file.path);
   }
 

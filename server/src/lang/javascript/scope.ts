@@ -20,15 +20,12 @@ export class Scopes {
   /** For each name asked about, the text ranges (pos, end pairs) of the scopes its declarations bind in. */
   private readonly ranges = new Map<ts.__String, number[]>();
 
-  /**
-   * @param nodes every node of the file, in document order (the source file first); `kinds` their kinds;
-   * `ends` where each node's subtree ends in `nodes` (without it, one pass over every node)
-   */
-  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array, private readonly ends?: Int32Array) {}
+  /** @param nodes every node of the file, in document order; `kinds` their kinds */
+  constructor(private readonly nodes: readonly ts.Node[], private readonly kinds: Uint16Array) {}
 
   /** The binding identifier `id` refers to, or undefined for globals. */
   declOf(id: ts.Identifier): ts.Identifier | undefined {
-    const facts = this.facts ??= collectFacts(this.nodes, this.kinds, this.ends);
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
     const decls = facts.byName.get(id.escapedText);
     // a name the file never declares is a global: no scope to look through
     if (!decls) return undefined;
@@ -49,7 +46,7 @@ export class Scopes {
    * "local or global?" matters (the name of a global function being called).
    */
   isDeclaredAt(id: ts.Identifier): boolean {
-    const facts = this.facts ??= collectFacts(this.nodes, this.kinds, this.ends);
+    const facts = this.facts ??= collectFacts(this.nodes, this.kinds);
     let ranges = this.ranges.get(id.escapedText);
     if (!ranges) {
       const decls = facts.byName.get(id.escapedText);
@@ -98,58 +95,10 @@ export class Scopes {
 
 const EMPTY = new Map<string, ts.Identifier>();
 
-/** A top-level statement's declarations (by name) and `var` lists (with the function they hoist to; `undefined`: the file). */
-interface StatementFacts {
-  decls: ts.Node[];
-  names: ts.__String[];
-  vars: ts.VariableDeclarationList[];
-  owners: (ts.Node | undefined)[];
-}
-
-/**
- * `StatementFacts` per top-level statement node, across the versions of an edited document: TypeScript's
- * `updateSourceFile` reuses a statement the edit is outside of whole (the same objects), so the facts of
- * an edited file are collected again for the statements it parsed again only.
- */
-const statementFacts = new WeakMap<ts.Node, StatementFacts>();
-
-function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array, ends: Int32Array | undefined): NonNullable<Scopes['facts']> {
+function collectFacts(nodes: readonly ts.Node[], kinds: Uint16Array): NonNullable<Scopes['facts']> {
   const byName = new Map<ts.__String, ts.Node[]>();
   const vars = new Map<ts.Node, ts.VariableDeclarationList[]>();
-  const add = (f: StatementFacts, root: ts.Node) => {
-    for (let i = 0; i < f.decls.length; i++) {
-      const list = byName.get(f.names[i]);
-      if (list) list.push(f.decls[i]);
-      else byName.set(f.names[i], [f.decls[i]]);
-    }
-    for (let i = 0; i < f.vars.length; i++) {
-      const owner = f.owners[i] ?? root;
-      const list = vars.get(owner);
-      if (list) list.push(f.vars[i]);
-      else vars.set(owner, [f.vars[i]]);
-    }
-  };
-  const root = nodes[0];
-  if (!ends || !root || !ts.isSourceFile(root)) {
-    add(collectRange(nodes, kinds, 0, nodes.length), root);
-    return { byName, vars };
-  }
-  // the source file itself and its end-of-file token declare nothing: the statements hold every declaration
-  for (const st of root.statements) {
-    let f = statementFacts.get(st);
-    if (!f) {
-      const from = (st as { id?: number }).id!;
-      statementFacts.set(st, f = collectRange(nodes, kinds, from, ends[from]));
-    }
-    add(f, root);
-  }
-  return { byName, vars };
-}
-
-/** The declarations and `var` lists among `nodes[from..to)`, in document order. */
-function collectRange(nodes: readonly ts.Node[], kinds: Uint16Array, from: number, to: number): StatementFacts {
-  const f: StatementFacts = { decls: [], names: [], vars: [], owners: [] };
-  for (let i = from; i < to; i++) {
+  for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
     switch (kinds[i]) {
       case K.VariableDeclaration: case K.Parameter: case K.BindingElement: case K.FunctionDeclaration:
@@ -157,8 +106,9 @@ function collectRange(nodes: readonly ts.Node[], kinds: Uint16Array, from: numbe
       case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration: case K.EnumDeclaration: {
         const name = (n as ts.NamedDeclaration).name;
         if (!name || !ts.isIdentifier(name)) break;
-        f.decls.push(n);
-        f.names.push(name.escapedText);
+        const list = byName.get(name.escapedText);
+        if (list) list.push(n);
+        else byName.set(name.escapedText, [n]);
         break;
       }
       case K.VariableDeclarationList: {
@@ -168,13 +118,14 @@ function collectRange(nodes: readonly ts.Node[], kinds: Uint16Array, from: numbe
         while (owner && !ts.isFunctionLike(owner) && !ts.isClassLike(owner) && !ts.isSourceFile(owner)
           && !ts.isModuleBlock(owner) && !ts.isClassStaticBlockDeclaration(owner)) owner = owner.parent;
         if (!owner || ts.isClassLike(owner)) break;
-        f.vars.push(n as ts.VariableDeclarationList);
-        f.owners.push(ts.isSourceFile(owner) ? undefined : owner);
+        const list = vars.get(owner);
+        if (list) list.push(n as ts.VariableDeclarationList);
+        else vars.set(owner, [n as ts.VariableDeclarationList]);
         break;
       }
     }
   }
-  return f;
+  return { byName, vars };
 }
 
 /**
