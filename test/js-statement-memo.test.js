@@ -1,9 +1,9 @@
 'use strict';
-// What the JS front keeps per top-level statement across the versions of an edited document (the statements
-// `ts.updateSourceFile` reused are not read again): the declaration index (lang/javascript/scope.ts) must
-// equal one pass over every node of the new version (declarations by name, in document order, and `var`
-// lists by the function they hoist to), and the route model (lang/javascript/routes.ts) and the imports
-// (lang/javascript/front.ts) must equal those of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
+// What the JS front keeps or rebuilds across the versions of an edited document: the declaration index
+// (lang/javascript/scope.ts) must equal one pass over every node of the new version (declarations by name, in
+// document order, and `var` lists by the function they hoist to), and the route model (lang/javascript/routes.ts,
+// its inputs kept per top-level statement `ts.updateSourceFile` reused) and the imports (lang/javascript/front.ts)
+// must equal those of a fresh parse of the same text. Seeded random edits over the JS/TS fixtures and a large file.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');

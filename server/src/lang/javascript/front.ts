@@ -412,7 +412,8 @@ export class JsFile {
         }
       }
     };
-    for (const node of importCandidates(this)) {
+    const K = ts.SyntaxKind;
+    for (const node of this.nodesOfKind(K.ImportDeclaration, K.ImportEqualsDeclaration, K.VariableDeclaration)) {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         const module = moduleName(node.moduleSpecifier.text);
         const clause = node.importClause;
@@ -452,38 +453,6 @@ export class JsFile {
       }
     }
   }
-}
-
-/**
- * The nodes `collectImports` reads, per top-level statement node, across the versions of an edited document
- * (TypeScript's `updateSourceFile` reuses a statement the edit is outside of whole): imports, and variables
- * initialized with a `require`, a name or a property access. Document order within the statement.
- */
-const importMemo = new WeakMap<ts.Node, ts.Node[]>();
-
-function importCandidates(file: JsFile): ts.Node[] {
-  const { nodes, kinds, ends } = file;
-  const out: ts.Node[] = [];
-  for (const st of file.sourceFile.statements) {
-    let list = importMemo.get(st);
-    if (!list) {
-      list = [];
-      const from = (st as { id?: number }).id!;
-      for (let i = from; i < ends[from]; i++) {
-        const k = kinds[i];
-        if (k === ts.SyntaxKind.ImportDeclaration || k === ts.SyntaxKind.ImportEqualsDeclaration) list.push(nodes[i]);
-        else if (k === ts.SyntaxKind.VariableDeclaration) {
-          const init = (nodes[i] as ts.VariableDeclaration).initializer;
-          if (!init) continue;
-          const e = skipOuter(init);
-          if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isIdentifier(e)) list.push(nodes[i]);
-        }
-      }
-      importMemo.set(st, list);
-    }
-    for (const n of list) out.push(n);
-  }
-  return out;
 }
 
 /**
