@@ -7,16 +7,9 @@ const path = require('path');
 const vm = require('vm');
 const { spawnSync } = require('child_process');
 const { project, remove, run, root } = require('./helpers/cli');
+const { tsExec } = require('./helpers/samples');
 
 const dist = path.join(root, 'dist');
-
-const EXPRESS = [
-  "import { exec } from 'child_process';",
-  "import express from 'express';",
-  'const app = express();',
-  "app.get('/run', (req, res) => { exec(req.query.cmd as string); res.send('ok'); });",
-  '',
-].join('\n');
 
 /** Whether this process's V8 accepts the build's TypeScript cache under `flags` (in a child process). */
 function cacheAccepted(flags) {
@@ -42,7 +35,7 @@ describe('scan pipeline', function () {
     assert.ok(fs.existsSync(path.join(dist, 'scan-worker.js')), 'dist/scan-worker.js is built');
     const files = {};
     for (let i = 0; i < 40; i++) files[`app${i}.py`] = `import subprocess\ndef run(request):\n    subprocess.call(request.GET["c"], shell=True)\n`;
-    for (let i = 0; i < 40; i++) files[`web${i}.ts`] = EXPRESS;
+    for (let i = 0; i < 40; i++) files[`web${i}.ts`] = tsExec.text;
     files['bad.py'] = 'def f(:\n';
     dir = project(files);
     const one = run(['scan', '.', '--format', 'json', '--fail-on', 'none', '--jobs', '1'], { cwd: dir });
@@ -73,7 +66,7 @@ describe('scan pipeline', function () {
       }
       const probe = `
         const e = require(${JSON.stringify(path.join(copy, 'server.js'))});
-        const found = e.analyze('/x/a.ts', undefined, ${JSON.stringify(EXPRESS)});
+        const found = e.analyze('/x/a.ts', undefined, ${JSON.stringify(tsExec.text)});
         console.log(found.map((f) => f.ruleId).join(','));
       `;
       const plain = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });

@@ -7,6 +7,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const { LspClient } = require('./helpers/lsp-client');
 const { project, remove, root } = require('./helpers/cli');
+const { tsExec } = require('./helpers/samples');
 
 const FLASK = [
   'import sqlite3',
@@ -20,14 +21,6 @@ const FLASK = [
   '    name = request.args.get("name")',
   '    db = sqlite3.connect("app.db")',
   '    return str(db.execute(f"SELECT * FROM users WHERE name = \'{name}\'").fetchall())',
-  '',
-].join('\n');
-
-const EXPRESS = [
-  "import { exec } from 'child_process';",
-  "import express from 'express';",
-  'const app = express();',
-  "app.get('/run', (req, res) => { exec(req.query.cmd as string); res.send('ok'); });",
   '',
 ].join('\n');
 
@@ -76,7 +69,7 @@ describe('language server start-up', function () {
       engine.ready().then(() => {
         const py = engine.analyze('app.py', undefined, ${JSON.stringify(FLASK)});
         seen.push(loaded());
-        const ts = engine.analyze('a.ts', undefined, ${JSON.stringify(EXPRESS)});
+        const ts = engine.analyze('a.ts', undefined, ${JSON.stringify(tsExec.text)});
         seen.push(loaded());
         console.log(JSON.stringify({ seen, py: py.map((f) => f.ruleId), ts: ts.map((f) => f.ruleId) }));
       });`;

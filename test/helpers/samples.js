@@ -40,4 +40,15 @@ const tsToken = {
 /** Python with nothing to report. */
 const pySafe = 'import subprocess\n\n\ndef listing():\n    return subprocess.run(["ls", "-l"], check=True)\n';
 
-module.exports = { pyCommand, pyToken, tsToken, pySafe };
+/** TypeScript: an Express query parameter reaches `exec` (command injection). */
+const tsExec = {
+  text: [
+    "import { exec } from 'child_process';",
+    "import express from 'express';",
+    'const app = express();',
+    "app.get('/run', (req, res) => { exec(req.query.cmd as string); res.send('ok'); });",
+    '',
+  ].join('\n'),
+};
+
+module.exports = { pyCommand, pyToken, tsToken, pySafe, tsExec };
