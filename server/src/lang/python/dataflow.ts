@@ -3,9 +3,9 @@ import type { PyFile } from './front';
 import { Env, MutEnv } from './env';
 import { Run } from './interp';
 import {
-  buildIndex, collectLocals, decoratorsOf, enclosingScope, isComprehension, parseParams, statementsOf,
-  type FileIndex, type Param, type ScopeInfo,
+  collectLocals, decoratorsOf, enclosingScope, isComprehension, parseParams, statementsOf, type Param, type ScopeInfo,
 } from './scopes';
+import { buildIndex, type FileIndex } from './file-index';
 import { evalExpression, bindTarget, iterElement } from './expressions';
 import { handlerParams } from './handlers';
 import { isPyBuildTooling } from './sources';

@@ -2,7 +2,7 @@ import type { PNode as Node } from './tree';
 import type { Frame } from './dataflow';
 import { MutEnv } from './env';
 import { binaryLit, compareLit, decodeContent, parseNumber, percentFormat, pyRepr, stringMethod, strFormat, truthy } from './fold';
-import { resolveCallee } from './scopes';
+import { resolveCallee } from './file-index';
 import { frameworkClass } from './handlers';
 import {
   AIOHTTP_REQUEST, CONSTANT_NAMES, TORNADO_METHODS, TORNADO_REQUEST, isRequestObject, MUTATORS, PASS_THROUGH, REQUEST_ATTRIBUTES, REQUEST_METHODS, SAFE_RESULT_METHODS, SANITIZERS,
