@@ -1,7 +1,8 @@
 import ts from 'typescript';
 import type { SinkClass } from '../../engine/types';
 import type { Env, Flow, Unit } from './dataflow';
-import { cloneEnv, joinEnv, regexSinks, skipParens } from './dataflow';
+import { cloneEnv, joinEnv, skipParens } from './dataflow';
+import { regexSinks } from './regex-checks';
 import { VALIDATOR_CHECKS } from './sources';
 import { ALL_SINKS, CONST, UNKNOWN, clear, constant, type V } from './values';
 
